@@ -1,0 +1,134 @@
+"""Driving the qualification request through the services, as the people of each role would."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests.conftest import Demo
+from workflows.clock import FrozenClock
+from workflows.models import Document, HumanTask, ProcessInstance
+from workflows.services import instances
+from workflows.services.documents import FileStore, store_upload
+from workflows.services.jobs import FireResult, fire_due_jobs
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def application(**overrides: Any) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "course": "Жоғары мектептегі цифрлық педагогика",
+        "provider": "Назарбаев Университеті",
+        "training_form": "course",
+        "mode": "without_leaving_work",
+        "place": "Астана, Қазақстан",
+        "start_date": "2026-03-21",
+        "end_date": "2026-03-31",
+        "hours": 72,
+        "funding_source": "own",
+        "in_plan": True,
+        "relevance": "Оқытатын пәндерге цифрлық құралдарды енгізу",
+    }
+    data.update(overrides)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+class Flow:
+    """One test's world: sessions, the demo people, a movable clock and a file store."""
+
+    def __init__(
+        self, factory: sessionmaker[Session], demo: Demo, clock: FrozenClock, store: FileStore
+    ) -> None:
+        self.factory, self.demo, self.clock, self.store = factory, demo, clock, store
+
+    def at(self, moment: str) -> None:
+        self.clock.set(datetime.fromisoformat(moment))
+
+    def start(self, username: str = "teacher", **overrides: Any) -> int:
+        with self.factory() as session:
+            ref = instances.start_case(
+                session, "qualification_request", self.demo[username], application(**overrides), self.clock
+            )
+            session.commit()
+            return ref.id
+
+    def task(self, case_id: int, element_id: str) -> HumanTask:
+        with self.factory() as session:
+            found = session.scalars(
+                select(HumanTask).where(
+                    HumanTask.instance_id == case_id,
+                    HumanTask.element_id == element_id,
+                    HumanTask.status == "open",
+                )
+            ).all()
+            assert len(found) == 1, f"expected one open {element_id}, found {len(found)}"
+            return found[0]
+
+    def open_elements(self, case_id: int) -> list[str]:
+        with self.factory() as session:
+            return sorted(
+                session.scalars(
+                    select(HumanTask.element_id).where(
+                        HumanTask.instance_id == case_id, HumanTask.status == "open"
+                    )
+                )
+            )
+
+    def do(self, username: str, case_id: int, element_id: str, **data: Any) -> None:
+        task = self.task(case_id, element_id)
+        with self.factory() as session:
+            instances.complete_task(session, task.id, self.demo[username], data, self.clock)
+            session.commit()
+
+    def upload(self, username: str, content: bytes = PDF, name: str = "certificate.pdf") -> str:
+        with self.factory() as session:
+            doc = store_upload(
+                session, self.store, "certificate", name, content, self.demo[username], self.clock
+            )
+            session.commit()
+            return doc.id
+
+    def fire(self) -> FireResult:
+        return fire_due_jobs(self.factory, self.clock, "test")
+
+    def case(self, case_id: int) -> ProcessInstance:
+        with self.factory() as session:
+            found = session.get(ProcessInstance, case_id)
+            assert found is not None
+            return found
+
+    def documents(self, case_id: int) -> list[Document]:
+        with self.factory() as session:
+            return list(session.scalars(select(Document).where(Document.instance_id == case_id)))
+
+    # The steps of the happy path, so tests can go straight to the part they are about.
+    def approve_to_order(self, case_id: int, university: bool = False) -> None:
+        self.do("head", case_id, "endorse", decision="approve")
+        if university:
+            self.do("finance", case_id, "finance_agreement", decision="approve", budget_line="BA-2026-01")
+        self.do("rector", case_id, "rector_visa", decision="approve")
+        if university:
+            self.do(
+                "legal",
+                case_id,
+                "training_agreement",
+                agreement_number="ОК-17",
+                agreement_date="2026-03-05",
+                refund_clause=True,
+                refund_years=3,
+            )
+        self.do("hr", case_id, "prepare_order", order_date=self.clock.now().date().isoformat())
+
+    def submit_report(self, case_id: int) -> None:
+        doc = self.upload("teacher")
+        self.do(
+            "teacher",
+            case_id,
+            "submit_report",
+            certificate=doc,
+            certificate_number="NU-2026-114",
+            report_text="Курста цифрлық бағалау құралдарын үйрендім және оларды пәнге енгіземін.",
+        )

@@ -1,0 +1,74 @@
+"""Notification emails go through a real SMTP server (aiosmtpd on loopback), in the recipient's language."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from tests.workflows.flow import Flow
+from workflows.models import Job, Person
+
+
+class _Inbox:
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+        raw = envelope.content  # type: ignore[attr-defined]
+        self.messages.append(message_from_bytes(raw, policy=policy.default))  # type: ignore[arg-type]
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Inbox]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    inbox = _Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SMTP_PORT", str(port))
+    monkeypatch.setenv("APP_BASE_URL", "http://biliktilik.test")
+    yield inbox
+    controller.stop()
+
+
+def test_new_task_email_reaches_the_head_with_a_deep_link(flow: Flow, smtp: _Inbox) -> None:
+    case = flow.start()
+    task = flow.task(case, "endorse")
+    result = flow.fire()
+    assert result.failed == 0 and result.retried == 0
+    [message] = [m for m in smtp.messages if m["To"] == "head@demo.biliktilik.kz"]
+    assert "Жаңа тапсырма" in message["Subject"]
+    body = message.get_content()
+    assert f"http://biliktilik.test/tasks/{task.id}" in body
+    assert "Жоғары мектептегі цифрлық педагогика" in body
+    with flow.factory() as s:
+        assert all(j.status == "done" for j in s.scalars(select(Job).where(Job.kind == "email")))
+
+
+def test_email_speaks_the_recipients_language(flow: Flow, smtp: _Inbox) -> None:
+    with flow.factory() as s:
+        head = s.get(Person, flow.demo["head"])
+        assert head is not None
+        head.locale = "ru"
+        s.commit()
+    flow.start()
+    flow.fire()
+    [message] = [m for m in smtp.messages if m["To"] == "head@demo.biliktilik.kz"]
+    assert message["Subject"].startswith("Новая задача")
+
+
+def test_without_smtp_messages_land_in_the_outbox(flow: Flow, _mail_outbox: object) -> None:
+    flow.start()
+    flow.fire()
+    files = list(_mail_outbox.glob("*.eml"))  # type: ignore[attr-defined]
+    assert len(files) == 1
+    assert b"head@demo.biliktilik.kz" in files[0].read_bytes()

@@ -1,0 +1,223 @@
+"""The `biliktilik` command: database, diagrams, demo data, the worker, and cases from the shell."""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflows import migrate
+from workflows.clock import Clock, FrozenClock, SystemClock
+from workflows.db import make_engine, make_session_factory
+from workflows.demo import load_demo
+from workflows.engine.definition import DefinitionInvalid
+from workflows.errors import DomainError, ValidationFailed
+from workflows.models import Person
+from workflows.services import instances
+from workflows.services.definitions import publish_directory
+from workflows.services.inbox import inbox
+from workflows.services.jobs import fire_due_jobs, run_worker
+
+
+class Context:
+    def __init__(self, database: str | None, now: str | None) -> None:
+        self.engine = make_engine(database)
+        self.factory = make_session_factory(self.engine)
+        self.clock: Clock = FrozenClock(datetime.fromisoformat(now)) if now else SystemClock()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """The CLI's one commit point: the end of the command."""
+        with self.factory() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def person(self, session: Session, username: str) -> Person:
+        person = session.scalar(select(Person).where(Person.username == username))
+        if person is None:
+            raise click.ClickException(f"no person '{username}'")
+        return person
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group()
+@click.option("--database", envvar="DATABASE_URL", help="SQLAlchemy URL (default: SQLite in var/).")
+@click.option("--now", help="Act as of this ISO date-time (with offset), e.g. 2026-04-06T09:00+05:00.")
+@click.pass_context
+def main(ctx: click.Context, database: str | None, now: str | None) -> None:
+    """Biliktilik: qualification improvement of university staff."""
+    ctx.obj = Context(database, now)
+
+
+@main.command("upgrade-db")
+@pass_ctx
+def upgrade_db(ctx: Context) -> None:
+    """Create or upgrade the database schema."""
+    migrate.upgrade(ctx.engine)
+    click.echo("database is up to date")
+
+
+@main.command()
+@pass_ctx
+def publish(ctx: Context) -> None:
+    """Publish every diagram in bpmn/ (unchanged ones keep their version)."""
+    try:
+        with ctx.session() as session:
+            for v in publish_directory(session, None, ctx.clock):
+                click.echo(f"{v.process_key}: version {v.version}{' (unchanged)' if v.unchanged else ''}")
+    except DefinitionInvalid as exc:
+        for p in exc.problems:
+            click.echo(f"  {p.element_id or '-'} (line {p.line or '?'}): {p.message}", err=True)
+        raise click.ClickException("the diagram was not published") from exc
+
+
+@main.command("load-demo")
+@pass_ctx
+def load_demo_cmd(ctx: Context) -> None:
+    """Add the demo university (an institute, two departments, a person for each role)."""
+    with ctx.session() as session:
+        added = load_demo(session)
+    click.echo(f"demo university ready ({added} people added); password for every demo login: demo")
+
+
+@main.command()
+@pass_ctx
+def setup(ctx: Context) -> None:
+    """upgrade-db + publish + load-demo, in one go."""
+    click.get_current_context().invoke(upgrade_db)
+    click.get_current_context().invoke(publish)
+    click.get_current_context().invoke(load_demo_cmd)
+
+
+@main.command()
+@click.option("--once", is_flag=True, help="Fire what is due now and exit.")
+@click.option("--name", default="worker", help="This worker's name in the job table.")
+@click.option("--poll", default=5.0, help="Seconds between polls.")
+@pass_ctx
+def worker(ctx: Context, once: bool, name: str, poll: float) -> None:
+    """Fire due timers and send queued emails."""
+    if once:
+        result = fire_due_jobs(ctx.factory, ctx.clock, name)
+        click.echo(f"done {result.done}, retried {result.retried}, failed {result.failed}")
+        return
+    stop = threading.Event()
+    try:
+        run_worker(ctx.factory, ctx.clock, stop, name, poll)
+    except KeyboardInterrupt:
+        stop.set()
+
+
+def _data(raw: str) -> dict[str, Any]:
+    text = Path(raw[1:]).read_text("utf-8") if raw.startswith("@") else raw
+    value = json.loads(text)
+    if not isinstance(value, dict):
+        raise click.BadParameter("the data must be a JSON object")
+    return value
+
+
+def _report(exc: DomainError) -> None:
+    if isinstance(exc, ValidationFailed):
+        for e in exc.errors:
+            click.echo(f"  {e.field}: {e.message}", err=True)
+    raise click.ClickException(str(exc)) from exc
+
+
+@main.command()
+@click.option("--as", "username", required=True)
+@click.option("--process", default="qualification_request")
+@click.option("--data", "raw", required=True, help="JSON object, or @file.json")
+@pass_ctx
+def start(ctx: Context, username: str, process: str, raw: str) -> None:
+    """Start a case with the start form's data."""
+    try:
+        with ctx.session() as session:
+            ref = instances.start_case(
+                session, process, ctx.person(session, username).id, _data(raw), ctx.clock
+            )
+    except DomainError as exc:
+        _report(exc)
+    click.echo(f"case {ref.id} ({ref.business_key}) {ref.status}; open tasks: {ref.open_tasks}")
+
+
+@main.command()
+@click.option("--as", "username", required=True)
+@pass_ctx
+def tasks(ctx: Context, username: str) -> None:
+    """List what a person can act on now."""
+    with ctx.session() as session:
+        page = inbox(session, ctx.person(session, username).id, ctx.clock)
+    for item in page.items:
+        flag = " OVERDUE" if item.overdue else ""
+        claimed = f" [claimed by {item.assignee_name}]" if item.claimed_by_other else ""
+        click.echo(
+            f"{item.task_id}\t{item.business_key}\t{item.name}\t{item.subject_name}\t"
+            f"{item.summary.get('course') or ''}\tdue {item.due_date or '-'}{flag}{claimed}"
+        )
+    click.echo(f"{page.total} task(s)")
+
+
+@main.command()
+@click.argument("task_id", type=int)
+@click.option("--as", "username", required=True)
+@click.option("--data", "raw", default="{}", help="JSON object, or @file.json")
+@pass_ctx
+def complete(ctx: Context, task_id: int, username: str, raw: str) -> None:
+    """Complete a task with its form's data."""
+    try:
+        with ctx.session() as session:
+            ref = instances.complete_task(
+                session, task_id, ctx.person(session, username).id, _data(raw), ctx.clock
+            )
+    except DomainError as exc:
+        _report(exc)
+    click.echo(f"case {ref.id} {ref.status}; open tasks: {ref.open_tasks}")
+
+
+@main.command()
+@click.argument("task_id", type=int)
+@click.option("--as", "username", required=True)
+@click.option("--release", is_flag=True)
+@pass_ctx
+def claim(ctx: Context, task_id: int, username: str, release: bool) -> None:
+    """Claim a role task (or --release it)."""
+    try:
+        with ctx.session() as session:
+            actor = ctx.person(session, username).id
+            action = instances.release_task if release else instances.claim_task
+            action(session, task_id, actor, ctx.clock)
+    except DomainError as exc:
+        _report(exc)
+    click.echo("released" if release else "claimed")
+
+
+@main.command("history")
+@click.argument("case_id", type=int)
+@pass_ctx
+def history_cmd(ctx: Context, case_id: int) -> None:
+    """Print a case's event log."""
+    with ctx.session() as session:
+        for entry in instances.history(session, case_id):
+            who = entry.actor_name or "system"
+            click.echo(
+                f"{entry.at.isoformat(timespec='seconds')}\t{entry.kind}\t{entry.element_id or ''}\t{who}\t"
+                f"{entry.comment or ''}"
+            )
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,229 @@
+"""Turning BPMN text into cached engine specs plus the product metadata read from extension elements."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
+NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
+MAX_BPMN_BYTES = 2 * 1024 * 1024
+
+# Hardened: no DTDs, no entity expansion, no network; a diagram is untrusted input.
+_XML_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=False
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a diagram, tied to an element where possible.
+
+    `code` is stable (the web app translates it); `message` is the English text; `params` fill it.
+    """
+
+    code: str
+    message: str
+    element_id: str | None = None
+    line: int | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class DefinitionInvalid(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Element:
+    id: str
+    kind: str  # the BPMN tag without namespace: userTask, startEvent, ...
+    name: str
+    properties: dict[str, str]
+    role: str | None  # the role of the lane it sits in
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class DefinitionInfo:
+    process_key: str
+    name: str
+    properties: dict[str, str]
+    elements: dict[str, Element]
+    lanes: dict[str, str]  # lane id -> role
+
+    def policy(self) -> dict[str, Any]:
+        """Process properties that are numbers: the policy copied into each instance at start."""
+        values: dict[str, Any] = {}
+        for key, raw in self.properties.items():
+            if key.startswith("title_"):
+                continue
+            try:
+                values[key] = int(raw)
+            except ValueError:
+                try:
+                    values[key] = float(raw)
+                except ValueError:
+                    values[key] = raw
+        return values
+
+    def title(self, locale: str) -> str:
+        return self.properties.get(f"title_{locale}") or self.properties.get("title_kk") or self.name
+
+    @property
+    def start_event(self) -> Element:
+        starts = [e for e in self.elements.values() if e.kind == "startEvent"]
+        return starts[0]
+
+    def user_tasks(self) -> list[Element]:
+        return [e for e in self.elements.values() if e.kind == "userTask"]
+
+
+@dataclass(frozen=True)
+class ParsedDefinition:
+    info: DefinitionInfo
+    spec: BpmnProcessSpec
+    subprocess_specs: dict[str, BpmnProcessSpec]
+
+
+def _properties(node: etree._Element) -> dict[str, str]:
+    props: dict[str, str] = {}
+    for prop in node.xpath(
+        "./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", namespaces=NS
+    ):
+        name = prop.get("name")
+        if name is None or prop.get("value") is None:
+            raise DefinitionInvalid(
+                [
+                    Problem(
+                        "property_incomplete",
+                        f"A property of '{node.get('id')}' needs both a name and a value",
+                        node.get("id"),
+                        prop.sourceline,
+                    )
+                ]
+            )
+        props[name] = prop.get("value")
+    return props
+
+
+def parse_xml(bpmn_xml: str | bytes) -> etree._Element:
+    raw = bpmn_xml.encode("utf-8") if isinstance(bpmn_xml, str) else bpmn_xml
+    if len(raw) > MAX_BPMN_BYTES:
+        raise DefinitionInvalid(
+            [
+                Problem(
+                    "too_large",
+                    f"The diagram is larger than {MAX_BPMN_BYTES // 1024} KiB",
+                    params={"kib": MAX_BPMN_BYTES // 1024},
+                )
+            ]
+        )
+    try:
+        return etree.fromstring(raw, _XML_PARSER)
+    except etree.XMLSyntaxError as exc:
+        line = exc.lineno if exc.lineno else None
+        raise DefinitionInvalid(
+            [Problem("xml_syntax", f"The file is not well-formed XML: {exc.msg}", line=line)]
+        ) from exc
+
+
+def read_info(root: etree._Element) -> DefinitionInfo:
+    processes = root.xpath("./bpmn:process[@isExecutable='true']", namespaces=NS) or root.xpath(
+        "./bpmn:process", namespaces=NS
+    )
+    if len(processes) != 1:
+        raise DefinitionInvalid(
+            [
+                Problem(
+                    "process_count",
+                    "The file must hold exactly one executable process",
+                    params={"found": len(processes)},
+                )
+            ]
+        )
+    process = processes[0]
+    lanes: dict[str, str] = {}
+    role_of: dict[str, str] = {}
+    for lane in process.xpath(".//bpmn:lane", namespaces=NS):
+        role = _properties(lane).get("role") or (lane.get("name") or "").strip()
+        lanes[lane.get("id")] = role
+        for ref in lane.xpath("./bpmn:flowNodeRef", namespaces=NS):
+            role_of[(ref.text or "").strip()] = role
+    elements: dict[str, Element] = {}
+    for node in process.iter():
+        if not isinstance(node.tag, str) or not node.tag.startswith("{" + BPMN_NS):
+            continue
+        element_id = node.get("id")
+        if element_id is None:
+            continue
+        kind = etree.QName(node).localname
+        if kind in {"lane", "laneSet", "extensionElements"}:
+            continue
+        elements[element_id] = Element(
+            id=element_id,
+            kind=kind,
+            name=(node.get("name") or element_id).strip(),
+            properties=_properties(node),
+            role=role_of.get(element_id),
+            line=node.sourceline,
+        )
+    return DefinitionInfo(
+        process_key=process.get("id"),
+        name=process.get("name") or process.get("id"),
+        properties=_properties(process),
+        elements=elements,
+        lanes=lanes,
+    )
+
+
+def _engine_problem(exc: Exception) -> Problem:
+    if isinstance(exc, ValidationException):
+        element_id = getattr(exc, "id", None) or None
+        line = getattr(exc, "line_number", None) or None
+        return Problem("engine", str(exc).split("\n")[0], element_id, line if isinstance(line, int) else None)
+    if isinstance(exc, KeyError):
+        return Problem("engine", f"A required attribute is missing: {exc.args[0]!r}")
+    return Problem("engine", str(exc) or exc.__class__.__name__)
+
+
+def parse(bpmn_xml: str | bytes) -> ParsedDefinition:
+    """Parse and structurally check one diagram; raises DefinitionInvalid with what is wrong."""
+    root = parse_xml(bpmn_xml)
+    info = read_info(root)
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    try:
+        parser.add_bpmn_xml(etree.ElementTree(root), filename=f"{info.process_key}.bpmn")
+        spec = parser.get_spec(info.process_key)
+        subprocess_specs = parser.get_subprocess_specs(info.process_key)
+    except (SpiffWorkflowException, KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise DefinitionInvalid([_engine_problem(exc)]) from exc
+    return ParsedDefinition(info=info, spec=spec, subprocess_specs=subprocess_specs)
+
+
+class DefinitionCache:
+    """Parsed specs by content hash: a published version is parsed once per process."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, ParsedDefinition] = {}
+        self._lock = threading.Lock()
+
+    def get(self, content_hash: str, bpmn_xml: str) -> ParsedDefinition:
+        found = self._items.get(content_hash)
+        if found is not None:
+            return found
+        parsed = parse(bpmn_xml)
+        with self._lock:
+            return self._items.setdefault(content_hash, parsed)
+
+
+DEFINITIONS = DefinitionCache()

@@ -1,0 +1,196 @@
+"""One workflow in memory, bound to a clock and a side-effect handler.
+
+Services hold a `Runtime`, never a SpiffTask: everything they need comes back as plain data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskState
+
+from workflows.calendar import WorkingCalendar, add_days, add_months, day_start, days_between, local_date
+from workflows.clock import Clock
+from workflows.engine import state as engine_state
+from workflows.engine.definition import ParsedDefinition
+from workflows.engine.timeshift import clock_context
+from workflows.errors import ProcessError, TaskAlreadyCompleted
+from workflows.sandbox import SandboxEnvironment, ScriptRejected, ScriptTimeout
+
+# (operator, evaluated parameters, the calling task's data) -> a JSON-able result
+ServiceHandler = Callable[[str, dict[str, Any], dict[str, Any]], Any]
+SCRIPT_TIME_LIMIT = 2.0
+_CALENDAR = WorkingCalendar()
+
+
+def expression_functions(clock: Clock) -> dict[str, Callable[..., Any]]:
+    """The functions diagrams may call; dates travel as ISO strings because task data are JSON."""
+
+    def iso(value: str) -> date:
+        return date.fromisoformat(str(value)[:10])
+
+    return {
+        "today": lambda: local_date(clock.now()).isoformat(),
+        "add_days": lambda d, n: add_days(iso(d), int(n)).isoformat(),
+        "add_working_days": lambda d, n: _CALENDAR.add_working_days(iso(d), int(n)).isoformat(),
+        "add_months": lambda d, n: add_months(iso(d), int(n)).isoformat(),
+        "day_start": lambda d: day_start(iso(d)).isoformat(),
+        "days_between": lambda a, b: days_between(iso(a), iso(b)),
+    }
+
+
+class _Environment(SandboxEnvironment):
+    """Hands service operators the calling task's data besides their parameters."""
+
+    def __init__(self, functions: dict[str, Callable[..., Any]], services: ServiceHandler) -> None:
+        super().__init__(functions, None, SCRIPT_TIME_LIMIT)
+        self._services = services
+
+    def call_service(self, context: dict[str, Any], **kwargs: Any) -> str:
+        params = {name: spec["value"] for name, spec in kwargs.get("operation_params", {}).items()}
+        return json.dumps(self._services(kwargs["operation_name"], params, context))
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    engine_id: str
+    element_id: str
+    name: str
+
+
+def _process_error(exc: Exception) -> ProcessError:
+    task = getattr(exc, "task", None)
+    element = task.task_spec.bpmn_id if task is not None else None
+    return ProcessError(
+        f"The process failed at {element or 'a step'}: {exc}", element_id=element, detail=str(exc)
+    )
+
+
+class Runtime:
+    def __init__(
+        self, definition: ParsedDefinition, workflow: BpmnWorkflow, clock: Clock, services: ServiceHandler
+    ):
+        self.definition = definition
+        self.workflow = workflow
+        self.clock = clock
+        env = _Environment(expression_functions(clock), services)
+        # Deserializing resets the script engine to the default one: always set ours.
+        self.workflow.script_engine = PythonScriptEngine(environment=env)
+
+    @classmethod
+    def start(
+        cls, definition: ParsedDefinition, data: dict[str, Any], clock: Clock, services: ServiceHandler
+    ) -> Runtime:
+        runtime = cls(definition, engine_state.new_workflow(definition), clock, services)
+        runtime.workflow.task_tree.data.update(data)
+        runtime.advance()
+        return runtime
+
+    @classmethod
+    def load(
+        cls, definition: ParsedDefinition, state: str, version: str, clock: Clock, services: ServiceHandler
+    ) -> Runtime:
+        return cls(definition, engine_state.load(state, version, definition), clock, services)
+
+    def dump(self) -> str:
+        return engine_state.dump(self.workflow)
+
+    def _guarded(self, action: Callable[[], Any]) -> None:
+        with clock_context(self.clock):
+            try:
+                action()
+            except (SpiffWorkflowException, ScriptRejected, ScriptTimeout) as exc:
+                raise _process_error(exc) from exc
+
+    def advance(self) -> None:
+        self._guarded(self.workflow.do_engine_steps)
+
+    def fire_timers(self) -> None:
+        """Let every timer whose time has come (by this runtime's clock) fire, then run on."""
+
+        def fire() -> None:
+            self.workflow.refresh_waiting_tasks()
+            self.workflow.do_engine_steps()
+
+        self._guarded(fire)
+
+    def ready_user_tasks(self) -> list[ReadyTask]:
+        return [
+            ReadyTask(str(t.id), t.task_spec.bpmn_id, t.task_spec.bpmn_name or t.task_spec.bpmn_id)
+            for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)
+        ]
+
+    def _ready_task(self, engine_id: str) -> Task:
+        try:
+            task = self.workflow.get_task_from_id(UUID(engine_id))
+        except Exception as exc:
+            raise TaskAlreadyCompleted("This task no longer exists in the case") from exc
+        # task.run() has no state guard: it would "complete" a cancelled or future task.
+        if task.state != TaskState.READY or not task.task_spec.manual:
+            raise TaskAlreadyCompleted("This task was already completed")
+        return task
+
+    def task_data(self, engine_id: str) -> dict[str, Any]:
+        return dict(self._ready_task(engine_id).data)
+
+    def complete(self, engine_id: str, data: dict[str, Any]) -> None:
+        task = self._ready_task(engine_id)
+        task.data.update(data)
+
+        def run() -> None:
+            task.run()
+            self.workflow.do_engine_steps()
+
+        self._guarded(run)
+
+    def evaluate(self, engine_id: str, expression: str) -> Any:
+        task = self.workflow.get_task_from_id(UUID(engine_id))
+        with clock_context(self.clock):
+            try:
+                return self.workflow.script_engine.evaluate(task, expression)
+            except (SpiffWorkflowException, ScriptRejected, ScriptTimeout) as exc:
+                raise _process_error(exc) from exc
+
+    def timer_due_times(self) -> list[datetime]:
+        """When each waiting timer fires, to mirror into the jobs table."""
+        due: set[datetime] = set()
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            spec = task.task_spec
+            if not isinstance(spec, CatchingEvent) or not isinstance(
+                spec.event_definition, TimerEventDefinition
+            ):
+                continue
+            value = task._get_internal_data("event_value")
+            if isinstance(value, str):
+                due.add(TimerEventDefinition.get_datetime(value))
+        return sorted(due)
+
+    @property
+    def is_completed(self) -> bool:
+        return bool(self.workflow.is_completed())
+
+    def completed_elements(self) -> list[str]:
+        """Element ids of finished steps, oldest first (for history and highlighting)."""
+        done = self.workflow.get_tasks(state=TaskState.COMPLETED)
+        ordered = sorted(done, key=lambda t: t.last_state_change)
+        return [t.task_spec.bpmn_id for t in ordered if t.task_spec.bpmn_id]
+
+    def current_data(self) -> dict[str, Any]:
+        """The data of the case as it stands: the newest task that holds any."""
+        tasks = self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.COMPLETED)
+        tasks = [t for t in tasks if t.data]
+        if not tasks:
+            return dict(self.workflow.data)
+        newest = max(tasks, key=lambda t: (t.state == TaskState.READY, t.last_state_change))
+        return dict(newest.data)

@@ -1,0 +1,39 @@
+"""Engine state as one JSON document per instance, without the spec (restored from the cache)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+from workflows.engine.definition import ParsedDefinition
+
+_SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+SERIALIZER_VERSION: str = _SERIALIZER.VERSION
+
+
+def new_workflow(definition: ParsedDefinition) -> BpmnWorkflow:
+    return BpmnWorkflow(definition.spec, definition.subprocess_specs)
+
+
+def dump(workflow: BpmnWorkflow) -> str:
+    # The spec is stored once per published version; copying it into every instance
+    # doubled the document and slowed every load.
+    dct: dict[str, Any] = _SERIALIZER.to_dict(workflow)
+    dct.pop("spec", None)
+    dct.pop("subprocess_specs", None)
+    return json.dumps(dct, ensure_ascii=False, separators=(",", ":"))
+
+
+def load(state: str, version: str, definition: ParsedDefinition) -> BpmnWorkflow:
+    dct = json.loads(state)
+    dct[BpmnWorkflowSerializer.VERSION_KEY] = version
+    _SERIALIZER.migrate(dct)
+    # Objects the registry does not know pass through restore unchanged: the cached specs.
+    dct["spec"] = definition.spec
+    dct["subprocess_specs"] = dict(definition.subprocess_specs)
+    workflow: BpmnWorkflow = _SERIALIZER.from_dict(dct)
+    return workflow

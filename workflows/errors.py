@@ -1,0 +1,63 @@
+"""Domain errors: raised by services, mapped to HTTP (or CLI messages) in one place each.
+
+Each carries a stable `code` and `params` so that the web app can say it in the user's
+language; `str()` is the English text for logs and the CLI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
+from typing import Any
+
+
+class DomainError(Exception):
+    code = "error"
+
+    def __init__(self, message: str, **params: Any) -> None:
+        super().__init__(message)
+        self.params = params
+
+
+class NotFound(DomainError):
+    code = "not_found"
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    """Someone else changed the same thing first; nothing of this attempt was saved."""
+
+    code = "conflict"
+
+
+class TaskAlreadyCompleted(Conflict):
+    code = "task_already_completed"
+
+
+class TaskClaimedByOther(Conflict):
+    code = "task_claimed"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    code: str  # the JSON Schema keyword (required, minLength, ...) or a named check (lead_time, ...)
+    message: str
+    params: dict[str, Any] = dataclass_field(default_factory=dict)
+
+
+class ValidationFailed(DomainError):
+    code = "validation_failed"
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(f"{e.field}: {e.message}" for e in errors))
+        self.errors = errors
+
+
+class ProcessError(DomainError):
+    """The diagram failed while running (a script error, a bad expression); the step was not saved."""
+
+    code = "process_error"

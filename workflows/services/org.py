@@ -1,0 +1,112 @@
+"""Who holds which seat: role resolution up the org tree, deputies, and a person's seats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from workflows.models import Delegation, OrgUnit, RoleAssignment
+
+EMPLOYEE = "employee"
+KNOWN_ROLES = (
+    "employee",
+    "department_head",
+    "institute_director",
+    "hr",
+    "competence_centre",
+    "rector",
+    "finance",
+    "legal",
+    "process_owner",
+    "admin",
+)
+
+
+@dataclass(frozen=True)
+class Seat:
+    role: str
+    org_unit_id: int
+    on_behalf_of: int | None  # set when the seat is held through a delegation
+
+
+def _active(model: type[RoleAssignment] | type[Delegation], on: date) -> ColumnElement[bool]:
+    return and_(
+        or_(model.valid_from.is_(None), model.valid_from <= on),
+        or_(model.valid_to.is_(None), model.valid_to >= on),
+    )
+
+
+def ancestors(session: Session, unit_id: int) -> list[int]:
+    """The unit and its parents up to the root, nearest first."""
+    chain: list[int] = []
+    current: int | None = unit_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        unit = session.get(OrgUnit, current)
+        current = unit.parent_id if unit is not None else None
+    return chain
+
+
+def resolve_unit(session: Session, role: str, unit_id: int, exclude_person: int | None, on: date) -> int:
+    """The nearest unit at or above `unit_id` where someone other than `exclude_person` holds `role`.
+
+    An empty seat goes up, and so does a seat held only by the applicant (nobody approves
+    their own case). With no holder anywhere the task waits at the root for an assignment.
+    """
+    chain = ancestors(session, unit_id)
+    rows = session.execute(
+        select(RoleAssignment.org_unit_id, RoleAssignment.person_id).where(
+            RoleAssignment.role == role,
+            RoleAssignment.org_unit_id.in_(chain),
+            _active(RoleAssignment, on),
+        )
+    ).all()
+    held = {unit for unit, person in rows if person != exclude_person}
+    for unit in chain:
+        if unit in held:
+            return unit
+    return chain[-1]
+
+
+def holders(session: Session, role: str, unit_id: int, on: date) -> list[int]:
+    """People acting in a seat today: its holders and their current deputies."""
+    direct = list(
+        session.scalars(
+            select(RoleAssignment.person_id).where(
+                RoleAssignment.role == role,
+                RoleAssignment.org_unit_id == unit_id,
+                _active(RoleAssignment, on),
+            )
+        )
+    )
+    if not direct:
+        return []
+    deputies = session.scalars(
+        select(Delegation.to_person_id).where(Delegation.from_person_id.in_(direct), _active(Delegation, on))
+    )
+    return list(dict.fromkeys([*direct, *deputies]))
+
+
+def seats(session: Session, person_id: int, on: date) -> list[Seat]:
+    """Every seat the person can act in today, their own and those of people they deputise for."""
+    own = session.execute(
+        select(RoleAssignment.role, RoleAssignment.org_unit_id).where(
+            RoleAssignment.person_id == person_id, _active(RoleAssignment, on)
+        )
+    ).all()
+    found = [Seat(role, unit, None) for role, unit in own]
+    delegated = session.execute(
+        select(RoleAssignment.role, RoleAssignment.org_unit_id, RoleAssignment.person_id)
+        .join(Delegation, Delegation.from_person_id == RoleAssignment.person_id)
+        .where(Delegation.to_person_id == person_id, _active(Delegation, on), _active(RoleAssignment, on))
+    ).all()
+    found.extend(Seat(role, unit, holder) for role, unit, holder in delegated)
+    return found
+
+
+def has_role(session: Session, person_id: int, role: str, on: date) -> bool:
+    return any(seat.role == role for seat in seats(session, person_id, on))
