@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -43,6 +43,9 @@ class Person(Base):
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
     locale: Mapped[str] = mapped_column(String(8), default="kk")
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Sign-in throttling: consecutive failures and the time until which sign-in is refused.
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
 
     org_unit: Mapped[OrgUnit] = relationship()
 
