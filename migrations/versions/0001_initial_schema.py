@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 13:18:15.238345
+Create Date: 2026-11-22 13:21:52.298363
 """
 
 from alembic import op
@@ -133,6 +133,7 @@ def upgrade() -> None:
         sa.Column("subject_unit_id", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("summary", sa.JSON(), nullable=False),
+        sa.Column("search_text", sa.Text(), nullable=False),
         sa.Column("state", sa.Text(), nullable=False),
         sa.Column("serializer_version", sa.String(length=16), nullable=False),
         sa.Column("row_version", sa.Integer(), nullable=False),

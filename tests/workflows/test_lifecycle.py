@@ -117,7 +117,7 @@ def test_head_returns_then_employee_resubmits(flow: Flow) -> None:
     assert _notices(flow, "teacher", "task_assigned") == 1
     revise = flow.task(case, "revise_application")
     with flow.factory() as s:
-        data = instances.case_data(s, flow.case(case), flow.clock)
+        data = instances.case_data(s, case, flow.clock)
     assert data["comment"] == "Курс мерзімін нақтылаңыз"
     flow.do(
         "teacher",

@@ -72,3 +72,21 @@ def test_without_smtp_messages_land_in_the_outbox(flow: Flow, _mail_outbox: obje
     files = list(_mail_outbox.glob("*.eml"))  # type: ignore[attr-defined]
     assert len(files) == 1
     assert b"head@demo.biliktilik.kz" in files[0].read_bytes()
+
+
+def test_unreachable_smtp_is_retried_then_parked(flow: Flow, monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SMTP_PORT", str(port))
+    flow.start()
+    first = flow.fire()
+    assert (first.done, first.retried) == (0, 1)
+    for _ in range(10):
+        flow.clock.advance(hours=2)
+        flow.fire()
+    with flow.factory() as s:
+        job = s.scalars(select(Job).where(Job.kind == "email")).one()
+    assert (job.status, job.attempts) == ("failed", 5)
+    assert job.last_error and "Connection" in job.last_error

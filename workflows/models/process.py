@@ -42,7 +42,11 @@ class ProcessInstance(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)  # running, completed, rejected, error
     # What lists show without opening the state: course, dates, hours, current step.
     summary: Mapped[dict[str, Any]]
-    state: Mapped[str] = mapped_column(Text)
+    # Case-folded applicant, course, provider and key: SQLite's lower() knows only ASCII,
+    # and Kazakh names must be searchable on every backend alike.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    # Deferred: lists and the inbox never load the engine state, only a step does.
+    state: Mapped[str] = mapped_column(Text, deferred=True)
     serializer_version: Mapped[str] = mapped_column(String(16))
     row_version: Mapped[int] = mapped_column(default=1)
     started_at: Mapped[datetime]

@@ -27,7 +27,7 @@ from workflows.models import (
     ProcessInstance,
     TrainingRecord,
 )
-from workflows.services.org import EMPLOYEE, holders, resolve_unit
+from workflows.services.org import EMPLOYEE, holders, resolve_seat
 
 
 def notify_people(
@@ -98,11 +98,12 @@ class StepEffects:
             if role == EMPLOYEE:
                 people.append(instance.subject_id)
                 continue
-            unit = resolve_unit(
-                self.session, role, instance.subject_unit_id, instance.subject_id, self._today()
+            today = self._today()
+            seat_role, unit = resolve_seat(
+                self.session, role, instance.subject_unit_id, instance.subject_id, today
             )
             people.extend(
-                p for p in holders(self.session, role, unit, self._today()) if p != instance.subject_id
+                p for p in holders(self.session, seat_role, unit, today) if p != instance.subject_id
             )
         return people
 

@@ -81,12 +81,12 @@ def inbox(session: Session, person_id: int, clock: Clock, flt: InboxFilter | Non
         conditions.append(HumanTask.due_date > today)
     elif flt.due == "none":
         conditions.append(HumanTask.due_date.is_(None))
-    if flt.search:
-        needle = f"%{flt.search.strip().lower()}%"
-        course = func.lower(func.coalesce(ProcessInstance.summary["course"].as_string(), ""))
-        conditions.append(or_(func.lower(subject.full_name).like(needle), course.like(needle)))
+    if flt.search and flt.search.strip():
+        needle = flt.search.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        conditions.append(ProcessInstance.search_text.like(f"%{needle}%", escape="\\"))
+    case_columns = (ProcessInstance.business_key, ProcessInstance.process_key, ProcessInstance.summary)
     base = (
-        select(HumanTask, ProcessInstance, subject.full_name, assignee.full_name)
+        select(HumanTask, *case_columns, subject.full_name, assignee.full_name)
         .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
         .join(subject, subject.id == HumanTask.subject_id)
         .outerjoin(assignee, assignee.id == HumanTask.assignee_id)
@@ -102,16 +102,16 @@ def inbox(session: Session, person_id: int, clock: Clock, flt: InboxFilter | Non
     items = [
         InboxItem(
             task_id=t.id,
-            instance_id=i.id,
-            business_key=i.business_key,
-            process_key=i.process_key,
+            instance_id=t.instance_id,
+            business_key=business_key,
+            process_key=process_key,
             element_id=t.element_id,
             name=t.name,
             form_key=t.form_key,
             role=t.role,
             subject_id=t.subject_id,
             subject_name=subject_name,
-            summary=dict(i.summary),
+            summary=dict(summary),
             due_date=t.due_date,
             overdue=t.due_date is not None and t.due_date < today,
             created_at=t.created_at,
@@ -120,7 +120,7 @@ def inbox(session: Session, person_id: int, clock: Clock, flt: InboxFilter | Non
             claimed_by_other=t.assignee_id is not None and t.assignee_id != person_id,
             on_behalf_of=held.get((t.role, t.org_unit_id or 0)),
         )
-        for t, i, subject_name, assignee_name in rows
+        for t, business_key, process_key, summary, subject_name, assignee_name in rows
     ]
     return InboxPage(items, total, page, flt.per_page)
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from workflows.calendar import local_date
 from workflows.clock import Clock
@@ -166,7 +166,7 @@ def complete_task(
     """Submit a task's form. Exactly one of two simultaneous submitters wins; the other gets a Conflict."""
     today = _today(clock)
     task, on_behalf_of = _task_for_actor(session, task_id, actor_id, today)
-    instance = session.get(ProcessInstance, task.instance_id)
+    instance = session.get(ProcessInstance, task.instance_id, options=[undefer(ProcessInstance.state)])
     if instance is None or instance.status != "running":
         raise TaskAlreadyCompleted("This case is no longer running", task_id=task_id)
     step = Step.open(session, instance, clock, actor_id)
@@ -250,6 +250,9 @@ def history(session: Session, instance_id: int) -> list[HistoryEntry]:
     ]
 
 
-def case_data(session: Session, instance: ProcessInstance, clock: Clock) -> dict[str, Any]:
+def case_data(session: Session, instance_id: int, clock: Clock) -> dict[str, Any]:
     """The case's current data (opens the state: for the case page, never for lists)."""
+    instance = session.get(ProcessInstance, instance_id, options=[undefer(ProcessInstance.state)])
+    if instance is None:
+        raise NotFound("No such case", instance_id=instance_id)
     return Step.open(session, instance, clock, None).runtime.current_data()

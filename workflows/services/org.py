@@ -51,25 +51,36 @@ def ancestors(session: Session, unit_id: int) -> list[int]:
     return chain
 
 
-def resolve_unit(session: Session, role: str, unit_id: int, exclude_person: int | None, on: date) -> int:
-    """The nearest unit at or above `unit_id` where someone other than `exclude_person` holds `role`.
+# Who stands in when a seat is empty all the way up, or held only by the applicant:
+# a department head's case goes to the institute director, a director's to the rector.
+SUPERIOR_ROLE = {"department_head": "institute_director", "institute_director": "rector"}
+
+
+def resolve_seat(
+    session: Session, role: str, unit_id: int, exclude_person: int | None, on: date
+) -> tuple[str, int]:
+    """The nearest seat at or above `unit_id` held by someone other than `exclude_person`.
 
     An empty seat goes up, and so does a seat held only by the applicant (nobody approves
-    their own case). With no holder anywhere the task waits at the root for an assignment.
+    their own case). When no unit up the tree has such a holder, the superior role takes the
+    task; with nobody at all the task waits at the root for an assignment.
     """
     chain = ancestors(session, unit_id)
-    rows = session.execute(
-        select(RoleAssignment.org_unit_id, RoleAssignment.person_id).where(
-            RoleAssignment.role == role,
-            RoleAssignment.org_unit_id.in_(chain),
-            _active(RoleAssignment, on),
-        )
-    ).all()
-    held = {unit for unit, person in rows if person != exclude_person}
-    for unit in chain:
-        if unit in held:
-            return unit
-    return chain[-1]
+    current: str | None = role
+    while current is not None:
+        rows = session.execute(
+            select(RoleAssignment.org_unit_id, RoleAssignment.person_id).where(
+                RoleAssignment.role == current,
+                RoleAssignment.org_unit_id.in_(chain),
+                _active(RoleAssignment, on),
+            )
+        ).all()
+        held = {unit for unit, person in rows if person != exclude_person}
+        for unit in chain:
+            if unit in held:
+                return current, unit
+        current = SUPERIOR_ROLE.get(current)
+    return role, chain[-1]
 
 
 def holders(session: Session, role: str, unit_id: int, on: date) -> list[int]:

@@ -24,7 +24,7 @@ from workflows.errors import Conflict
 from workflows.models import Event, HumanTask, Job, ProcessInstance, ProcessVersion
 from workflows.services.definitions import definition_of
 from workflows.services.effects import StepEffects, notify_people
-from workflows.services.org import EMPLOYEE, holders, resolve_unit
+from workflows.services.org import EMPLOYEE, holders, resolve_seat
 
 SUMMARY_FIELDS = ("course", "provider", "start_date", "end_date", "hours", "funding_source", "applicant_name")
 
@@ -142,6 +142,8 @@ class Step:
         )
         summary["steps"] = open_names
         instance.summary = summary
+        words = (data.get("applicant_name"), data.get("course"), data.get("provider"), instance.business_key)
+        instance.search_text = " ".join(str(w) for w in words if w).casefold()
         if runtime.is_completed and instance.status == "running":
             instance.status = self._outcome()
             instance.ended_at = now
@@ -176,7 +178,11 @@ class Step:
             if task.engine_id in known:
                 continue
             element = elements[task.element_id]
-            role = element.role or EMPLOYEE
+            role, unit = element.role or EMPLOYEE, None
+            if role != EMPLOYEE:
+                role, unit = resolve_seat(
+                    self.session, role, instance.subject_unit_id, instance.subject_id, self.today
+                )
             due_expr = element.properties.get("due")
             due = self.runtime.evaluate(task.engine_id, due_expr) if due_expr else None
             row = HumanTask(
@@ -188,11 +194,7 @@ class Step:
                 role=role,
                 subject_id=instance.subject_id,
                 assignee_id=instance.subject_id if role == EMPLOYEE else None,
-                org_unit_id=None
-                if role == EMPLOYEE
-                else resolve_unit(
-                    self.session, role, instance.subject_unit_id, instance.subject_id, self.today
-                ),
+                org_unit_id=unit,
                 due_date=date.fromisoformat(str(due)[:10]) if due else None,
                 status="open",
                 created_at=now,

@@ -1,0 +1,91 @@
+"""Properties of a step: a fixed number of statements, state that survives a round trip, pinned versions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Engine, event, select
+
+from tests.workflows.flow import Flow, application
+from workflows.engine import state as engine_state
+from workflows.models import HumanTask, ProcessInstance
+from workflows.services import instances
+from workflows.services.steps import VERSIONS
+
+
+@contextmanager
+def _counting(engine: Engine) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def _return_loops(flow: Flow, case: int, loops: int) -> None:
+    for _ in range(loops):
+        flow.do("head", case, "endorse", decision="return", comment="Қайта қараңыз")
+        flow.do("teacher", case, "revise_application", **application())
+
+
+def _endorse_statements(flow: Flow, engine: Engine, case: int) -> list[str]:
+    task = flow.task(case, "endorse")
+    with flow.factory() as session, _counting(engine) as statements:
+        instances.complete_task(
+            session, task.id, flow.demo["head"], {"decision": "return", "comment": "x"}, flow.clock
+        )
+        session.commit()
+    return statements
+
+
+def test_statements_per_step_do_not_grow_with_history(flow: Flow, engine: Engine) -> None:
+    fresh = flow.start()
+    long = flow.start()
+    _return_loops(flow, long, 30)
+    flow.task(fresh, "endorse")  # warm the version cache for both, as a running server would be
+    first = _endorse_statements(flow, engine, fresh)
+    second = _endorse_statements(flow, engine, long)
+    assert len(first) == len(second), (first, second)
+    assert len(first) <= 40, first
+
+
+def test_state_round_trips_mid_process(flow: Flow) -> None:
+    case = flow.start()
+    flow.do("head", case, "endorse", decision="approve")
+    with flow.factory() as session:
+        instance = session.get(ProcessInstance, case)
+        assert instance is not None
+        version = VERSIONS.get(session, instance.version_id)
+        workflow = engine_state.load(instance.state, instance.serializer_version, version.definition)
+        again = engine_state.dump(workflow)
+    assert again == instance.state
+    assert '"spec"' not in instance.state[:200]  # the spec is stored once per version, not per case
+    flow.do("rector", case, "rector_visa", decision="approve")
+    assert flow.open_elements(case) == ["prepare_order"]
+
+
+def test_the_inbox_never_opens_engine_state(flow: Flow, engine: Engine) -> None:
+    from workflows.services.inbox import inbox
+
+    for _ in range(3):
+        flow.start()
+    with flow.factory() as session, _counting(engine) as statements:
+        page = inbox(session, flow.demo["head"], flow.clock)
+    assert page.total == 3
+    assert statements
+    assert not any("process_instance.state" in s for s in statements)
+
+
+def test_tasks_carry_role_unit_and_due_date(flow: Flow) -> None:
+    case = flow.start()
+    with flow.factory() as session:
+        task = session.scalars(select(HumanTask).where(HumanTask.instance_id == case)).one()
+        head_unit = session.get(ProcessInstance, case).subject_unit_id  # type: ignore[union-attr]
+    assert (task.role, task.org_unit_id, task.assignee_id) == ("department_head", head_unit, None)
