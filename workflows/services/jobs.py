@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker, undefer
 
 from workflows.clock import Clock
 from workflows.errors import Conflict
@@ -29,7 +29,7 @@ JobHandler = Callable[[Session, Job, Clock], None]
 
 
 def _fire_timer(session: Session, job: Job, clock: Clock) -> None:
-    instance = session.get(ProcessInstance, job.instance_id)
+    instance = session.get(ProcessInstance, job.instance_id, options=[undefer(ProcessInstance.state)])
     if instance is None or instance.status != "running":
         return
     step = Step.open(session, instance, clock, None)
@@ -73,13 +73,22 @@ def fire_due_jobs(
             if job is None:
                 break
             job_id = job.id
+            # Claim it with a conditional update before any side effect: where SKIP LOCKED is
+            # not available (SQLite) two workers may read the same row, and only one may win.
+            claimed = session.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.status == "pending", Job.attempts == job.attempts)
+                .values(attempts=Job.attempts + 1)
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                session.rollback()
+                continue
             handler = HANDLERS.get(job.kind)
             try:
                 if handler is None:
                     raise LookupError(f"no handler for job kind {job.kind!r}")
                 handler(session, job, clock)
                 job.status, job.done_at, job.done_by = "done", clock.now(), worker
-                job.attempts += 1
                 session.commit()
                 result.done += 1
                 continue
