@@ -26,6 +26,7 @@ __all__ = [
     "KURBAN_AIT",
     "LOCAL_TZ",
     "PUBLIC_HOLIDAYS",
+    "Holiday",
     "WorkingCalendar",
     "add_days",
     "add_months",

@@ -16,18 +16,24 @@ This module owns how that code is compiled, checked and run:
 * Every evaluation is bounded by a wall-clock limit enforced by a per-thread
   ``sys.settrace`` hook that raises :class:`ScriptTimeout`; it works in any
   thread because it uses no signals, and restores whatever trace function
-  was installed before (debuggers, coverage).
+  was installed before (debuggers, coverage). Line events alone are not
+  enough: CPython 3.11 emits none for a loop that jumps back onto itself
+  (``while True: pass``), so the compiler also injects a deadline checkpoint
+  at the top of every ``while`` body, and the iteration guard used by ``for``
+  loops and comprehensions checks the deadline on every item.
 * :class:`SandboxEnvironment` plugs all of this into SpiffWorkflow's
   ``PythonScriptEngine``.
 
 Known limits of the time limit: tracing only sees Python-level events, so one
 long C-level operation cannot be interrupted once started -- ``10 ** 10 ** 8``,
-``'x' * 10 ** 9``, ``list(range(10 ** 9))``, ``sorted`` of a huge list. The
-literal cases that are trivially recognisable (a ``**`` or ``<<`` whose right
-operand is a constant above 10000, integer literals of 100+ digits) are
-refused at compile time; anything computed from data is not, and neither is
-memory use. Functions supplied by the host application run untraced: they are
-trusted and expected to bound their own work.
+``'x' * 10 ** 9``, ``[0] * 10 ** 9``, ``sorted`` of a huge list. The cases
+that are trivially recognisable are refused: a ``**`` or ``<<`` whose right
+operand is a constant above 10000 and integer literals of 100+ digits at
+compile time, ``range()`` of more than a million items at run time (so that
+``sum(range(10 ** 12))`` cannot spin in C). Sizes computed from data are not
+checked, and memory use is not limited. Functions supplied by the host
+application run untraced: they are trusted and expected to bound their own
+work.
 
 When the tracer raises, CPython removes the trace function for the thread, so
 a script that catches the timeout could go on running unobserved. To prevent
@@ -48,7 +54,7 @@ import re
 import sys
 import time
 import types
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
@@ -80,6 +86,7 @@ _FILENAME = "<string>"
 
 MAX_EXPONENT = 10_000
 MAX_LITERAL_DIGITS = 100
+MAX_RANGE_LENGTH = 1_000_000
 
 
 class ScriptRejected(Exception):
@@ -246,7 +253,7 @@ class _SandboxPolicy(RestrictingNodeTransformer):
         return super().visit_AugAssign(node)
 
     def visit_Call(self, node: ast.Call) -> Any:
-        if isinstance(node.func, ast.Name) and node.func.id == "pow" and len(node.args) >= 2:
+        if isinstance(node.func, ast.Name) and node.func.id == "pow" and len(node.args) == 2:
             self._check_power(node, ast.Pow(), node.args[1])
         return super().visit_Call(node)
 
@@ -255,10 +262,16 @@ class _SandboxPolicy(RestrictingNodeTransformer):
             self.error(node, "an except clause may only name exception classes")
         return super().visit_ExceptHandler(node)
 
+    # Checkpoints are injected after RestrictedPython's checks: the underscore
+    # name would otherwise be refused, and scripts cannot spell it themselves.
+
+    def visit_While(self, node: ast.While) -> Any:
+        node = self.node_contents_visit(node)
+        node.body.insert(0, _checkpoint_call(node.body[0]))
+        return node
+
     def visit_Try(self, node: ast.Try) -> Any:
         node = self.node_contents_visit(node)
-        # Injected after RestrictedPython's checks: the underscore name would
-        # otherwise be refused, and scripts cannot spell it themselves.
         for handler in node.handlers:
             handler.body.insert(0, _checkpoint_call(handler))
         if node.finalbody:
@@ -378,6 +391,17 @@ def _apply(func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     return func(*args, **kwargs)
 
 
+def _bounded_range(*args: int) -> range:
+    result = range(*args)
+    try:
+        length = len(result)
+    except OverflowError:
+        length = MAX_RANGE_LENGTH + 1
+    if length > MAX_RANGE_LENGTH:
+        raise ValueError(f"range() is limited to {MAX_RANGE_LENGTH:,} items in scripts")
+    return result
+
+
 def _build_builtins() -> dict[str, Any]:
     names = dict(safe_builtins)
     # Exceptions outside the Exception hierarchy would slip past the
@@ -394,8 +418,9 @@ def _build_builtins() -> dict[str, Any]:
         "setattr",
     ):
         names.pop(name, None)
-    # RestrictedPython leaves these out because they iterate in C, bypassing a
-    # custom ``_getiter_``; ours is plain ``iter``, so nothing is lost.
+    # RestrictedPython leaves these out because they iterate in C, bypassing
+    # ``_getiter_``. Ours guards only the deadline, so the sole cost is that
+    # such a C loop cannot be interrupted -- hence the bounded ``range``.
     names.update(
         {
             "all": all,
@@ -408,6 +433,7 @@ def _build_builtins() -> dict[str, Any]:
             "map": map,
             "max": max,
             "min": min,
+            "range": _bounded_range,
             "reversed": reversed,
             "set": set,
             "sorted": sorted,
@@ -428,7 +454,6 @@ _GUARDS: Mapping[str, Any] = types.MappingProxyType(
         # ``str.format`` (it can reach attributes through format fields).
         "_getattr_": safer_getattr_raise,
         "_getitem_": operator.getitem,
-        "_getiter_": iter,
         "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
         "_unpack_sequence_": guarded_unpack_sequence,
         "_write_": full_write_guard,
@@ -437,7 +462,8 @@ _GUARDS: Mapping[str, Any] = types.MappingProxyType(
     }
 )
 
-_RESERVED_NAMES = frozenset({"__builtins__", _CHECKPOINT, *_GUARDS})
+_GETITER = "_getiter_"
+_RESERVED_NAMES = frozenset({"__builtins__", _CHECKPOINT, _GETITER, *_GUARDS})
 
 
 class _Deadline:
@@ -454,6 +480,15 @@ class _Deadline:
     def checkpoint(self) -> None:
         if self.active and time.monotonic() >= self._expires:
             raise ScriptTimeout(f"the script ran longer than the {self._limit:g} s limit")
+
+    def iterate(self, iterable: Any) -> Iterator[Any]:
+        """The ``_getiter_`` guard: plain iteration plus a deadline check per item."""
+        return self._checked(iter(iterable))
+
+    def _checked(self, iterator: Iterator[Any]) -> Iterator[Any]:
+        for item in iterator:
+            self.checkpoint()
+            yield item
 
     def trace_call(self, frame: types.FrameType, event: str, arg: Any) -> Any:
         # Host code called from the script (guards, provided functions) is
@@ -530,12 +565,7 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
         result = {
             key: value
             for key, value in namespace.items()
-            if not (
-                key in _RESERVED_NAMES
-                or key in self.functions
-                or key in external
-                or callable(value)
-            )
+            if not (key in _RESERVED_NAMES or key in self.functions or key in external or callable(value))
         }
         context.clear()
         context.update(result)
@@ -581,6 +611,7 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
     def _run(self, compiled: _Compiled, namespace: dict[str, Any]) -> Any:
         deadline = _Deadline(compiled.code_ids, self.time_limit)
         namespace[_CHECKPOINT] = deadline.checkpoint
+        namespace[_GETITER] = deadline.iterate
         previous = sys.gettrace()
         sys.settrace(deadline.trace_call)
         try:
