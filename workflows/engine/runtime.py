@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
@@ -62,6 +63,19 @@ class _Environment(SandboxEnvironment):
         return json.dumps(self._services(kwargs["operation_name"], params, context))
 
 
+class _ScriptEngine(PythonScriptEngine):
+    """SpiffWorkflow 3.2's call_service error path refers to an undefined name and turns every
+    service failure into a NameError; report the real error against the task instead."""
+
+    def call_service(self, task: Task, **kwargs: Any) -> Any:
+        try:
+            return self.environment.call_service(task.data, **kwargs)
+        except SpiffWorkflowException:
+            raise
+        except Exception as exc:
+            raise WorkflowTaskException(f"{exc.__class__.__name__}: {exc}", task=task, exception=exc) from exc
+
+
 @dataclass(frozen=True)
 class ReadyTask:
     engine_id: str
@@ -86,7 +100,7 @@ class Runtime:
         self.clock = clock
         env = _Environment(expression_functions(clock), services)
         # Deserializing resets the script engine to the default one: always set ours.
-        self.workflow.script_engine = PythonScriptEngine(environment=env)
+        self.workflow.script_engine = _ScriptEngine(environment=env)
 
     @classmethod
     def start(
