@@ -35,13 +35,26 @@ def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
         eng = make_engine(url)
     else:
-        eng = make_engine(os.environ["TEST_DATABASE_URL"])
-        with eng.begin() as conn:  # start from nothing: the migrations must build the whole schema
-            conn.execute(text("DROP SCHEMA public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
+        # A schema of this run's own: parallel runs against the same server never meet, and the
+        # migrations build everything from nothing.
+        schema = f"test_{os.getpid()}"
+        admin = make_engine(os.environ["TEST_DATABASE_URL"])
+        with admin.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+        # In the URL (not connect_args) so that subprocesses given the URL land in the same schema.
+        base = os.environ["TEST_DATABASE_URL"]
+        eng = make_engine(f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}")
+        request.addfinalizer(lambda: _drop_schema(admin, schema))
     migrate.upgrade(eng)
     yield eng
     eng.dispose()
+
+
+def _drop_schema(admin: Engine, schema: str) -> None:
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    admin.dispose()
 
 
 def _wipe(eng: Engine) -> None:

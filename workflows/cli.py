@@ -62,6 +62,7 @@ pass_ctx = click.make_pass_decorator(Context)
 def main(ctx: click.Context, database: str | None, now: str | None) -> None:
     """Biliktilik: qualification improvement of university staff."""
     ctx.obj = Context(database, now)
+    ctx.call_on_close(ctx.obj.engine.dispose)
 
 
 @main.command("upgrade-db")

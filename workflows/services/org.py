@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, literal, or_, select
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from workflows.models import Delegation, OrgUnit, RoleAssignment
 
 EMPLOYEE = "employee"
+MAX_DEPTH = 32  # a guard against a cycle in the org tree
 KNOWN_ROLES = (
     "employee",
     "department_head",
@@ -41,14 +42,16 @@ def _active(model: type[RoleAssignment] | type[Delegation], on: date) -> ColumnE
 
 
 def ancestors(session: Session, unit_id: int) -> list[int]:
-    """The unit and its parents up to the root, nearest first."""
-    chain: list[int] = []
-    current: int | None = unit_id
-    while current is not None and current not in chain:
-        chain.append(current)
-        unit = session.get(OrgUnit, current)
-        current = unit.parent_id if unit is not None else None
-    return chain
+    """The unit and its parents up to the root, nearest first: one recursive query whatever the depth."""
+    chain = select(OrgUnit.id, OrgUnit.parent_id, literal(0).label("depth")).where(OrgUnit.id == unit_id)
+    chain_cte = chain.cte("chain", recursive=True)
+    parent = aliased(OrgUnit)
+    chain_cte = chain_cte.union(
+        select(parent.id, parent.parent_id, (chain_cte.c.depth + 1).label("depth"))
+        .join(chain_cte, parent.id == chain_cte.c.parent_id)
+        .where(chain_cte.c.depth < MAX_DEPTH)
+    )
+    return list(session.scalars(select(chain_cte.c.id).order_by(chain_cte.c.depth)))
 
 
 # Who stands in when a seat is empty all the way up, or held only by the applicant:

@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from workflows.calendar import local_date
 from workflows.clock import Clock
 from workflows.engine.definition import ParsedDefinition
-from workflows.engine.runtime import Runtime
+from workflows.engine.runtime import ReadyTask, Runtime
 from workflows.engine.state import SERIALIZER_VERSION
 from workflows.errors import Conflict
 from workflows.models import Event, HumanTask, Job, ProcessInstance, ProcessVersion
@@ -131,16 +131,17 @@ class Step:
 
     def _save(self) -> None:
         instance, runtime, now = self.instance, self.runtime, self.clock.now()
+        ready = runtime.ready_user_tasks()
+        data = runtime.current_data()
+        # Everything on the instance row is set before anything flushes, so a step writes it once.
         instance.state = runtime.dump()
         instance.serializer_version = SERIALIZER_VERSION
         instance.updated_at = now
-        data = runtime.current_data()
-        open_names = self._sync_tasks()
         summary = {key: data.get(key) for key in SUMMARY_FIELDS}
         summary["order_number"] = self.effects.data.get("order_number") or instance.summary.get(
             "order_number"
         )
-        summary["steps"] = open_names
+        summary["steps"] = [t.name for t in ready]
         instance.summary = summary
         words = (data.get("applicant_name"), data.get("course"), data.get("provider"), instance.business_key)
         instance.search_text = " ".join(str(w) for w in words if w).casefold()
@@ -148,6 +149,7 @@ class Step:
             instance.status = self._outcome()
             instance.ended_at = now
             self.log(f"case_{instance.status}")
+        self._sync_tasks(ready)
         self._sync_timers()
 
     def _outcome(self) -> str:
@@ -161,9 +163,8 @@ class Step:
                 return outcome
         return "completed"
 
-    def _sync_tasks(self) -> list[str]:
+    def _sync_tasks(self, ready: list[ReadyTask]) -> None:
         instance, now = self.instance, self.clock.now()
-        ready = self.runtime.ready_user_tasks()
         ready_ids = {t.engine_id for t in ready}
         open_rows = self.session.scalars(
             select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "open")
@@ -222,7 +223,6 @@ class Step:
                     task_id=row.id,
                     data={"task": row.name},
                 )
-        return [t.name for t in ready]
 
     def _sync_timers(self) -> None:
         wanted = set(self.runtime.timer_due_times())
