@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import threading
@@ -116,6 +117,9 @@ def worker(ctx: Context, once: bool, name: str, poll: float) -> None:
         result = fire_due_jobs(ctx.factory, ctx.clock, name)
         click.echo(f"done {result.done}, retried {result.retried}, failed {result.failed}")
         return
+    # Everything loaded so far lives as long as the process: keep it out of full collections,
+    # which otherwise showed up as ~90 ms pauses in step latency.
+    gc.freeze()
     stop = threading.Event()
     try:
         run_worker(ctx.factory, ctx.clock, stop, name, poll)
