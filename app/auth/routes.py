@@ -1,0 +1,110 @@
+"""Sign in with a password (throttled), sign out, switch the language."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from app.auth import bp
+from app.auth.forms import SignInForm
+from app.i18n import LANGUAGES, format_moment
+from app.security import load_user, safe_next
+from app.state import clock, db
+from workflows.demo import DEMO_PASSWORD, PEOPLE
+from workflows.models import Person
+from workflows.services.signin import authenticate
+
+YEAR = 365 * 24 * 3600
+
+
+def _demo_accounts() -> list[tuple[str, str, str | None]]:
+    if not current_app.config.get("DEMO"):
+        return []
+    names = {u: n for u, n in db().execute(select(Person.username, Person.full_name))}
+    return [(p.username, names[p.username], p.role) for p in PEOPLE if p.username in names]
+
+
+def _keep_language_chosen_here(person_id: int) -> None:
+    """A language picked on this device (before signing in, too) becomes the person's choice."""
+    chosen = request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
+    person = db().get(Person, person_id)
+    if person is not None and chosen in LANGUAGES:
+        person.locale = chosen
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in() -> Response | str | tuple[str, int]:
+    if current_user.is_authenticated:
+        return redirect(url_for("inbox.index"))
+    form = SignInForm()
+    error = None
+    status = 200
+    if form.validate_on_submit():
+        result = authenticate(
+            db(),
+            form.username.data or "",
+            form.password.data or "",
+            clock(),
+            current_app.config["LOCK_AFTER_FAILURES"],
+            current_app.config["LOCK_MINUTES"],
+        )
+        if result.ok and result.person_id is not None:
+            _keep_language_chosen_here(result.person_id)
+            user = load_user(str(result.person_id))
+            if user is not None:
+                session.clear()  # a fresh session for the signed-in person
+                login_user(user)
+                return redirect(safe_next(request.args.get("next"), url_for("inbox.index")), 303)
+        status = 401
+        if result.locked_until is not None:
+            error = _(
+                "Too many failed attempts: signing in to this account is paused until %(time)s.",
+                time=format_moment(result.locked_until),
+            )
+        else:
+            error = _("The login or password is wrong.")
+    elif request.method == "POST":
+        status = 400
+        error = _("Enter your login and password.")
+    page = render_template(
+        "auth/sign_in.html",
+        form=form,
+        error=error,
+        demo_accounts=_demo_accounts(),
+        demo_password=DEMO_PASSWORD,
+    )
+    return page, status
+
+
+@bp.post("/sign-out")
+@login_required
+def sign_out() -> Response:
+    logout_user()
+    session.clear()
+    return redirect(url_for("auth.sign_in"), 303)
+
+
+@bp.post("/language")
+def language() -> Response:
+    chosen = request.form.get("lang", "")
+    target = safe_next(request.form.get("next"), url_for("inbox.index"))
+    if chosen not in LANGUAGES:
+        flash(_("This language is not available."), "error")
+        return redirect(target, 303)
+    if current_user.is_authenticated:
+        person = db().get(Person, current_user.id)
+        if person is not None:
+            person.locale = chosen
+    response = redirect(target, 303)
+    response.set_cookie(
+        current_app.config["LANGUAGE_COOKIE"],
+        chosen,
+        max_age=YEAR,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        httponly=True,
+        samesite="Lax",
+    )
+    return response

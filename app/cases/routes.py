@@ -1,0 +1,162 @@
+"""Start an application and follow it."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from urllib.parse import quote
+
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response as BaseResponse
+
+from app.cases import bp
+from app.errors import on_invalid, too_large_page
+from app.i18n import locale_code
+from app.pdf.order import render_order
+from app.schema_form import build_form, read_submission
+from app.state import clock, db, store
+from app.summary import later_sections, summary_rows
+from workflows.calendar import add_days, local_date
+from workflows.errors import FieldError
+from workflows.services.access import visible_case, visible_document
+from workflows.services.cases import case_detail, my_cases
+from workflows.services.catalog import bpmn_xml, latest_process, version_info
+from workflows.services.orders import order_sheet
+from workflows.services.submissions import start_application
+
+
+def _today() -> date:
+    return local_date(clock().now())
+
+
+@too_large_page("cases.create")
+def _new_page(errors: list[FieldError] | None = None, typed: dict | None = None) -> str:
+    process = latest_process(db(), current_app.config["PROCESS_KEY"])
+    locale = locale_code()
+    lead_days = int(process.policy.get("lead_time_days", 0))
+    return render_template(
+        "cases/new.html",
+        process_title=process.title(locale),
+        form=build_form(process.schema(process.start.form_key), locale, typed or {}, errors),
+        lead_days=lead_days,
+        earliest_start=add_days(_today(), lead_days),
+    )
+
+
+@bp.get("/cases/new")
+@login_required
+def new() -> str:
+    return _new_page()
+
+
+@bp.post("/cases/new")
+@login_required
+def create() -> BaseResponse:
+    session = db()
+    process = latest_process(session, current_app.config["PROCESS_KEY"])
+    submission = read_submission(process.schema(process.start.form_key), request.form, request.files)
+    on_invalid(lambda errors: _new_page(errors, submission.typed))
+    ref = start_application(
+        session,
+        store(),
+        process.process_key,
+        current_user.id,
+        submission.data,
+        submission.uploads,
+        clock(),
+        current_app.config["MAX_CONTENT_LENGTH"],
+    )
+    flash(_("Your application %(key)s has been submitted.", key=ref.business_key), "success")
+    return redirect(url_for("cases.show", case_id=ref.id), 303)
+
+
+@bp.get("/cases")
+@login_required
+def mine() -> str:
+    session, locale = db(), locale_code()
+    rows = my_cases(session, current_user.id)
+    titles: dict[int, str] = {}
+    steps: dict[int, dict[str, str]] = {}
+    for row in rows:
+        if row.version_id not in titles:
+            info = version_info(session, row.version_id)
+            titles[row.version_id] = info.title(locale)
+            steps[row.version_id] = {s.element_id: s.name(locale) for s in info.steps.values()}
+    return render_template("cases/mine.html", rows=rows, titles=titles, steps=steps)
+
+
+@bp.get("/cases/<int:case_id>")
+@login_required
+def show(case_id: int) -> str:
+    session, locale = db(), locale_code()
+    instance = visible_case(session, current_user.id, case_id, _today())
+    process = version_info(session, instance.version_id)
+    detail = case_detail(session, instance, clock())
+    return render_template(
+        "cases/show.html",
+        detail=detail,
+        process_title=process.title(locale),
+        summary=summary_rows(process.schema(process.start.form_key), detail.data, locale),
+        later=later_sections(process, detail.data, locale, {d.id: d.filename for d in detail.documents}),
+        steps={s.element_id: s.name(locale) for s in process.steps.values()},
+    )
+
+
+@bp.get("/cases/<int:case_id>/diagram.xml")
+@login_required
+def diagram(case_id: int) -> Response:
+    session = db()
+    instance = visible_case(session, current_user.id, case_id, _today())
+    return Response(bpmn_xml(session, instance.version_id), mimetype="application/xml")
+
+
+@bp.get("/cases/<int:case_id>/order.pdf")
+@login_required
+def order_pdf(case_id: int) -> Response:
+    session = db()
+    instance = visible_case(session, current_user.id, case_id, _today())
+    sheet = order_sheet(session, instance, clock())
+    process = version_info(session, instance.version_id)
+    content = render_order(
+        sheet,
+        locale_code(),
+        process.schema(process.start.form_key),
+        compress=current_app.config["PDF_COMPRESS"],
+    )
+    response = Response(content, mimetype="application/pdf")
+    number = "".join(ch if ch.isalnum() else "-" for ch in sheet.number)
+    response.headers["Content-Disposition"] = _disposition("inline", f"order-{number}.pdf")
+    return response
+
+
+@bp.get("/documents/<string:document_id>")
+@login_required
+def document(document_id: str) -> Response:
+    session = db()
+    doc = visible_document(session, current_user.id, document_id, _today())
+    response = Response(store().get(doc.sha256), mimetype=doc.content_type)
+    response.headers["Content-Disposition"] = _disposition("attachment", doc.filename)
+    return response
+
+
+def _disposition(kind: str, filename: str) -> str:
+    """A file name any browser accepts: an ASCII fallback plus the real (Unicode) name."""
+    fallback = "".join(ch for ch in filename if ch.isascii() and (ch.isalnum() or ch in "._-")) or "document"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
+
+
+@bp.get("/vendor/bpmn-js/<path:filename>")
+def viewer_asset(filename: str) -> Response:
+    """The pinned bpmn-js viewer, served from node_modules by the app itself (no CDN)."""
+    return send_from_directory(Path(current_app.config["BPMN_JS_DIR"]), filename, max_age=86400)

@@ -1,0 +1,73 @@
+"""Settings from the environment, checked at start: a missing secret fails here, not at the first request."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from workflows.db import database_url
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The configuration the environment describes (see the keys below and README.md)."""
+    env = os.environ if env is None else env
+    debug = _flag(env, "DEBUG", False) or _flag(env, "FLASK_DEBUG", False)
+    testing = _flag(env, "TESTING", False)
+    demo = _flag(env, "DEMO", False)
+    url = env.get("DATABASE_URL") or database_url()
+    config: dict[str, Any] = {
+        "DEBUG": debug,
+        "TESTING": testing,
+        "DEMO": demo,
+        "SECRET_KEY": env.get("SECRET_KEY") or None,
+        "DATABASE_URL": url,
+        "FILE_STORE": env.get("FILE_STORE", str(Path("var") / "files")),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_CONTENT_LENGTH", DEFAULT_MAX_UPLOAD)),
+        # The embedded default (SQLite) fires timers and sends mail in a thread of the app itself.
+        "START_WORKER": _flag(env, "START_WORKER", url.startswith("sqlite")),
+        "WORKER_POLL_SECONDS": float(env.get("WORKER_POLL_SECONDS", "5")),
+        # Plain-HTTP setups (a laptop demo, development) cannot keep a Secure cookie everywhere.
+        "SESSION_COOKIE_SECURE": _flag(env, "SESSION_COOKIE_SECURE", not (debug or testing or demo)),
+        "SESSION_COOKIE_HTTPONLY": _flag(env, "SESSION_COOKIE_HTTPONLY", True),
+        "SESSION_COOKIE_SAMESITE": env.get("SESSION_COOKIE_SAMESITE", "Lax"),
+        "BPMN_JS_DIR": env.get("BPMN_JS_DIR", str(ROOT / "node_modules" / "bpmn-js" / "dist")),
+    }
+    return config
+
+
+DEFAULTS: dict[str, Any] = {
+    "SQLALCHEMY_ENGINE": None,  # an Engine to use instead of DATABASE_URL (tests share theirs)
+    "CLOCK": None,  # a workflows.clock.Clock; SystemClock when not given
+    "PER_PAGE": 25,
+    "LOCK_AFTER_FAILURES": 5,
+    "LOCK_MINUTES": 15,
+    "PDF_COMPRESS": True,
+    "BABEL_DEFAULT_LOCALE": "kk",
+    "LANGUAGE_COOKIE": "lang",
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "PROCESS_KEY": "qualification_request",
+}
+
+
+def check(config: Mapping[str, Any]) -> None:
+    if not config.get("SECRET_KEY"):
+        if config.get("DEBUG") or config.get("TESTING"):
+            return
+        raise ConfigError("SECRET_KEY is not set: export SECRET_KEY (a long random string) before starting")

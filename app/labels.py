@@ -1,0 +1,96 @@
+"""Names people read for the codes the services use: roles, statuses, events, notices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+ROLES = {
+    "employee": _l("Employee"),
+    "department_head": _l("Head of department"),
+    "institute_director": _l("Institute director"),
+    "hr": _l("HR service"),
+    "competence_centre": _l("Competence centre"),
+    "rector": _l("Rector"),
+    "finance": _l("Finance department"),
+    "legal": _l("Legal office"),
+    "process_owner": _l("Process owner"),
+    "admin": _l("Administrator"),
+}
+
+STATUSES = {
+    "running": _l("In progress"),
+    "completed": _l("Completed"),
+    "rejected": _l("Rejected"),
+    "error": _l("Error"),
+}
+
+DECISIONS = {
+    "approve": _l("Approved"),
+    "return": _l("Returned for changes"),
+    "reject": _l("Rejected"),
+}
+
+DUE_STATES = {
+    "overdue": _l("Overdue"),
+    "today": _l("Due today"),
+    "upcoming": _l("Upcoming"),
+    "none": _l("No due date"),
+}
+
+
+def role_label(role: str | None) -> str:
+    return str(ROLES.get(role or "", role or ""))
+
+
+def status_label(status: str) -> str:
+    return str(STATUSES.get(status, status))
+
+
+def decision_label(decision: str | None) -> str:
+    return str(DECISIONS.get(decision or "", decision or ""))
+
+
+def event_label(kind: str, data: dict[str, Any], step_name: str | None) -> str:
+    task = step_name or str(data.get("task") or "")
+    if kind == "case_started":
+        return _("Application submitted")
+    if kind == "task_completed":
+        return _("Step completed: %(task)s", task=task)
+    if kind == "task_claimed":
+        return _("Took the task: %(task)s", task=task)
+    if kind == "task_released":
+        return _("Released the task: %(task)s", task=task)
+    if kind == "timer_fired":
+        return _("A set date came")
+    if kind == "order_issued":
+        return _("Order %(number)s issued", number=data.get("number", ""))
+    if kind == "nonconformity":
+        return _("Recorded in the nonconformity journal")
+    if kind == "case_completed":
+        return _("Case completed")
+    if kind == "case_rejected":
+        return _("Application rejected")
+    return kind
+
+
+def notice_label(kind: str, task_name: str | None) -> str:
+    if kind == "task_assigned":
+        return _("New task: %(task)s", task=task_name or "")
+    if kind == "rejected":
+        return _("Your application was rejected")
+    if kind == "returned":
+        return _("Your application was returned for changes")
+    if kind == "approved":
+        return _("Your application was approved")
+    if kind == "order_issued":
+        return _("The order sending you to training has been issued")
+    if kind == "reminder":
+        return _("Reminder: the certificate and report are due soon")
+    if kind == "escalation":
+        return _("Overdue: the certificate and report were not submitted in time")
+    if kind == "completed":
+        return _("The training has been recorded")
+    return kind

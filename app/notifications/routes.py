@@ -1,0 +1,51 @@
+"""What I was told about: new tasks, decisions, orders, reminders, escalations."""
+
+from __future__ import annotations
+
+from math import ceil
+
+from flask import current_app, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from app.i18n import locale_code
+from app.notifications import bp
+from app.security import safe_next
+from app.state import clock, db
+from workflows.services.catalog import version_info
+from workflows.services.notifications import mark_read, notices
+
+
+@bp.get("/notifications")
+@login_required
+def index() -> str:
+    try:
+        number = max(int(request.args.get("page", "1")), 1)
+    except ValueError:
+        number = 1
+    session, locale = db(), locale_code()
+    page = notices(session, current_user.id, number, current_app.config["PER_PAGE"])
+    step_names: dict[tuple[int | None, str | None], str] = {}
+    for version_id in {n.version_id for n in page.items if n.version_id is not None}:
+        for step in version_info(session, version_id).steps.values():
+            step_names[(version_id, step.element_id)] = step.name(locale)
+    return render_template(
+        "notifications/index.html",
+        page=page,
+        pages=max(ceil(page.total / page.per_page), 1),
+        step_names=step_names,
+    )
+
+
+@bp.post("/notifications/<int:notice_id>/read")
+@login_required
+def read(notice_id: int) -> Response:
+    mark_read(db(), current_user.id, notice_id, clock())
+    return redirect(safe_next(request.form.get("next"), url_for("notifications.index")), 303)
+
+
+@bp.post("/notifications/read-all")
+@login_required
+def read_all() -> Response:
+    mark_read(db(), current_user.id, None, clock())
+    return redirect(url_for("notifications.index"), 303)

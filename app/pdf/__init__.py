@@ -1,0 +1,1 @@
+"""Printable documents the product issues (the order), with the fonts they embed."""

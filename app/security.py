@@ -1,0 +1,74 @@
+"""Who is signed in (Flask-Login on the person table) and the headers every response carries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from flask import Flask, Response
+from flask_babel import lazy_gettext as _l
+from flask_login import UserMixin
+
+from app.extensions import login_manager
+from app.state import db
+from workflows.models import Person
+
+# The diagram viewer sets style attributes on SVG nodes; scripts come only from this origin.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
+
+
+@dataclass
+class CurrentUser(UserMixin):
+    id: int
+    username: str
+    full_name: str
+    locale: str
+    position: str | None
+    org_unit_id: int
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+def load_user(user_id: str) -> CurrentUser | None:
+    try:
+        person = db().get(Person, int(user_id))
+    except ValueError:
+        return None
+    if person is None or not person.is_active:
+        return None
+    return CurrentUser(
+        person.id, person.username, person.full_name, person.locale, person.position, person.org_unit_id
+    )
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only paths on this site: never an open redirect to another host."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+def _headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    login_manager.user_loader(load_user)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = _l("Please sign in to continue.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    app.after_request(_headers)

@@ -1,0 +1,55 @@
+"""What the app holds for its lifetime: the database, the clock, the file store, the worker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app, g
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from workflows.clock import Clock
+from workflows.services.documents import FileStore
+
+KEY = "biliktilik"
+
+
+@dataclass
+class AppState:
+    engine: Engine
+    sessions: sessionmaker[Session]
+    clock: Clock
+    store: FileStore
+
+
+def app_state(app: Flask | None = None) -> AppState:
+    state: AppState = (app or current_app).extensions[KEY]
+    return state
+
+
+def clock() -> Clock:
+    return app_state().clock
+
+
+def store() -> FileStore:
+    return app_state().store
+
+
+def db() -> Session:
+    """The request's session, opened on first use; `transaction.py` commits or rolls it back once."""
+    session: Session | None = g.get("db_session")
+    if session is None:
+        session = app_state().sessions()
+        g.db_session = session
+    return session
+
+
+def roll_back() -> None:
+    """Undo what this request did so far, and end it without committing (a refused action).
+
+    The session stays usable, so the page explaining the refusal can still read.
+    """
+    g.db_failed = True
+    session: Session | None = g.get("db_session")
+    if session is not None:
+        session.rollback()

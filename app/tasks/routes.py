@@ -1,0 +1,121 @@
+"""The task page and the actions on a task."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from app.errors import on_invalid, too_large_page
+from app.i18n import locale_code
+from app.schema_form import build_form, prefill, read_submission
+from app.security import safe_next
+from app.state import clock, db, store
+from app.summary import later_sections, summary_rows
+from app.tasks import bp
+from workflows.calendar import local_date
+from workflows.errors import FieldError, NotFound
+from workflows.models import Person, ProcessInstance
+from workflows.services.access import visible_task
+from workflows.services.cases import case_detail
+from workflows.services.catalog import version_info
+from workflows.services.instances import claim_task, release_task
+from workflows.services.submissions import submit_task
+
+
+def _name(person_id: int | None) -> str | None:
+    person = db().get(Person, person_id) if person_id else None
+    return person.full_name if person else None
+
+
+@too_large_page("tasks.submit")
+def _task_page(errors: list[FieldError] | None = None, typed: dict | None = None, *, task_id: int) -> str:
+    session, locale, today = db(), locale_code(), local_date(clock().now())
+    task, access = visible_task(session, current_user.id, task_id, today)
+    instance = session.get(ProcessInstance, task.instance_id)
+    if instance is None:
+        raise NotFound("No such task", task_id=task_id)
+    process = version_info(session, instance.version_id)
+    detail = case_detail(session, instance, clock())
+    step = process.steps.get(task.element_id)
+    documents = {d.id: d.filename for d in detail.documents}
+    form = None
+    if access.can_act and step is not None:
+        values = typed if typed is not None else prefill(detail.data)
+        form = build_form(process.schema(step.form_key), locale, values, errors, documents)
+    return render_template(
+        "tasks/task.html",
+        task=task,
+        access=access,
+        form=form,
+        step_name=step.name(locale) if step else task.name,
+        process_title=process.title(locale),
+        detail=detail,
+        summary=summary_rows(process.schema(process.start.form_key), detail.data, locale),
+        later=later_sections(
+            process, detail.data, locale, documents, {step.form_key} if form and step else set()
+        ),
+        decisions=[e for e in detail.timeline if e.kind == "task_completed"],
+        steps={s.element_id: s.name(locale) for s in process.steps.values()},
+        assignee_name=_name(task.assignee_id),
+        completed_by_name=_name(task.completed_by_id),
+        on_behalf_of_name=_name(access.on_behalf_of),
+        today=today,
+    )
+
+
+@bp.get("/tasks/<int:task_id>")
+@login_required
+def show(task_id: int) -> str:
+    return _task_page(task_id=task_id)
+
+
+@bp.post("/tasks/<int:task_id>")
+@login_required
+def submit(task_id: int) -> Response:
+    session = db()
+    task, _access = visible_task(session, current_user.id, task_id, local_date(clock().now()))
+    instance = session.get(ProcessInstance, task.instance_id)
+    process = version_info(session, instance.version_id) if instance else None
+    step = process.steps.get(task.element_id) if process else None
+    if process is None or step is None:
+        raise NotFound("No such task", task_id=task_id)
+    submission = read_submission(process.schema(step.form_key), request.form, request.files)
+    on_invalid(lambda errors: _task_page(errors, submission.typed, task_id=task_id))
+    submit_task(
+        session,
+        store(),
+        task_id,
+        current_user.id,
+        submission.data,
+        submission.uploads,
+        clock(),
+        current_app.config["MAX_CONTENT_LENGTH"],
+    )
+    flash(_("Done: “%(step)s” is complete.", step=step.name(locale_code())), "success")
+    return redirect(url_for("inbox.index"), 303)
+
+
+def _back(task_id: int) -> str:
+    return safe_next(request.form.get("next"), url_for("tasks.show", task_id=task_id))
+
+
+@bp.post("/tasks/<int:task_id>/claim")
+@login_required
+def claim(task_id: int) -> Response:
+    session = db()
+    visible_task(session, current_user.id, task_id, local_date(clock().now()))
+    claim_task(session, task_id, current_user.id, clock())
+    flash(_("The task is yours now: others see that you are working on it."), "success")
+    return redirect(_back(task_id), 303)
+
+
+@bp.post("/tasks/<int:task_id>/release")
+@login_required
+def release(task_id: int) -> Response:
+    session = db()
+    visible_task(session, current_user.id, task_id, local_date(clock().now()))
+    release_task(session, task_id, current_user.id, clock())
+    flash(_("The task is back in the shared queue."), "success")
+    return redirect(_back(task_id), 303)

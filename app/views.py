@@ -1,0 +1,79 @@
+"""Blueprints, and what every page template can use: the header, labels, local dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+from flask_login import current_user
+
+from app import i18n, labels
+from app.auth import bp as auth_bp
+from app.cases import bp as cases_bp
+from app.inbox import bp as inbox_bp
+from app.notifications import bp as notifications_bp
+from app.state import clock, db
+from app.tasks import bp as tasks_bp
+from workflows.calendar import local_date
+from workflows.models import OrgUnit
+from workflows.services.inbox import count_open
+from workflows.services.notifications import unread_count
+from workflows.services.org import seats
+
+
+@dataclass(frozen=True)
+class Header:
+    name: str
+    roles: list[str]
+    open_tasks: int
+    unread: int
+
+
+def localized(names: dict[str, str] | None) -> str:
+    if not names:
+        return ""
+    return names.get(i18n.locale_code()) or names.get("kk") or ""
+
+
+def _header() -> dict[str, Any]:
+    if not current_user.is_authenticated:
+        return {"header": None}
+    session, today = db(), local_date(clock().now())
+    roles: list[str] = []
+    for seat in seats(session, current_user.id, today):
+        unit = session.get(OrgUnit, seat.org_unit_id)
+        text = labels.role_label(seat.role)
+        if unit is not None:
+            text += f", {unit.name(i18n.locale_code())}"
+        roles.append(text)
+    if not roles:
+        roles.append(labels.role_label("employee"))
+    return {
+        "header": Header(
+            current_user.full_name,
+            roles,
+            count_open(session, current_user.id, clock()),
+            unread_count(session, current_user.id),
+        )
+    }
+
+
+def init_app(app: Flask) -> None:
+    for blueprint in (auth_bp, inbox_bp, tasks_bp, cases_bp, notifications_bp):
+        app.register_blueprint(blueprint)
+    app.context_processor(_header)
+    app.jinja_env.globals.update(
+        languages=i18n.LANGUAGES,
+        locale_code=i18n.locale_code,
+        role_label=labels.role_label,
+        status_label=labels.status_label,
+        decision_label=labels.decision_label,
+        event_label=labels.event_label,
+        notice_label=labels.notice_label,
+        localized=localized,
+    )
+    app.jinja_env.filters["day"] = i18n.format_day
+    app.jinja_env.filters["moment"] = i18n.format_moment
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

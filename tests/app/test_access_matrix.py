@@ -1,0 +1,134 @@
+"""Who may read and who may write: every route against every demo role and an anonymous visitor.
+
+The world: case A (the teacher's application, waiting for her head's endorsement) and case B
+(her earlier application: order issued, certificate uploaded, waiting for the competence
+centre). Cases are visible to the applicant, to people with a task on them and to the
+oversight roles (HR, competence centre, rector, admin); to anyone else they do not exist.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from tests.app.conftest import LoginAs
+from tests.workflows.flow import Flow
+from workflows.models import Notification
+
+ROLES = [
+    "teacher",
+    "teacher2",
+    "head",
+    "head2",
+    "director",
+    "finance",
+    "rector",
+    "legal",
+    "hr",
+    "centre",
+    "owner",
+    "admin",
+    "anonymous",
+]
+SIGNED_IN = [r for r in ROLES if r != "anonymous"]
+OVERSIGHT = {"hr", "centre", "rector", "admin"}
+SEE_A = {"teacher", "head"} | OVERSIGHT  # the applicant, the head's seat, oversight
+SEE_B = {"teacher", "head"} | OVERSIGHT  # the head endorsed it; the centre's task is open
+
+
+@dataclass
+class World:
+    a: int
+    b: int
+    endorse_a: int
+    verify_b: int
+    document_b: str
+    teacher_notice: int
+
+
+@pytest.fixture
+def world(flow: Flow) -> World:
+    a = flow.start()
+    b = flow.start(course="Академиялық жазылым", start_date="2026-03-22", end_date="2026-03-24", hours=24)
+    flow.approve_to_order(b)
+    flow.at("2026-03-25T08:00:00+05:00")
+    flow.fire()
+    flow.submit_report(b)
+    [doc] = flow.documents(b)
+    with flow.factory() as s:
+        notice = s.scalars(
+            select(Notification.id).where(Notification.person_id == flow.demo["teacher"]).limit(1)
+        ).one()
+    return World(a, b, flow.task(a, "endorse").id, flow.task(b, "verify_certificate").id, doc.id, notice)
+
+
+def _visible(group: set[str], yes: int = 200, no: int = 404) -> dict[str, int]:
+    return {role: (302 if role == "anonymous" else yes if role in group else no) for role in ROLES}
+
+
+def _all(status: int) -> dict[str, int]:
+    return {role: (302 if role == "anonymous" else status) for role in ROLES}
+
+
+def _act(actor: str, visible: set[str], ok: int) -> dict[str, int]:
+    """The actor succeeds (ok); others who can see the case are refused (403); the rest get 404."""
+    table = _visible(visible, yes=403)
+    table[actor] = ok
+    return table
+
+
+# (method, path, form data, expected status per role)
+MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
+    ("GET", "/", {}, _all(200)),
+    ("GET", "/cases", {}, _all(200)),
+    ("GET", "/cases/new", {}, _all(200)),
+    ("GET", "/notifications", {}, _all(200)),
+    ("GET", "/sign-in", {}, {**{r: 302 for r in SIGNED_IN}, "anonymous": 200}),
+    ("GET", "/tasks/{endorse_a}", {}, _visible(SEE_A)),
+    ("GET", "/tasks/{verify_b}", {}, _visible(SEE_B)),
+    ("GET", "/cases/{a}", {}, _visible(SEE_A)),
+    ("GET", "/cases/{a}/diagram.xml", {}, _visible(SEE_A)),
+    ("GET", "/cases/{b}", {}, _visible(SEE_B)),
+    ("GET", "/cases/{b}/order.pdf", {}, _visible(SEE_B)),
+    ("GET", "/documents/{document_b}", {}, _visible(SEE_B)),
+    ("GET", "/tasks/999999", {}, _visible(set())),
+    ("GET", "/cases/999999", {}, _visible(set())),
+    ("POST", "/tasks/{endorse_a}", {"decision": "return"}, _act("head", SEE_A, 422)),
+    ("POST", "/tasks/{endorse_a}/claim", {}, _act("head", SEE_A, 303)),
+    ("POST", "/tasks/{verify_b}", {"decision": "approve"}, _act("centre", SEE_B, 422)),
+    ("POST", "/tasks/{verify_b}/release", {}, _visible(SEE_B, yes=403)),
+    ("POST", "/cases/new", {}, _all(422)),
+    ("POST", "/notifications/read-all", {}, _all(303)),
+    ("POST", "/notifications/{teacher_notice}/read", {}, {**_all(404), "teacher": 303}),
+    ("POST", "/language", {"lang": "ru"}, {role: 303 for role in ROLES}),
+]
+
+
+def _client(role: str, login_as: LoginAs, client: FlaskClient) -> FlaskClient:
+    return client if role == "anonymous" else login_as(role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_for_every_role(role: str, world: World, login_as: LoginAs, client: FlaskClient) -> None:
+    browser = _client(role, login_as, client)
+    failures = []
+    for method, template, data, expected in MATRIX:
+        path = template.format(**world.__dict__)
+        response = browser.open(path, method=method, data=data)
+        if response.status_code != expected[role]:
+            failures.append(f"{method} {path}: {response.status_code}, expected {expected[role]}")
+        if role == "anonymous" and expected[role] == 302:
+            assert response.headers["Location"].startswith("/sign-in"), path
+        response.close()
+    assert not failures, "\n".join(failures)
+
+
+def test_refusals_change_nothing(world: World, flow: Flow, login_as: LoginAs) -> None:
+    for role in ("teacher2", "head2", "hr", "teacher"):
+        login_as(role).post(f"/tasks/{world.endorse_a}", data={"decision": "approve"})
+    assert flow.open_elements(world.a) == ["endorse"]
+    assert flow.task(world.a, "endorse").assignee_id is None

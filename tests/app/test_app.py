@@ -1,0 +1,135 @@
+"""Wiring: configuration from the environment, the in-process worker, the viewer check, catalogues, errors."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from app import create_app
+from app.config import ConfigError, from_env
+from app.i18n import TRANSLATIONS, compile_catalogs
+from app.state import app_state
+from tests.app.conftest import LoginAs
+from tests.conftest import Demo
+from tests.workflows.flow import Flow
+from workflows.models import Job
+
+
+def test_a_missing_secret_key_stops_the_start(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app({"START_WORKER": False})
+
+
+def test_configuration_from_the_environment() -> None:
+    sqlite = from_env({"DATABASE_URL": "sqlite:///var/x.sqlite3", "SECRET_KEY": "s"})
+    assert sqlite["START_WORKER"] is True
+    assert sqlite["SESSION_COOKIE_SECURE"] is True
+    assert sqlite["SESSION_COOKIE_HTTPONLY"] is True
+    assert sqlite["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert sqlite["MAX_CONTENT_LENGTH"] == 20 * 1024 * 1024
+    assert sqlite["FILE_STORE"] == "var/files"
+    postgres = from_env({"DATABASE_URL": "postgresql://db/x", "MAX_CONTENT_LENGTH": "1000"})
+    assert postgres["START_WORKER"] is False
+    assert postgres["MAX_CONTENT_LENGTH"] == 1000
+    assert from_env({"DATABASE_URL": "sqlite://", "START_WORKER": "0"})["START_WORKER"] is False
+    assert from_env({"DEMO": "1"})["SESSION_COOKIE_SECURE"] is False
+
+
+def test_the_app_says_how_to_install_the_missing_viewer(app_config: dict[str, Any], tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="npm ci"):
+        create_app({**app_config, "BPMN_JS_DIR": str(tmp_path / "nothing")})
+
+
+def test_no_worker_in_tests_unless_asked(app_config: dict[str, Any], demo: Demo) -> None:
+    app = create_app(app_config)
+    assert "biliktilik.worker" not in app.extensions
+
+
+def test_the_in_process_worker_sends_queued_mail_and_stops(
+    app_config: dict[str, Any], flow: Flow, _mail_outbox: Path
+) -> None:
+    app = create_app({**app_config, "START_WORKER": True, "WORKER_POLL_SECONDS": 0.05})
+    worker = app.extensions["biliktilik.worker"]
+    try:
+        assert worker.alive
+        flow.start()  # queues a task_assigned email to the head
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with flow.factory() as s:
+                if all(j.status == "done" for j in s.scalars(select(Job).where(Job.kind == "email"))):
+                    break
+            time.sleep(0.05)
+        assert list(_mail_outbox.glob("*.eml"))
+    finally:
+        worker.stop()
+    assert not worker.alive
+
+
+def test_the_clock_and_store_come_from_the_configuration(app_config: dict[str, Any], demo: Demo) -> None:
+    app = create_app(app_config)
+    state = app_state(app)
+    assert state.clock is app_config["CLOCK"]
+    assert str(state.store.root) == app_config["FILE_STORE"]
+    assert state.engine is app_config["SQLALCHEMY_ENGINE"]
+
+
+def test_catalogues_are_compiled_when_missing_or_older(tmp_path: Path) -> None:
+    source, target = tmp_path / "translations", tmp_path / "compiled"
+    shutil.copytree(TRANSLATIONS, source)
+    assert compile_catalogs(source, target) == target
+    mo = target / "kk" / "LC_MESSAGES" / "messages.mo"
+    assert mo.stat().st_size > 1000
+    assert not list(source.rglob("*.mo"))  # the source folder holds only what is committed
+    before = mo.stat().st_mtime_ns
+    compile_catalogs(source, target)
+    assert mo.stat().st_mtime_ns == before  # up to date: left alone
+    po = source / "kk" / "LC_MESSAGES" / "messages.po"
+    os.utime(po, ns=(before + 10**9, before + 10**9))
+    compile_catalogs(source, target)
+    assert mo.stat().st_mtime_ns != before
+
+
+def test_unknown_pages_and_methods_answer_in_the_users_language(
+    login_as: LoginAs, client: FlaskClient
+) -> None:
+    client.set_cookie("lang", "ru")
+    missing = client.get("/no-such-page")
+    assert missing.status_code == 404
+    assert "Не найдено" in missing.text and '<html lang="ru">' in missing.text
+    assert login_as("teacher").get("/no-such-page").text.count("Табылмады") >= 1
+    assert login_as("teacher").delete("/cases/new").status_code == 405
+
+
+def test_security_headers(client: FlaskClient) -> None:
+    response = client.get("/sign-in")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_wsgi_entry_builds_the_app_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'wsgi.sqlite3'}")
+    monkeypatch.setenv("START_WORKER", "0")
+    monkeypatch.setenv("FILE_STORE", str(tmp_path / "files"))
+    sys.modules.pop("app.wsgi", None)
+    module = importlib.import_module("app.wsgi")
+    try:
+        assert module.app.config["SECRET_KEY"] == "from-env"
+        assert module.app.config["FILE_STORE"] == str(tmp_path / "files")
+    finally:
+        app_state(module.app).engine.dispose()
+        sys.modules.pop("app.wsgi", None)

@@ -1,0 +1,183 @@
+"""Signing in and out: passwords, throttling, CSRF, cookie flags, the demo accounts, languages."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app import create_app
+from tests.app.conftest import LoginAs
+from tests.conftest import Demo
+from workflows.clock import FrozenClock
+from workflows.models import Person
+
+
+def _sign_in(client: FlaskClient, username: str, password: str, **extra: str) -> Any:
+    return client.post("/sign-in", data={"username": username, "password": password, **extra})
+
+
+def _person(factory: sessionmaker[Session], username: str) -> Person:
+    with factory() as s:
+        found = s.scalar(select(Person).where(Person.username == username))
+        assert found is not None
+        return found
+
+
+def test_sign_in_with_the_right_password_opens_the_inbox(client: FlaskClient) -> None:
+    response = _sign_in(client, "head", "demo")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+    page = client.get("/")
+    assert page.status_code == 200
+    assert "Дәурен Асқарұлы Жақсыбеков" in page.text
+    assert "Кафедра меңгерушісі" in page.text
+
+
+def test_sign_in_goes_back_to_the_page_asked_for_but_never_off_site(client: FlaskClient) -> None:
+    assert client.get("/cases").headers["Location"].startswith("/sign-in?next=")
+    ok = client.post("/sign-in?next=/cases", data={"username": "teacher", "password": "demo"})
+    assert ok.headers["Location"] == "/cases"
+    client.post("/sign-out")
+    evil = client.post("/sign-in?next=//evil.example/x", data={"username": "teacher", "password": "demo"})
+    assert evil.headers["Location"] == "/"
+
+
+def test_wrong_password_is_refused_and_counted(client: FlaskClient, factory: sessionmaker[Session]) -> None:
+    response = _sign_in(client, "head", "wrong")
+    assert response.status_code == 401
+    assert "Логин немесе құпиясөз қате." in response.text
+    assert _person(factory, "head").failed_logins == 1
+    assert client.get("/").status_code == 302  # still signed out
+
+
+def test_unknown_login_gets_the_same_answer(client: FlaskClient) -> None:
+    response = _sign_in(client, "nobody", "demo")
+    assert response.status_code == 401
+    assert "Логин немесе құпиясөз қате." in response.text
+
+
+def test_five_failures_lock_the_account_for_fifteen_minutes(
+    client: FlaskClient, factory: sessionmaker[Session], clock: FrozenClock
+) -> None:
+    for _ in range(5):
+        assert _sign_in(client, "head", "wrong").status_code == 401
+    locked = _sign_in(client, "head", "demo")
+    assert locked.status_code == 401
+    assert "01.03.2026 09:15" in locked.text  # paused until, in local time
+    assert _person(factory, "head").locked_until is not None
+    clock.advance(minutes=14)
+    assert _sign_in(client, "head", "demo").status_code == 401
+    clock.advance(minutes=2)
+    assert _sign_in(client, "head", "demo").status_code == 303
+    person = _person(factory, "head")
+    assert (person.failed_logins, person.locked_until) == (0, None)
+
+
+def test_success_resets_the_failure_count(client: FlaskClient, factory: sessionmaker[Session]) -> None:
+    for _ in range(4):
+        _sign_in(client, "head", "wrong")
+    assert _sign_in(client, "head", "demo").status_code == 303
+    assert _person(factory, "head").failed_logins == 0
+
+
+def test_every_form_needs_the_csrf_token(app_config: dict[str, Any], demo: Demo) -> None:
+    app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    client = app.test_client()
+    refused = _sign_in(client, "head", "demo")
+    assert refused.status_code == 400
+    assert client.get("/").status_code == 302
+    page = client.get("/sign-in")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
+    assert token is not None
+    assert _sign_in(client, "head", "demo", csrf_token=token.group(1)).status_code == 303
+    # Signed in, a POST without the token is still refused and changes nothing.
+    assert client.post("/language", data={"lang": "ru"}).status_code == 400
+    assert client.post("/sign-out").status_code == 400
+    assert client.get("/").status_code == 200
+
+
+def test_session_cookie_flags(app_config: dict[str, Any], demo: Demo) -> None:
+    app = create_app({**app_config, "SESSION_COOKIE_SECURE": True})
+    client = app.test_client()
+    response = _sign_in(client, "head", "demo")
+    cookie = next(v for k, v in response.headers.items() if k == "Set-Cookie" and v.startswith("session="))
+    assert "HttpOnly" in cookie
+    assert "Secure" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+def test_sign_out(login_as: LoginAs) -> None:
+    client = login_as("teacher")
+    assert client.get("/").status_code == 200
+    assert client.post("/sign-out").status_code == 303
+    assert client.get("/").status_code == 302
+
+
+def test_demo_sign_in_page_lists_one_account_per_role(app_config: dict[str, Any], demo: Demo) -> None:
+    shown = create_app({**app_config, "DEMO": True}).test_client().get("/sign-in").text
+    for username in ("teacher", "head", "director", "finance", "rector", "legal", "hr", "centre", "admin"):
+        assert f"<code>{username}</code>" in shown
+    assert "<code>demo</code>" in shown
+    hidden = create_app({**app_config, "DEMO": False}).test_client().get("/sign-in").text
+    assert "<code>head</code>" not in hidden
+
+
+def test_inactive_person_cannot_sign_in(client: FlaskClient, factory: sessionmaker[Session]) -> None:
+    with factory() as s:
+        person = s.scalar(select(Person).where(Person.username == "legal"))
+        assert person is not None
+        person.is_active = False
+        s.commit()
+    assert _sign_in(client, "legal", "demo").status_code == 401
+
+
+def test_language_switch_is_remembered_in_a_cookie_and_on_the_person(
+    login_as: LoginAs, app: Flask, factory: sessionmaker[Session]
+) -> None:
+    anonymous = app.test_client()
+    assert '<html lang="kk">' in anonymous.get("/sign-in").text
+    switched = anonymous.post("/language", data={"lang": "ru", "next": "/sign-in"})
+    assert switched.status_code == 303
+    assert switched.headers["Location"] == "/sign-in"
+    page = anonymous.get("/sign-in").text
+    assert '<html lang="ru">' in page and "Войти" in page
+
+    client = login_as("teacher")
+    client.post("/language", data={"lang": "en"})
+    assert _person(factory, "teacher").locale == "en"
+    english = client.get("/cases/new").text
+    assert '<html lang="en">' in english
+    assert "New application" in english
+    assert "Course (programme) title" in english  # labels from the form's x-title
+    client.post("/language", data={"lang": "xx"})
+    assert _person(factory, "teacher").locale == "en"
+
+
+def test_a_language_chosen_before_signing_in_is_kept(
+    client: FlaskClient, factory: sessionmaker[Session]
+) -> None:
+    client.post("/language", data={"lang": "ru", "next": "/sign-in"})
+    assert _sign_in(client, "teacher", "demo").status_code == 303
+    assert _person(factory, "teacher").locale == "ru"
+    assert '<html lang="ru">' in client.get("/").text
+
+
+def test_russian_pages(login_as: LoginAs, factory: sessionmaker[Session]) -> None:
+    with factory() as s:
+        person = s.scalar(select(Person).where(Person.username == "teacher"))
+        assert person is not None
+        person.locale = "ru"
+        s.commit()
+    client = login_as("teacher")
+    page = client.get("/cases/new").text
+    assert '<html lang="ru">' in page
+    assert "Новая заявка" in page
+    assert "Название курса (программы)" in page
+    assert "Подавайте заявку не позднее чем за 20 дней" in page
+    assert "21.03.2026" in page  # the earliest start for an application today, in the local format
+    assert "Мои заявки" in client.get("/cases").text

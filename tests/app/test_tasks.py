@@ -1,0 +1,265 @@
+"""The task page: the case summary, the form from its schema, decisions, uploads, stale forms."""
+
+from __future__ import annotations
+
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from tests.app.conftest import LoginAs, post_files
+from tests.workflows.flow import PDF, Flow
+from workflows.models import Document, HumanTask
+from workflows.services.instances import case_data
+
+
+def _report_task(flow: Flow) -> tuple[int, int]:
+    case = flow.start()
+    flow.approve_to_order(case)
+    flow.at("2026-04-01T08:00:00+05:00")
+    flow.fire()
+    return case, flow.task(case, "submit_report").id
+
+
+def _documents(flow: Flow) -> int:
+    with flow.factory() as s:
+        return s.scalar(select(func.count(Document.id))) or 0
+
+
+def _files(store_root: Path) -> list[Path]:
+    return [p for p in store_root.rglob("*") if p.is_file()] if store_root.exists() else []
+
+
+def test_task_page_shows_the_application_and_the_decision_buttons(flow: Flow, login_as: LoginAs) -> None:
+    case = flow.start()
+    task = flow.task(case, "endorse")
+    page = login_as("head").get(f"/tasks/{task.id}").text
+    assert "Өтінішті келісу" in page
+    assert "Жоғары мектептегі цифрлық педагогика" in page  # course
+    assert "Назарбаев Университеті" in page  # provider
+    assert "21.03.2026" in page and "31.03.2026" in page  # dates, local format
+    assert "Қызметкердің меншікті қаражаты" in page  # funding, by its Kazakh title
+    for value, label in (("approve", "Келісу"), ("return", "Түзетуге қайтару"), ("reject", "Қабылдамау")):
+        assert f'name="decision" value="{value}"' in page
+        assert label in page
+    assert '<textarea id="f-comment" name="comment"' in page
+
+
+def test_approve_moves_the_case_on(flow: Flow, login_as: LoginAs) -> None:
+    case = flow.start()
+    task = flow.task(case, "endorse")
+    client = login_as("head")
+    response = client.post(f"/tasks/{task.id}", data={"decision": "approve", "comment": ""})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/"
+    assert flow.open_elements(case) == ["rector_visa"]
+    assert "«Өтінішті келісу» орындалды" in client.get("/").text
+
+
+def test_return_without_a_comment_shows_the_error_next_to_the_comment(flow: Flow, login_as: LoginAs) -> None:
+    case = flow.start()
+    task = flow.task(case, "endorse")
+    response = login_as("head").post(f"/tasks/{task.id}", data={"decision": "return"})
+    assert response.status_code == 422
+    page = response.text
+    assert 'id="f-comment-error"' in page
+    assert 'aria-describedby="f-comment-help f-comment-error"' in page
+    assert 'aria-invalid="true"' in page
+    assert "Бұл өрісті толтыру міндетті." in page
+    assert flow.open_elements(case) == ["endorse"]
+
+
+def test_the_revise_form_is_prefilled_but_not_with_the_heads_comment(flow: Flow, login_as: LoginAs) -> None:
+    case = flow.start()
+    flow.do("head", case, "endorse", decision="return", comment="Курс мерзімін нақтылаңыз")
+    task = flow.task(case, "revise_application")
+    page = login_as("teacher").get(f"/tasks/{task.id}").text
+    assert 'value="Жоғары мектептегі цифрлық педагогика"' in page
+    assert 'value="2026-03-21"' in page and 'type="date"' in page
+    assert 'value="72"' in page and 'type="number"' in page
+    assert '<input type="checkbox" id="f-in_plan" name="in_plan" checked' in page
+    assert "Курс мерзімін нақтылаңыз" in page  # shown among the decisions so far...
+    assert 'name="decision"' not in page  # ...but not a decision form
+
+
+def test_resubmission_converts_the_form_strings(flow: Flow, login_as: LoginAs) -> None:
+    case = flow.start()
+    flow.do("head", case, "endorse", decision="return", comment="Күндерді өзгертіңіз")
+    task = flow.task(case, "revise_application")
+    form: dict[str, Any] = {
+        "course": "Жоғары мектептегі цифрлық педагогика",
+        "provider": "Назарбаев Университеті",
+        "training_form": "course",
+        "mode": "without_leaving_work",
+        "place": "Астана",
+        "start_date": "2026-03-25",
+        "end_date": "2026-04-04",
+        "hours": " 72 ",
+        "funding_source": "university",
+        "cost": "150 000,50",
+        "relevance": "Пәндерге цифрлық құралдарды енгізу",
+        # in_plan unchecked: sent as false
+    }
+    assert login_as("teacher").post(f"/tasks/{task.id}", data=form).status_code == 303
+    case_row = flow.case(case)
+    assert case_row.summary["start_date"] == "2026-03-25"
+    assert case_row.summary["hours"] == 72
+    with flow.factory() as s:
+        data = case_data(s, case, flow.clock)
+    assert data["cost"] == 150000.5
+    assert data["in_plan"] is False
+
+
+def test_bad_numbers_are_named(flow: Flow, login_as: LoginAs) -> None:
+    case = flow.start()
+    flow.do("head", case, "endorse", decision="return", comment="x")
+    task = flow.task(case, "revise_application")
+    response = login_as("teacher").post(
+        f"/tasks/{task.id}",
+        data={"hours": "many", "course": "C", "start_date": "2026-03-25"},
+    )
+    assert response.status_code == 422
+    assert 'id="f-hours-error"' in response.text
+    assert "Бүтін санды енгізіңіз." in response.text
+    assert 'id="f-provider-error"' in response.text
+
+
+def test_certificate_upload_is_stored_and_attached(flow: Flow, login_as: LoginAs, tmp_path: Path) -> None:
+    case, task_id = _report_task(flow)
+    client = login_as("teacher")
+    page = client.get(f"/tasks/{task_id}").text
+    assert 'enctype="multipart/form-data"' in page
+    assert (
+        'type="file" id="f-certificate" name="certificate" accept="application/pdf,image/jpeg,image/png'
+        in page
+    )
+    response = post_files(
+        client,
+        f"/tasks/{task_id}",
+        {
+            "certificate": (BytesIO(PDF), "сертификат.pdf"),
+            "certificate_number": "NU-2026-114",
+            "report_text": "Курста цифрлық бағалау құралдарын үйрендім.",
+        },
+    )
+    assert response.status_code == 303
+    assert flow.open_elements(case) == ["verify_certificate"]
+    [doc] = flow.documents(case)
+    assert (doc.filename, doc.content_type) == ("сертификат.pdf", "application/pdf")
+    download = client.get(f"/documents/{doc.id}")
+    assert download.status_code == 200
+    assert download.data == PDF
+    assert download.headers["Content-Type"] == "application/pdf"
+    assert "attachment" in download.headers["Content-Disposition"]
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_40_mb_file_is_refused_and_nothing_is_stored(flow: Flow, login_as: LoginAs, tmp_path: Path) -> None:
+    case, task_id = _report_task(flow)
+    big = PDF + b"0" * (40 * 1024 * 1024)
+    response = post_files(
+        login_as("teacher"),
+        f"/tasks/{task_id}",
+        {"certificate": (BytesIO(big), "big.pdf"), "report_text": "Курс туралы есеп, жиырма таңбадан артық."},
+    )
+    assert response.status_code == 413
+    assert "Файл тым үлкен: ең көбі 20 МБ қабылданады." in response.text
+    assert 'name="certificate"' in response.text  # the task page again, not a bare error
+    assert _documents(flow) == 0
+    assert _files(tmp_path / "files") == []
+    assert flow.open_elements(case) == ["submit_report"]
+
+
+def test_an_exe_renamed_pdf_is_refused_with_a_reason(flow: Flow, login_as: LoginAs, tmp_path: Path) -> None:
+    _case, task_id = _report_task(flow)
+    exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 4000
+    response = post_files(
+        login_as("teacher"),
+        f"/tasks/{task_id}",
+        {
+            "certificate": (BytesIO(exe), "certificate.pdf"),
+            "report_text": "Курс туралы есеп, жиырма таңбадан артық.",
+        },
+    )
+    assert response.status_code == 422
+    assert 'id="f-certificate-error"' in response.text
+    assert "Тек PDF, JPEG немесе PNG файлдары қабылданады" in response.text
+    assert _documents(flow) == 0
+    assert _files(tmp_path / "files") == []
+
+
+def test_a_good_file_is_not_stored_when_another_field_fails(
+    flow: Flow, login_as: LoginAs, tmp_path: Path
+) -> None:
+    _case, task_id = _report_task(flow)
+    response = post_files(
+        login_as("teacher"),
+        f"/tasks/{task_id}",
+        {"certificate": (BytesIO(PDF), "c.pdf"), "report_text": "too short"},
+    )
+    assert response.status_code == 422
+    assert "Кемінде 20 таңба енгізіңіз." in response.text
+    assert _documents(flow) == 0
+    assert _files(tmp_path / "files") == []
+
+
+def test_a_stale_form_says_the_task_is_done_and_changes_nothing(flow: Flow, login_as: LoginAs) -> None:
+    case = flow.start()
+    task = flow.task(case, "endorse")
+    head = login_as("head")
+    assert "Келісу" in head.get(f"/tasks/{task.id}").text  # the form is open in one tab...
+    flow.do("head", case, "endorse", decision="return", comment="Түзетіңіз")  # ...and done elsewhere
+    before = flow.open_elements(case)
+    response = head.post(f"/tasks/{task.id}", data={"decision": "approve"})
+    assert response.status_code == 409
+    assert "Бұл тапсырма орындалып қойған" in response.text
+    assert "Сіз енгізген деректер сақталған жоқ." in response.text
+    assert flow.open_elements(case) == before == ["revise_application"]
+
+
+def test_a_completed_task_page_says_who_did_it(flow: Flow, login_as: LoginAs) -> None:
+    case = flow.start()
+    task = flow.task(case, "endorse")
+    flow.do("head", case, "endorse", decision="approve")
+    page = login_as("head").get(f"/tasks/{task.id}").text
+    assert "Орындаған: Дәурен Асқарұлы Жақсыбеков" in page
+    assert 'name="decision"' not in page
+
+
+def test_claim_and_release(flow: Flow, login_as: LoginAs) -> None:
+    case = flow.start()
+    flow.do("head", case, "endorse", decision="approve")
+    task = flow.task(case, "rector_visa")
+    rector = login_as("rector")
+    assert "Тапсырманы өзіме алу" in rector.get(f"/tasks/{task.id}").text
+    claimed = rector.post(f"/tasks/{task.id}/claim", data={"next": "/"})
+    assert claimed.status_code == 303 and claimed.headers["Location"] == "/"
+    with flow.factory() as s:
+        assert s.get(HumanTask, task.id).assignee_id == flow.demo["rector"]  # type: ignore[union-attr]
+    inbox = rector.get("/").text
+    assert f'action="/tasks/{task.id}/release"' in inbox
+    assert rector.post(f"/tasks/{task.id}/release").status_code == 303
+    with flow.factory() as s:
+        assert s.get(HumanTask, task.id).assignee_id is None  # type: ignore[union-attr]
+    # Releasing what one does not hold is refused.
+    assert rector.post(f"/tasks/{task.id}/release").status_code == 403
+
+
+def test_a_task_claimed_by_someone_else_is_shown_as_such(flow: Flow, login_as: LoginAs, factory: Any) -> None:
+    from workflows.models import RoleAssignment
+
+    with factory() as s:  # a second rector seat holder: the vice-rector
+        s.add(RoleAssignment(person_id=flow.demo["director"], role="rector", org_unit_id=1))
+        s.commit()
+    case = flow.start()
+    flow.do("head", case, "endorse", decision="approve")
+    task = flow.task(case, "rector_visa")
+    login_as("rector").post(f"/tasks/{task.id}/claim")
+    other = login_as("director")
+    inbox = other.get("/").text
+    assert "Орындаушы: Бақытжан Сапарұлы Есенов" in inbox
+    page = other.get(f"/tasks/{task.id}").text
+    assert "Бұл тапсырманы Бақытжан Сапарұлы Есенов өзіне алды" in page
+    assert other.post(f"/tasks/{task.id}", data={"decision": "approve"}).status_code == 409
+    assert flow.open_elements(case) == ["rector_visa"]

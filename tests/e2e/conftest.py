@@ -1,0 +1,139 @@
+"""A real server on a file SQLite database with the demo university, driven by Debian's Chromium.
+
+The server runs in a thread of the test process, so the test moves the same FrozenClock the
+app reads and fires due jobs directly, as the worker would.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from app import create_app
+from workflows import migrate
+from workflows.clock import FrozenClock
+from workflows.db import make_engine, make_session_factory
+from workflows.demo import DEMO_PASSWORD, load_demo
+from workflows.models import Person
+from workflows.services.definitions import publish_directory
+from workflows.services.jobs import FireResult, fire_due_jobs
+from workflows.services.steps import VERSIONS
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = "/usr/bin/chromium"
+
+
+@dataclass
+class LiveServer:
+    url: str
+    clock: FrozenClock
+    sessions: sessionmaker[Session]
+    people: dict[str, int]
+
+    def at(self, moment: str) -> None:
+        self.clock.set(datetime.fromisoformat(moment))
+
+    def fire(self) -> FireResult:
+        """What the worker would do now: fire due timers, send queued mail."""
+        return fire_due_jobs(self.sessions, self.clock, "e2e")
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[LiveServer]:
+    VERSIONS.clear()
+    engine: Engine = make_engine(f"sqlite:///{tmp_path / 'e2e.sqlite3'}")
+    migrate.upgrade(engine)
+    clock = FrozenClock(datetime.fromisoformat("2026-03-01T09:00:00+05:00"))
+    sessions = make_session_factory(engine)
+    with sessions() as session:
+        load_demo(session)
+        publish_directory(session, None, clock)
+        session.commit()
+        people = {p.username: p.id for p in session.scalars(select(Person))}
+    app = create_app(
+        {
+            "SECRET_KEY": "e2e",
+            "SQLALCHEMY_ENGINE": engine,
+            "CLOCK": clock,
+            "FILE_STORE": str(tmp_path / "files"),
+            "START_WORKER": False,
+            "SESSION_COOKIE_SECURE": False,
+            "DEMO": True,
+        }
+    )
+    server: BaseWSGIServer = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", clock, sessions, people)
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+        engine.dispose()
+        VERSIONS.clear()
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's Chromium is not installed (/usr/bin/chromium)")
+    launched = playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    )
+    yield launched
+    launched.close()
+
+
+class People:
+    """One browser context per person: each signs in separately and keeps their own cookies."""
+
+    def __init__(self, browser: Browser, live: LiveServer) -> None:
+        self.browser, self.live = browser, live
+        self.pages: dict[str, Page] = {}
+
+    def __call__(self, username: str) -> Page:
+        if username not in self.pages:
+            context = self.browser.new_context(viewport={"width": 1360, "height": 900}, locale="kk-KZ")
+            context.set_default_timeout(15000)
+            page = context.new_page()
+            page.goto(f"{self.live.url}/sign-in")
+            page.fill("#username", username)
+            page.fill("#password", DEMO_PASSWORD)
+            page.click("form.stack button[type=submit]")
+            page.wait_for_url(f"{self.live.url}/")
+            self.pages[username] = page
+        return self.pages[username]
+
+    def close(self) -> None:
+        for page in self.pages.values():
+            page.context.close()
+
+
+@pytest.fixture
+def people(browser: Browser, live: LiveServer) -> Iterator[People]:
+    found = People(browser, live)
+    yield found
+    found.close()
+
+
+def screenshot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
