@@ -1,6 +1,7 @@
 """Typed SQLAlchemy models, one table group per module."""
 
 from workflows.models.base import Base
+from workflows.models.drafts import ProcessDraft
 from workflows.models.org import Delegation, OrgUnit, Person, RoleAssignment
 from workflows.models.process import Event, HumanTask, Job, ProcessInstance, ProcessVersion
 from workflows.models.records import (
@@ -25,6 +26,7 @@ __all__ = [
     "OrderCounter",
     "OrgUnit",
     "Person",
+    "ProcessDraft",
     "ProcessInstance",
     "ProcessVersion",
     "RoleAssignment",

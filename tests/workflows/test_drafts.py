@@ -1,0 +1,609 @@
+"""The diagram editor's services on a real database: drafts, optimistic locking, publishing,
+republishing, comparing, permissions, events, and upload/download through other BPMN tools."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lxml import etree
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests.conftest import Demo
+from tests.workflows.flow import Flow
+from tests.workflows.test_definitions import HR_CHECK_FORM, add_hr_check, edited, one, set_property
+from workflows.clock import FrozenClock
+from workflows.engine.definition import DefinitionInvalid, read_info
+from workflows.errors import Conflict, Forbidden, NotFound
+from workflows.models import Event, OrgUnit, ProcessDraft, ProcessVersion, RoleAssignment
+from workflows.services import definitions, drafts
+from workflows.services.drafts import DraftBehindLive, EditToken
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = sorted((ROOT / "bpmn").glob("*.bpmn"))
+CORPUS = Path(__file__).parent / "corpus"
+KEY = "qualification_request"
+CAMUNDA = "http://camunda.org/schema/1.0/bpmn"
+MODELER = "http://camunda.org/schema/modeler/1.0"
+
+
+def lead_time(xml: str, days: int) -> str:
+    return edited(lambda root: set_property(root, KEY, "lead_time_days", str(days)), xml)
+
+
+def events(session: Session, *kinds: str) -> list[Event]:
+    """Definition events caused by people (the fixture's deployment of the shipped diagrams has no actor)."""
+    return list(
+        session.scalars(
+            select(Event)
+            .where(Event.instance_id.is_(None), Event.actor_id.is_not(None), Event.kind.in_(kinds))
+            .order_by(Event.id)
+        )
+    )
+
+
+def versions(session: Session) -> list[int]:
+    return list(
+        session.scalars(
+            select(ProcessVersion.version)
+            .where(ProcessVersion.process_key == KEY)
+            .order_by(ProcessVersion.version)
+        )
+    )
+
+
+def second_owner(session: Session, demo: Demo) -> int:
+    """The HR specialist also becomes a process owner: two people can now edit the same diagram."""
+    university = session.scalars(select(OrgUnit).where(OrgUnit.parent_id.is_(None))).one()
+    session.add(RoleAssignment(person_id=demo["hr"], role="process_owner", org_unit_id=university.id))
+    session.flush()
+    return demo["hr"]
+
+
+def test_open_save_and_reopen_a_draft(db: Session, demo: Demo, clock: FrozenClock) -> None:
+    owner = demo["owner"]
+    opened = drafts.get_draft_or_latest(db, KEY, owner, clock)
+    v1 = definitions.latest_version(db, KEY)
+    assert (opened.source, opened.base_version, opened.token) == ("version", 1, EditToken(v1.id, None))
+    assert opened.bpmn_xml == v1.bpmn_xml and opened.forms == v1.forms
+
+    xml = lead_time(opened.bpmn_xml, 25)
+    clock.advance(minutes=5)
+    saved = drafts.save_draft(db, KEY, xml, None, opened.token, owner, clock)
+    assert saved.problems == [] and saved.publishable
+    assert saved.token == EditToken(v1.id, 1)
+    assert EditToken.parse(str(saved.token)) == saved.token
+
+    again = drafts.get_draft_or_latest(db, KEY, owner, clock)
+    assert (again.source, again.bpmn_xml, again.forms, again.token) == ("draft", xml, v1.forms, saved.token)
+    assert again.updated_by == "Жанар Айдарқызы Бекова" and again.updated_at == clock.now()
+
+    # A second save moves the draft's row version on; the live version is untouched throughout.
+    saved2 = drafts.save_draft(db, KEY, lead_time(xml, 30), None, saved.token, owner, clock)
+    assert saved2.token == EditToken(v1.id, 2)
+    assert versions(db) == [1]
+    assert db.scalars(select(ProcessDraft)).one().bpmn_xml == lead_time(xml, 30)
+
+
+def test_stale_save_is_a_conflict_and_changes_nothing(
+    factory: sessionmaker[Session], demo: Demo, clock: FrozenClock
+) -> None:
+    with factory() as s:
+        other = second_owner(s, demo)
+        s.commit()
+    owner = demo["owner"]
+    with factory() as s:
+        mine = drafts.get_draft_or_latest(s, KEY, owner, clock)
+        theirs = drafts.get_draft_or_latest(s, KEY, other, clock)
+    assert mine.token == theirs.token
+
+    with factory() as s:
+        first = drafts.save_draft(s, KEY, lead_time(theirs.bpmn_xml, 30), None, theirs.token, other, clock)
+        s.commit()
+    with factory() as s:
+        with pytest.raises(Conflict) as stale:
+            drafts.save_draft(s, KEY, lead_time(mine.bpmn_xml, 25), None, mine.token, owner, clock)
+        assert stale.value.params["current"] == str(first.token)
+        s.rollback()
+    with factory() as s:
+        draft = s.scalars(select(ProcessDraft)).one()
+        assert (draft.row_version, draft.updated_by_id) == (1, other)
+        assert 'name="lead_time_days" value="30"' in draft.bpmn_xml
+        assert len(events(s, "draft_saved")) == 1
+
+        # After a publish, a token from before it is stale too (the draft it named is gone).
+        drafts.publish_draft(s, KEY, first.token, None, other, clock)
+        s.commit()
+    with factory() as s, pytest.raises(Conflict):
+        drafts.save_draft(s, KEY, mine.bpmn_xml, None, first.token, owner, clock)
+    with factory() as s, pytest.raises(Conflict):
+        drafts.save_draft(s, KEY, mine.bpmn_xml, None, mine.token, owner, clock)
+    with pytest.raises(Conflict):
+        EditToken.parse("not-a-token")
+
+
+def test_simultaneous_saves_lose_on_the_row_version(
+    factory: sessionmaker[Session], demo: Demo, clock: FrozenClock
+) -> None:
+    """Both saves pass the token check; the database's row version decides, and the loser gets Conflict."""
+    owner = demo["owner"]
+    with factory() as s:
+        opened = drafts.get_draft_or_latest(s, KEY, owner, clock)
+        saved = drafts.save_draft(s, KEY, lead_time(opened.bpmn_xml, 21), None, opened.token, owner, clock)
+        s.commit()
+    with factory() as slow, factory() as fast:
+        # The slow writer has read the draft (row version 1) before the fast one commits version 2.
+        assert slow.scalars(select(ProcessDraft)).one().row_version == 1
+        drafts.save_draft(fast, KEY, lead_time(opened.bpmn_xml, 22), None, saved.token, owner, clock)
+        fast.commit()
+        with pytest.raises(Conflict):
+            drafts.save_draft(slow, KEY, lead_time(opened.bpmn_xml, 23), None, saved.token, owner, clock)
+        slow.rollback()
+    with factory() as s:
+        draft = s.scalars(select(ProcessDraft)).one()
+        assert draft.row_version == 2 and 'value="22"' in draft.bpmn_xml
+
+
+def test_invalid_draft_is_saved_but_not_published(db: Session, demo: Demo, clock: FrozenClock) -> None:
+    owner = demo["owner"]
+    opened = drafts.get_draft_or_latest(db, KEY, owner, clock)
+    broken = edited(lambda r: set_property(r, "lane_hr", "role", "human_resources"), opened.bpmn_xml)
+    broken = edited(lambda r: set_property(r, "endorse", "form", "head_approval"), broken)
+    saved = drafts.save_draft(db, KEY, broken, None, opened.token, owner, clock)
+    assert [(p.code, p.element_id) for p in saved.problems] == [
+        ("unknown_role", "lane_hr"),
+        ("missing_form", "endorse"),
+    ]
+    reopened = drafts.get_draft_or_latest(db, KEY, owner, clock)
+    assert reopened.problems == saved.problems  # stored with the draft, as found at save time
+    live = definitions.latest_version(db, KEY)
+
+    with pytest.raises(DefinitionInvalid) as refused:
+        drafts.publish_draft(db, KEY, saved.token, "should not go live", owner, clock)
+    assert {p.code for p in refused.value.problems} == {"unknown_role", "missing_form"}
+    assert definitions.latest_version(db, KEY).id == live.id
+    assert db.scalars(select(ProcessDraft)).one().row_version == saved.token.draft_version
+    assert events(db, "definition_published") == []
+
+    # A diagram of another process saved as this one's draft is stored but flagged, and not publishable.
+    other = opened.bpmn_xml.replace(f'id="{KEY}"', 'id="other_process"').replace(
+        f'processRef="{KEY}"', 'processRef="other_process"'
+    )
+    saved = drafts.save_draft(db, KEY, other, None, saved.token, owner, clock)
+    assert [(p.code, p.element_id) for p in saved.problems] == [("process_key", "other_process")]
+    with pytest.raises(DefinitionInvalid):
+        drafts.publish_draft(db, KEY, saved.token, None, owner, clock)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "code"),
+    [
+        ("malformed", "<bpmn:definitions xmlns:bpmn='x'><unclosed></bpmn:definitions>", "xml_syntax"),
+        ("doctype", (CORPUS / "billion_laughs.bpmn").read_text("utf-8"), "doctype"),
+        ("oversized", "<a>" + "x" * (2 * 1024 * 1024) + "</a>", "too_large"),
+    ],
+)
+def test_unreadable_diagram_is_not_stored(
+    name: str, text: str, code: str, db: Session, demo: Demo, clock: FrozenClock
+) -> None:
+    opened = drafts.get_draft_or_latest(db, KEY, demo["owner"], clock)
+    with pytest.raises(DefinitionInvalid) as refused:
+        drafts.save_draft(db, KEY, text, None, opened.token, demo["owner"], clock)
+    assert [p.code for p in refused.value.problems] == [code]
+    with pytest.raises(DefinitionInvalid):
+        drafts.import_bpmn(db, KEY, text.encode("utf-8"), opened.token, demo["owner"], clock)
+    assert db.scalars(select(ProcessDraft)).all() == []
+    assert events(db, "draft_saved") == []
+
+
+def test_publish_removes_the_draft_and_bumps_the_version(flow: Flow) -> None:
+    owner = flow.demo["owner"]
+    running = flow.start()
+    with flow.factory() as s:
+        opened = drafts.get_draft_or_latest(s, KEY, owner, flow.clock)
+        saved = drafts.save_draft(
+            s, KEY, lead_time(opened.bpmn_xml, 25), None, opened.token, owner, flow.clock
+        )
+        published = drafts.publish_draft(s, KEY, saved.token, "Lead time 25 days", owner, flow.clock)
+        s.commit()
+    assert (published.version, published.unchanged) == (2, False)
+    with flow.factory() as s:
+        assert s.scalars(select(ProcessDraft)).all() == []
+        assert versions(s) == [1, 2]
+        latest = definitions.latest_version(s, KEY)
+        assert (latest.note, latest.published_by_id) == ("Lead time 25 days", owner)
+        assert definitions.definition_of(latest).info.policy()["lead_time_days"] == 25
+
+        listing = {d.process_key: d for d in drafts.list_definitions(s, owner, flow.clock)}[KEY]
+        assert [v.number for v in listing.versions] == [2, 1]
+        assert listing.latest is not None and listing.latest.number == 2
+        assert (
+            listing.latest.published_by == "Жанар Айдарқызы Бекова"
+            and listing.versions[1].published_by is None
+        )
+        assert [v.running_instances for v in listing.versions] == [0, 1]
+        assert listing.draft is None
+        assert listing.titles["en"] == "Application for qualification improvement"
+
+        # The editor now opens version 2; publishing again without a draft is "nothing to publish".
+        reopened = drafts.get_draft_or_latest(s, KEY, owner, flow.clock)
+        assert (reopened.source, reopened.base_version) == ("version", 2)
+        with pytest.raises(NotFound):
+            drafts.publish_draft(s, KEY, reopened.token, None, owner, flow.clock)
+        with pytest.raises(Conflict):  # the token of the draft that was just published
+            drafts.publish_draft(s, KEY, saved.token, None, owner, flow.clock)
+    assert flow.case(running).version_id == published.id - 1
+
+
+def test_publishing_an_unchanged_draft_publishes_nothing(db: Session, demo: Demo, clock: FrozenClock) -> None:
+    owner = demo["owner"]
+    opened = drafts.get_draft_or_latest(db, KEY, owner, clock)
+    saved = drafts.save_draft(db, KEY, opened.bpmn_xml, None, opened.token, owner, clock)
+    published = drafts.publish_draft(db, KEY, saved.token, None, owner, clock)
+    assert (published.version, published.unchanged) == (1, True)
+    assert db.scalars(select(ProcessDraft)).all() == []
+    assert [e.data["reason"] for e in events(db, "draft_discarded")] == ["same_as_live"]
+
+
+def test_republish_an_older_version(flow: Flow) -> None:
+    owner = flow.demo["owner"]
+    with flow.factory() as s:
+        v1 = definitions.latest_version(s, KEY)
+        opened = drafts.get_draft_or_latest(s, KEY, owner, flow.clock)
+        saved = drafts.save_draft(
+            s, KEY, lead_time(opened.bpmn_xml, 25), None, opened.token, owner, flow.clock
+        )
+        drafts.publish_draft(s, KEY, saved.token, "25 days", owner, flow.clock)
+        s.commit()
+    with flow.factory() as s:
+        back = drafts.republish(s, KEY, 1, "Back to 20 days", owner, flow.clock)
+        s.commit()
+    assert (back.version, back.unchanged, back.content_hash) == (3, False, v1.content_hash)
+    case = flow.start()  # 20 days' notice is enough again
+    assert flow.case(case).version_id == back.id
+    with flow.factory() as s:
+        (event,) = events(s, "definition_republished")
+        assert event.actor_id == owner and event.comment == "Back to 20 days"
+        assert event.data == {
+            "process_key": KEY,
+            "version": 3,
+            "content_hash": v1.content_hash,
+            "from_version": 1,
+        }
+        assert drafts.republish(s, KEY, 3, None, owner, flow.clock).unchanged  # already live
+        with pytest.raises(NotFound):
+            drafts.republish(s, KEY, 9, None, owner, flow.clock)
+
+
+def test_draft_started_before_a_republish_must_be_rebased(
+    db: Session, demo: Demo, clock: FrozenClock
+) -> None:
+    owner = demo["owner"]
+    opened = drafts.get_draft_or_latest(db, KEY, owner, clock)
+    v2 = drafts.publish_draft(
+        db,
+        KEY,
+        drafts.save_draft(db, KEY, lead_time(opened.bpmn_xml, 25), None, opened.token, owner, clock).token,
+        None,
+        owner,
+        clock,
+    )
+    opened = drafts.get_draft_or_latest(db, KEY, owner, clock)
+    saved = drafts.save_draft(db, KEY, lead_time(opened.bpmn_xml, 30), None, opened.token, owner, clock)
+    drafts.republish(db, KEY, 1, "urgent: back to 20", owner, clock)  # version 3, while the draft is open
+
+    with pytest.raises(DraftBehindLive) as behind:
+        drafts.publish_draft(db, KEY, saved.token, None, owner, clock)
+    assert behind.value.params == {"process_key": KEY, "latest_version": 3, "base_version": v2.version}
+    rebased = drafts.save_draft(
+        db, KEY, lead_time(opened.bpmn_xml, 30), None, saved.token, owner, clock, rebase=True
+    )
+    assert drafts.get_draft_or_latest(db, KEY, owner, clock).base_version == 3
+    assert drafts.publish_draft(db, KEY, rebased.token, None, owner, clock).version == 4
+
+
+def test_discard_a_draft(db: Session, demo: Demo, clock: FrozenClock) -> None:
+    owner = demo["owner"]
+    opened = drafts.get_draft_or_latest(db, KEY, owner, clock)
+    saved = drafts.save_draft(db, KEY, lead_time(opened.bpmn_xml, 25), None, opened.token, owner, clock)
+    with pytest.raises(Conflict):
+        drafts.discard_draft(db, KEY, opened.token, owner, clock)
+    drafts.discard_draft(db, KEY, saved.token, owner, clock)
+    assert drafts.get_draft_or_latest(db, KEY, owner, clock).source == "version"
+    assert [e.data["draft_version"] for e in events(db, "draft_discarded")] == [1]
+
+
+def test_compare_versions_and_draft(db: Session, demo: Demo, clock: FrozenClock) -> None:
+    owner = demo["owner"]
+    opened = drafts.get_draft_or_latest(db, KEY, owner, clock)
+    xml = add_hr_check(lead_time(opened.bpmn_xml, 25))
+    xml = edited(
+        lambda r: setattr(
+            one(r, "//bpmn:boundaryEvent[@id='escalate_report']//bpmn:timeDate"),
+            "text",
+            "day_start(add_days(report_due, 3))",
+        ),
+        xml,
+    )
+    forms = {**opened.forms, "hr_check": HR_CHECK_FORM}
+    del forms["meeting_review"]
+    forms["rector_visa"] = {**forms["rector_visa"], "maxProperties": 2}
+    drafts.save_draft(db, KEY, xml, forms, opened.token, owner, clock)
+
+    diff = drafts.compare_versions(db, KEY, 1, "draft", owner, clock)
+    assert (diff.a, diff.b) == ("1", "draft")
+    assert [(e.element_id, e.kind) for e in diff.added] == [
+        ("flow_hr_checked", "sequenceFlow"),
+        ("hr_check", "userTask"),
+    ]
+    added = {c.field: c.after for c in diff.added[1].changes}
+    assert added["role"] == "hr" and added["property.form"] == "hr_check"
+    assert diff.removed == []
+    changed = {e.element_id: {c.field: (c.before, c.after) for c in e.changes} for e in diff.changed}
+    assert changed[KEY] == {"property.lead_time_days": ("20", "25")}
+    assert changed["flow_rector_approve"] == {"target": ("gw_agreement_needed", "hr_check")}
+    assert changed["escalate_report"] == {
+        "timer": (
+            "timeDate: day_start(add_days(report_due, 1))",
+            "timeDate: day_start(add_days(report_due, 3))",
+        )
+    }
+    assert set(changed) == {KEY, "flow_rector_approve", "escalate_report"}
+    assert (diff.forms_added, diff.forms_removed, diff.forms_changed) == (
+        ["hr_check"],
+        ["meeting_review"],
+        ["rector_visa"],
+    )
+
+    # The other way round, and a version against itself.
+    back = drafts.compare_versions(db, KEY, "draft", 1, owner, clock)
+    assert [e.element_id for e in back.removed] == ["flow_hr_checked", "hr_check"]
+    assert {e.element_id: e.changes[0].after for e in back.changed}[KEY] == "20"
+    assert drafts.compare_versions(db, KEY, 1, 1, owner, clock).identical
+    with pytest.raises(NotFound):
+        drafts.compare_versions(db, KEY, 1, 7, owner, clock)
+
+
+def _every_call(db: Session, actor: int, clock: FrozenClock, token: EditToken, xml: str) -> list[Any]:
+    return [
+        lambda: drafts.list_definitions(db, actor, clock),
+        lambda: drafts.get_draft_or_latest(db, KEY, actor, clock),
+        lambda: drafts.save_draft(db, KEY, xml, None, token, actor, clock),
+        lambda: drafts.publish_draft(db, KEY, token, None, actor, clock),
+        lambda: drafts.discard_draft(db, KEY, token, actor, clock),
+        lambda: drafts.republish(db, KEY, 1, None, actor, clock),
+        lambda: drafts.compare_versions(db, KEY, 1, "draft", actor, clock),
+        lambda: drafts.export_version(db, KEY, 1, actor, clock),
+        lambda: drafts.import_bpmn(db, KEY, xml.encode(), token, actor, clock),
+    ]
+
+
+def test_only_process_owners(db: Session, demo: Demo, clock: FrozenClock) -> None:
+    owner = demo["owner"]
+    opened = drafts.get_draft_or_latest(db, KEY, owner, clock)
+    saved = drafts.save_draft(db, KEY, opened.bpmn_xml, None, opened.token, owner, clock)
+    before = db.scalar(select(func.count()).select_from(Event))
+    xml = lead_time(opened.bpmn_xml, 1)
+    for username in ("teacher", "head", "rector", "admin"):
+        for call in _every_call(db, demo[username], clock, saved.token, xml):
+            with pytest.raises(Forbidden):
+                call()
+    db.flush()
+    assert db.scalar(select(func.count()).select_from(Event)) == before
+    assert versions(db) == [1]
+    assert db.scalars(select(ProcessDraft)).one().bpmn_xml == opened.bpmn_xml
+
+
+def test_every_change_is_an_event(db: Session, demo: Demo, clock: FrozenClock) -> None:
+    owner = demo["owner"]
+    saved_at = clock.now()
+    opened = drafts.get_draft_or_latest(db, KEY, owner, clock)
+    saved = drafts.save_draft(db, KEY, lead_time(opened.bpmn_xml, 25), None, opened.token, owner, clock)
+    clock.advance(hours=1)
+    drafts.publish_draft(db, KEY, saved.token, "Order 17", owner, clock)
+    drafts.republish(db, KEY, 1, "Undo", owner, clock)
+    kinds = ("draft_saved", "definition_published", "definition_republished")
+    found = [(e.kind, e.actor_id, e.instance_id, e.comment, e.data) for e in events(db, *kinds)]
+    v2 = db.scalars(select(ProcessVersion).where(ProcessVersion.version == 2)).one()
+    v1 = db.scalars(select(ProcessVersion).where(ProcessVersion.version == 1)).one()
+    assert found == [
+        (
+            "draft_saved",
+            owner,
+            None,
+            None,
+            {"process_key": KEY, "base_version": 1, "draft_version": 1, "problems": 0},
+        ),
+        (
+            "definition_published",
+            owner,
+            None,
+            "Order 17",
+            {
+                "process_key": KEY,
+                "version": 2,
+                "content_hash": v2.content_hash,
+                "source": "draft",
+                "base_version": 1,
+                "draft_version": 1,
+            },
+        ),
+        (
+            "definition_republished",
+            owner,
+            None,
+            "Undo",
+            {"process_key": KEY, "version": 3, "content_hash": v1.content_hash, "from_version": 1},
+        ),
+    ]
+    assert [e.at for e in events(db, *kinds)] == [saved_at, clock.now(), clock.now()]
+
+
+# --------------------------------------------------------------------------
+# Other tools
+# --------------------------------------------------------------------------
+
+
+def camunda_edit(xml: str) -> str:
+    """The diagram as Camunda Modeler saves it after someone set a few Camunda-only options."""
+    text = xml.replace(
+        'targetNamespace="urn:biliktilik:bpmn">',
+        f'targetNamespace="urn:biliktilik:bpmn" xmlns:camunda="{CAMUNDA}" xmlns:modeler="{MODELER}" '
+        'exporter="Camunda Modeler" exporterVersion="5.20.0" modeler:executionPlatform="Camunda Platform">',
+        1,
+    )
+    text = text.replace(
+        '<bpmn:userTask id="endorse" name="Өтінішті келісу">',
+        '<bpmn:userTask id="endorse" name="Өтінішті келісу" '
+        'camunda:candidateGroups="heads" camunda:asyncBefore="true">',
+        1,
+    )
+    marker = (
+        '<spiffworkflow:property name="due" value="add_days(today(), 5)" />\n'
+        "        </spiffworkflow:properties>\n"
+    )
+    assert text.count(marker) == 1
+    return text.replace(
+        marker,
+        marker
+        + '        <camunda:properties>\n          <camunda:property name="sla" value="P3D" />\n'
+        + "        </camunda:properties>\n",
+    )
+
+
+def test_upload_keeps_and_reports_camunda_extensions(db: Session, demo: Demo, clock: FrozenClock) -> None:
+    owner = demo["owner"]
+    v1 = definitions.latest_version(db, KEY)
+    downloaded = drafts.export_version(db, KEY, 1, owner, clock)
+    assert (downloaded.filename, downloaded.content) == (f"{KEY}_v1.bpmn", v1.bpmn_xml.encode("utf-8"))
+    uploaded = camunda_edit(downloaded.content.decode("utf-8")).encode("utf-8")
+
+    opened = drafts.get_draft_or_latest(db, KEY, owner, clock)
+    result = drafts.import_bpmn(db, KEY, uploaded, opened.token, owner, clock)
+    assert result.draft.problems == []
+    foreign = {f.namespace: f for f in result.foreign}
+    assert set(foreign) == {CAMUNDA, MODELER}
+    camunda = foreign[CAMUNDA]
+    assert (camunda.prefix, camunda.tool) == ("camunda", "Camunda 7")
+    assert camunda.elements == ["camunda:properties", "camunda:property"]
+    assert camunda.attributes == ["camunda:asyncBefore", "camunda:candidateGroups"]
+    assert camunda.element_ids == ["endorse"]
+    assert foreign[MODELER].attributes == ["modeler:executionPlatform"]
+    assert foreign[MODELER].element_ids == ["definitions_qualification_request"]
+    (event,) = events(db, "draft_saved")
+    assert event.data["imported"] is True and event.data["foreign_namespaces"] == [CAMUNDA, MODELER]
+
+    # Stored byte for byte: in the draft, in the published version, in the next download.
+    assert db.scalars(select(ProcessDraft)).one().bpmn_xml.encode("utf-8") == uploaded
+    published = drafts.publish_draft(db, KEY, result.draft.token, "Edited in Camunda Modeler", owner, clock)
+    assert published.version == 2
+    assert drafts.export_version(db, KEY, 2, owner, clock).content == uploaded
+
+    # The engine reads the same definition: only the ignored extensions differ.
+    new = definitions.definition_of(definitions.latest_version(db, KEY)).info
+    old = definitions.definition_of(v1).info
+    assert _semantics(new) == _semantics(old)
+    assert drafts.compare_versions(db, KEY, 1, 2, owner, clock).identical
+
+
+def _semantics(info: Any) -> tuple[Any, ...]:
+    """A definition's meaning, without source line numbers."""
+    elements = {k: (e.kind, e.name, e.properties, e.role) for k, e in info.elements.items()}
+    return info.process_key, info.name, info.properties, info.lanes, elements
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.stem for p in SHIPPED])
+def test_round_trip_of_every_shipped_diagram(path: Path, db: Session, demo: Demo, clock: FrozenClock) -> None:
+    owner = demo["owner"]
+    key = read_info(etree.fromstring(path.read_bytes())).process_key
+    live = definitions.latest_version(db, key)
+
+    # Download and upload unchanged: the very same version, nothing new published.
+    content = drafts.export_version(db, key, live.version, owner, clock).content
+    opened = drafts.get_draft_or_latest(db, key, owner, clock)
+    imported = drafts.import_bpmn(db, key, content, opened.token, owner, clock)
+    assert imported.foreign == [] and imported.draft.problems == []
+    same = drafts.publish_draft(db, key, imported.draft.token, None, owner, clock)
+    assert (same.unchanged, same.version, same.content_hash) == (True, live.version, live.content_hash)
+
+    # Re-saved by another tool (different whitespace, quoting and a byte-order mark): an equivalent version.
+    root = etree.fromstring(content)
+    for node in root.iter():
+        node.tail = None if node.tail is None or not node.tail.strip() else node.tail
+    resaved = b"\xef\xbb\xbf" + etree.tostring(
+        root, xml_declaration=True, encoding="UTF-8", pretty_print=True
+    )
+    opened = drafts.get_draft_or_latest(db, key, owner, clock)
+    imported = drafts.import_bpmn(db, key, resaved, opened.token, owner, clock)
+    assert imported.draft.problems == []
+    other = drafts.publish_draft(db, key, imported.draft.token, "re-saved elsewhere", owner, clock)
+    assert other.version == live.version + 1
+    assert _semantics(definitions.definition_of(definitions.latest_version(db, key)).info) == _semantics(
+        definitions.definition_of(live).info
+    )
+    assert drafts.compare_versions(db, key, live.version, other.version, owner, clock).identical
+
+
+def test_upload_a_new_process_from_camunda_modeler(db: Session, demo: Demo, clock: FrozenClock) -> None:
+    owner = demo["owner"]
+    content = (CORPUS / "camunda_seminar.bpmn").read_bytes()
+    with pytest.raises(NotFound):
+        drafts.get_draft_or_latest(db, "seminar_request", owner, clock)
+    result = drafts.import_bpmn(db, "seminar_request", content, EditToken(None, None), owner, clock)
+    assert [(p.code, p.element_id) for p in result.draft.problems] == [
+        ("unknown_role", "Lane_head"),
+        ("no_form", "Activity_approve"),
+        ("no_start_form", "StartEvent_1"),
+    ]
+    assert {f.tool for f in result.foreign} == {"Camunda 7", "Camunda Modeler"}
+    listing = {d.process_key: d for d in drafts.list_definitions(db, owner, clock)}["seminar_request"]
+    assert listing.versions == [] and listing.latest is None
+    assert (
+        listing.draft is not None and listing.draft.problem_count == 3 and listing.draft.base_version is None
+    )
+    assert listing.name == "Семинарға қатысу"
+
+    # Fixed in the browser editor: roles on the lanes, forms on the tasks; then it publishes as version 1.
+    def fix(root: etree._Element) -> None:
+        ns = {"bpmn": definitions.NS["bpmn"]}
+        for lane, role in (("Lane_employee", "employee"), ("Lane_head", "department_head")):
+            _add_property(one(root, f"//bpmn:lane[@id='{lane}']"), "role", role, ns)
+        _add_property(one(root, "//bpmn:startEvent[@id='StartEvent_1']"), "form", "seminar", ns)
+        _add_property(one(root, "//bpmn:userTask[@id='Activity_approve']"), "form", "seminar_approval", ns)
+
+    simple = {"type": "object", "properties": {"decision": {"enum": ["approve", "reject"]}}}
+    forms = {
+        "seminar": {"type": "object", "properties": {"topic": {"type": "string"}}},
+        "seminar_approval": simple,
+    }
+    fixed = drafts.save_draft(
+        db, "seminar_request", edited(fix, content.decode("utf-8")), forms, result.draft.token, owner, clock
+    )
+    assert fixed.problems == []
+    first = drafts.publish_draft(db, "seminar_request", fixed.token, "New process", owner, clock)
+    assert (first.process_key, first.version) == ("seminar_request", 1)
+    stored = definitions.latest_version(db, "seminar_request")
+    assert 'camunda:candidateGroups="heads"' in stored.bpmn_xml and set(stored.forms) == set(forms)
+
+
+def _add_property(node: etree._Element, name: str, value: str, ns: dict[str, str]) -> None:
+    bpmn, spiff = ns["bpmn"], definitions.NS["spiffworkflow"]
+    extensions = node.find("bpmn:extensionElements", ns)
+    if extensions is None:
+        extensions = etree.Element(f"{{{bpmn}}}extensionElements")
+        node.insert(0, extensions)
+    properties = extensions.find(f"{{{spiff}}}properties")
+    if properties is None:
+        properties = etree.SubElement(extensions, f"{{{spiff}}}properties", nsmap={"spiffworkflow": spiff})
+    etree.SubElement(properties, f"{{{spiff}}}property", name=name, value=value)
+
+
+def test_upload_must_be_utf8(db: Session, demo: Demo, clock: FrozenClock) -> None:
+    opened = drafts.get_draft_or_latest(db, KEY, demo["owner"], clock)
+    utf16 = opened.bpmn_xml.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
+    with pytest.raises(DefinitionInvalid) as refused:
+        drafts.import_bpmn(db, KEY, utf16, opened.token, demo["owner"], clock)
+    assert [p.code for p in refused.value.problems] == ["encoding"]
+    assert db.scalars(select(ProcessDraft)).all() == []
