@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from app.i18n import format_day
 from app.schema_form import localized_text
+from workflows.services.cases import FieldChange
 from workflows.services.catalog import ProcessInfo
 
 NOT_SHOWN = frozenset({"decision", "comment"})  # shown with the decisions instead
@@ -105,3 +106,24 @@ def later_sections(
         if rows:
             sections.append(Section(localized_text(schema.get("x-title"), locale) or form_key, rows))
     return sections
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    label: str
+    before: str
+    after: str
+
+
+def change_rows(schema: dict[str, Any], changes: list[FieldChange], locale: str) -> list[ChangeRow]:
+    """The fields a resubmission changed, labelled and formatted like the application summary."""
+    props = schema.get("properties", {})
+    return [
+        ChangeRow(
+            localized_text(props.get(c.field, {}).get("x-title"), locale) or c.field,
+            display_value(props.get(c.field, {}), c.before, locale),
+            display_value(props.get(c.field, {}), c.after, locale),
+        )
+        for c in changes
+        if c.field not in NOT_SHOWN and c.field in props
+    ]

@@ -12,14 +12,14 @@ from app.i18n import locale_code
 from app.schema_form import build_form, prefill, read_submission
 from app.security import safe_next
 from app.state import clock, db, store
-from app.summary import later_sections, summary_rows
+from app.summary import change_rows, later_sections, summary_rows
 from app.tasks import bp
 from workflows.calendar import local_date
 from workflows.errors import FieldError, NotFound
 from workflows.models import Person, ProcessInstance
 from workflows.services.access import visible_task
-from workflows.services.cases import case_detail
-from workflows.services.catalog import version_info
+from workflows.services.cases import case_detail, resubmission_changes
+from workflows.services.catalog import ProcessInfo, version_info
 from workflows.services.instances import claim_task, release_task
 from workflows.services.submissions import submit_task
 
@@ -57,12 +57,23 @@ def _task_page(errors: list[FieldError] | None = None, typed: dict | None = None
             process, detail.data, locale, documents, {step.form_key} if form and step else set()
         ),
         decisions=[e for e in detail.timeline if e.kind == "task_completed"],
+        changes=change_rows(
+            process.schema(process.start.form_key),
+            resubmission_changes(detail.timeline, _submitting(process)),
+            locale,
+        ),
         steps={s.element_id: s.name(locale) for s in process.steps.values()},
         assignee_name=_name(task.assignee_id),
         completed_by_name=_name(task.completed_by_id),
         on_behalf_of_name=_name(access.on_behalf_of),
         today=today,
     )
+
+
+def _submitting(process: ProcessInfo) -> set[str]:
+    """The steps that submit the application: the start event and the tasks that revise it."""
+    start = process.start.form_key
+    return {process.start.element_id} | {s.element_id for s in process.steps.values() if s.form_key == start}
 
 
 @bp.get("/tasks/<int:task_id>")

@@ -263,3 +263,21 @@ def test_a_task_claimed_by_someone_else_is_shown_as_such(flow: Flow, login_as: L
     assert "Бұл тапсырманы Бақытжан Сапарұлы Есенов өзіне алды" in page
     assert other.post(f"/tasks/{task.id}", data={"decision": "approve"}).status_code == 409
     assert flow.open_elements(case) == ["rector_visa"]
+
+
+def test_the_head_sees_what_a_resubmission_changed(flow: Flow, login_as: LoginAs) -> None:
+    from tests.workflows.flow import application
+
+    case = flow.start()
+    first = flow.task(case, "endorse")
+    assert "previous submission" not in login_as("head").get(f"/tasks/{first.id}").text
+    flow.do("head", case, "endorse", decision="return", comment="Мерзімді ауыстырыңыз")
+    flow.do("teacher", case, "revise_application", **application(start_date="2026-03-25", end_date="2026-04-04"))
+    again = flow.task(case, "endorse")
+    client = login_as("head")
+    client.post("/language", data={"lang": "en", "next": "/"})
+    page = client.get(f"/tasks/{again.id}").text
+    assert "What changed since the previous submission" in page
+    assert "<del>21 Mar 2026</del>" in page and "<ins>25 Mar 2026</ins>" in page
+    assert "<del>31 Mar 2026</del>" in page and "<ins>4 Apr 2026</ins>" in page
+    assert page.count("<ins>") == 2  # nothing else changed

@@ -218,3 +218,31 @@ def case_detail(session: Session, instance: ProcessInstance, clock: Clock) -> Ca
         done_elements=[e for e in done if e not in current],
         current_elements=current,
     )
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    before: Any
+    after: Any
+
+
+def resubmission_changes(entries: list[TimelineEntry], form_elements: set[str]) -> list[FieldChange]:
+    """What the last submission of a form changed against the one before it (scenario: the head
+    returns an application, the employee changes the dates, the head sees what changed).
+
+    `form_elements` are the steps that submit the form (the start event and its revision task).
+    """
+    submissions = [
+        e.data["submitted"]
+        for e in entries
+        if e.element_id in form_elements and isinstance(e.data.get("submitted"), dict)
+    ]
+    if len(submissions) < 2:
+        return []
+    before, after = submissions[-2], submissions[-1]
+    return [
+        FieldChange(name, before.get(name), after.get(name))
+        for name in dict.fromkeys([*before, *after])
+        if before.get(name) != after.get(name)
+    ]

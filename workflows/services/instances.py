@@ -125,7 +125,7 @@ def start_case(
         "case_key": instance.business_key,
     }
     step = Step(session, instance, version, clock, actor_id, start_data=initial)
-    step.log("case_started", info.start_event.id, version=version.version)
+    step.log("case_started", info.start_event.id, version=version.version, submitted=data)
     step.save()
     return _ref(session, instance)
 
@@ -180,7 +180,13 @@ def complete_task(
     task.outcome = data.get("decision")
     task.comment = data.get("comment") or None
     step.log(
-        "task_completed", task.element_id, task.comment, on_behalf_of, task=task.name, decision=task.outcome
+        "task_completed",
+        task.element_id,
+        task.comment,
+        on_behalf_of,
+        task=task.name,
+        decision=task.outcome,
+        submitted=data,
     )
     step.save()
     return _ref(session, instance)
