@@ -15,7 +15,7 @@ from tests.conftest import Demo
 from tests.workflows.flow import Flow
 from tests.workflows.test_definitions import HR_CHECK_FORM, add_hr_check, edited, one, set_property
 from workflows.clock import FrozenClock
-from workflows.engine.definition import DefinitionInvalid, read_info
+from workflows.engine.definition import NS, DefinitionInvalid, read_info
 from workflows.errors import Conflict, Forbidden, NotFound
 from workflows.models import Event, OrgUnit, ProcessDraft, ProcessVersion, RoleAssignment
 from workflows.services import definitions, drafts
@@ -567,7 +567,7 @@ def test_upload_a_new_process_from_camunda_modeler(db: Session, demo: Demo, cloc
 
     # Fixed in the browser editor: roles on the lanes, forms on the tasks; then it publishes as version 1.
     def fix(root: etree._Element) -> None:
-        ns = {"bpmn": definitions.NS["bpmn"]}
+        ns = {"bpmn": NS["bpmn"]}
         for lane, role in (("Lane_employee", "employee"), ("Lane_head", "department_head")):
             _add_property(one(root, f"//bpmn:lane[@id='{lane}']"), "role", role, ns)
         _add_property(one(root, "//bpmn:startEvent[@id='StartEvent_1']"), "form", "seminar", ns)
@@ -589,7 +589,7 @@ def test_upload_a_new_process_from_camunda_modeler(db: Session, demo: Demo, cloc
 
 
 def _add_property(node: etree._Element, name: str, value: str, ns: dict[str, str]) -> None:
-    bpmn, spiff = ns["bpmn"], definitions.NS["spiffworkflow"]
+    bpmn, spiff = ns["bpmn"], NS["spiffworkflow"]
     extensions = node.find("bpmn:extensionElements", ns)
     if extensions is None:
         extensions = etree.Element(f"{{{bpmn}}}extensionElements")

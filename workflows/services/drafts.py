@@ -44,8 +44,9 @@ from workflows.engine.definition import (
 from workflows.errors import Conflict, Forbidden, NotFound
 from workflows.models import Event, Person, ProcessDraft, ProcessInstance, ProcessVersion
 from workflows.services import definitions
-from workflows.services.definitions import PublishedVersion, owner_of, process_node, read_document
+from workflows.services.definitions import PublishedVersion
 from workflows.services.org import has_role
+from workflows.services.validation import owner_of, process_node, read_document
 
 PROCESS_OWNER = "process_owner"
 # A BPMN id (an XML name) that fits the process_key columns.
