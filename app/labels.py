@@ -82,9 +82,9 @@ def notice_label(kind: str, task_name: str | None) -> str:
     if kind == "rejected":
         return _("Your application was rejected")
     if kind == "returned":
-        return _("Your application was returned for changes")
+        return _("Returned for changes: %(task)s", task=task_name or "")
     if kind == "approved":
-        return _("Your application was approved")
+        return _("Approved: %(task)s", task=task_name or "")
     if kind == "order_issued":
         return _("The order sending you to training has been issued")
     if kind == "reminder":

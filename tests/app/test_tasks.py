@@ -272,7 +272,9 @@ def test_the_head_sees_what_a_resubmission_changed(flow: Flow, login_as: LoginAs
     first = flow.task(case, "endorse")
     assert "previous submission" not in login_as("head").get(f"/tasks/{first.id}").text
     flow.do("head", case, "endorse", decision="return", comment="Мерзімді ауыстырыңыз")
-    flow.do("teacher", case, "revise_application", **application(start_date="2026-03-25", end_date="2026-04-04"))
+    flow.do(
+        "teacher", case, "revise_application", **application(start_date="2026-03-25", end_date="2026-04-04")
+    )
     again = flow.task(case, "endorse")
     client = login_as("head")
     client.post("/language", data={"lang": "en", "next": "/"})

@@ -126,9 +126,11 @@ def test_head_returns_then_employee_resubmits(flow: Flow) -> None:
         **{**_app(), "start_date": "2026-03-25", "end_date": "2026-04-04"},
     )
     assert revise.id != flow.task(case, "endorse").id
+    assert _notices(flow, "teacher", "returned") == 1
     flow.do("head", case, "endorse", decision="approve")
     assert flow.open_elements(case) == ["rector_visa"]
     assert flow.case(case).summary["start_date"] == "2026-03-25"
+    assert _notices(flow, "teacher", "approved") == 1
 
 
 def test_resubmission_is_held_to_the_lead_time_too(flow: Flow) -> None:

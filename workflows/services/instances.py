@@ -23,9 +23,13 @@ from workflows.errors import (
 )
 from workflows.models import Document, Event, HumanTask, Person, ProcessInstance
 from workflows.services.definitions import latest_version
+from workflows.services.effects import notify_people
 from workflows.services.forms import CheckContext, document_fields, parse_checks, validate_submission
 from workflows.services.org import EMPLOYEE, seats
 from workflows.services.steps import VERSIONS, LoadedVersion, Step
+
+# Rejections are notified by the diagram itself (it decides what follows); these are progress notes.
+DECISION_NOTICES = {"approve": "approved", "return": "returned"}
 
 
 @dataclass(frozen=True)
@@ -188,6 +192,17 @@ def complete_task(
         decision=task.outcome,
         submitted=data,
     )
+    if task.outcome in DECISION_NOTICES and task.role != EMPLOYEE:
+        # The applicant follows each decision on their case, with the comment when sent back.
+        notify_people(
+            session,
+            [instance.subject_id],
+            DECISION_NOTICES[task.outcome],
+            instance,
+            clock,
+            task_id=task.id,
+            data={"task": task.name, "comment": task.comment},
+        )
     step.save()
     return _ref(session, instance)
 

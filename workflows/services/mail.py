@@ -27,15 +27,11 @@ SUBJECTS = {
         "en": "Your application was rejected",
     },
     "returned": {
-        "kk": "Өтінішіңіз түзетуге қайтарылды",
-        "ru": "Заявка возвращена на доработку",
-        "en": "Your application was returned for changes",
+        "kk": "Түзетуге қайтарылды: {task}",
+        "ru": "Возвращено на доработку: {task}",
+        "en": "Returned for changes: {task}",
     },
-    "approved": {
-        "kk": "Өтінішіңіз келісілді",
-        "ru": "Ваша заявка согласована",
-        "en": "Your application was approved",
-    },
+    "approved": {"kk": "Келісілді: {task}", "ru": "Согласовано: {task}", "en": "Approved: {task}"},
     "order_issued": {
         "kk": "Біліктілікті арттыруға жіберу туралы бұйрық шықты",
         "ru": "Издан приказ о направлении на повышение квалификации",
