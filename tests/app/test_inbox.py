@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 
 from tests.app.conftest import LoginAs
+from tests.statements import counting
 from tests.workflows.flow import Flow, application
 from workflows.models import Delegation
 from workflows.services import instances
@@ -90,20 +89,6 @@ def test_a_deputy_sees_the_heads_tasks_marked_as_such(flow: Flow, login_as: Logi
     assert "Гүлнар Маратқызы Әлиева" in case_page and "Дәурен Асқарұлы Жақсыбеков орнына" in case_page
 
 
-@contextmanager
-def _counting(engine: Engine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
 def test_two_hundred_open_tasks_come_a_page_at_a_time(flow: Flow, login_as: LoginAs, engine: Engine) -> None:
     with flow.factory() as session:
         for n in range(200):
@@ -112,7 +97,7 @@ def test_two_hundred_open_tasks_come_a_page_at_a_time(flow: Flow, login_as: Logi
         session.commit()
     client = login_as("head")
     client.get("/")  # warm the version cache
-    with _counting(engine) as statements:
+    with counting(engine) as statements:
         first = client.get("/").text
     assert _rows(first) == 25
     assert "Табылған тапсырмалар: 200" in first

@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
+from sqlalchemy import Engine, select
 
-from sqlalchemy import Engine, event, select
-
+from tests.statements import counting
 from tests.workflows.flow import Flow, application
 from workflows.engine import state as engine_state
 from workflows.models import HumanTask, ProcessInstance
 from workflows.services import instances
 from workflows.services.steps import VERSIONS
-
-
-@contextmanager
-def _counting(engine: Engine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def _return_loops(flow: Flow, case: int, loops: int) -> None:
@@ -37,7 +20,7 @@ def _return_loops(flow: Flow, case: int, loops: int) -> None:
 
 def _endorse_statements(flow: Flow, engine: Engine, case: int) -> list[str]:
     task = flow.task(case, "endorse")
-    with flow.factory() as session, _counting(engine) as statements:
+    with flow.factory() as session, counting(engine) as statements:
         instances.complete_task(
             session, task.id, flow.demo["head"], {"decision": "return", "comment": "x"}, flow.clock
         )
@@ -76,7 +59,7 @@ def test_the_inbox_never_opens_engine_state(flow: Flow, engine: Engine) -> None:
 
     for _ in range(3):
         flow.start()
-    with flow.factory() as session, _counting(engine) as statements:
+    with flow.factory() as session, counting(engine) as statements:
         page = inbox(session, flow.demo["head"], flow.clock)
     assert page.total == 3
     assert statements
