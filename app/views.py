@@ -13,6 +13,7 @@ from app.auth import bp as auth_bp
 from app.cases import bp as cases_bp
 from app.inbox import bp as inbox_bp
 from app.notifications import bp as notifications_bp
+from app.processes import bp as processes_bp
 from app.state import clock, db
 from app.tasks import bp as tasks_bp
 from workflows.calendar import local_date
@@ -28,6 +29,7 @@ class Header:
     roles: list[str]
     open_tasks: int
     unread: int
+    process_owner: bool = False
 
 
 def localized(names: dict[str, str] | None) -> str:
@@ -41,7 +43,8 @@ def _header() -> dict[str, Any]:
         return {"header": None}
     session, today = db(), local_date(clock().now())
     roles: list[str] = []
-    for seat in seats(session, current_user.id, today):
+    held = seats(session, current_user.id, today)
+    for seat in held:
         unit = session.get(OrgUnit, seat.org_unit_id)
         text = labels.role_label(seat.role)
         if unit is not None:
@@ -55,12 +58,13 @@ def _header() -> dict[str, Any]:
             roles,
             count_open(session, current_user.id, clock()),
             unread_count(session, current_user.id),
+            any(seat.role == "process_owner" for seat in held),
         )
     }
 
 
 def init_app(app: Flask) -> None:
-    for blueprint in (auth_bp, inbox_bp, tasks_bp, cases_bp, notifications_bp):
+    for blueprint in (auth_bp, inbox_bp, tasks_bp, cases_bp, notifications_bp, processes_bp):
         app.register_blueprint(blueprint)
     app.context_processor(_header)
     app.jinja_env.globals.update(

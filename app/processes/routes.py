@@ -1,0 +1,233 @@
+"""The process pages: the list, one process with its versions and events, comparing, and the
+form posts on it (republish, discard the draft, upload a .bpmn file, download)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from app.errors import too_large_page
+from app.i18n import locale_code
+from app.processes import bp
+from app.processes.access import owner_required
+from app.processes.texts import event_text, field_label, kind_label, problem_text, problem_view
+from app.state import clock, db, roll_back
+from workflows.engine.definition import MAX_BPMN_BYTES, DefinitionInvalid, Problem
+from workflows.errors import Conflict, FieldError, NotFound
+from workflows.services import drafts
+from workflows.services.drafts import BpmnExport, DefinitionListing, EditToken, ForeignExtension
+from workflows.services.editor import definition_events, export_draft, is_process_owner
+
+UPLOAD_SUFFIXES = (".bpmn", ".xml")
+
+
+def listing_title(listing: DefinitionListing) -> str:
+    return listing.titles.get(locale_code()) or listing.titles.get("kk") or listing.name
+
+
+def find_listing(key: str) -> DefinitionListing:
+    for listing in drafts.list_definitions(db(), current_user.id, clock()):
+        if listing.process_key == key:
+            return listing
+    raise NotFound(f"No process '{key}'", process_key=key)
+
+
+def foreign_of(bpmn_xml: str) -> list[ForeignExtension]:
+    try:
+        return drafts.foreign_extensions(bpmn_xml)
+    except DefinitionInvalid:
+        return []
+
+
+@bp.get("/processes")
+@owner_required
+def index() -> str:
+    listings = drafts.list_definitions(db(), current_user.id, clock())
+    return render_template(
+        "processes/index.html", listings=listings, titles={x.process_key: listing_title(x) for x in listings}
+    )
+
+
+def _process_page(key: str, upload_errors: list[str] | None = None) -> str:
+    session, actor = db(), current_user.id
+    listing = find_listing(key)
+    editable = drafts.get_draft_or_latest(session, key, actor, clock())
+    return render_template(
+        "processes/show.html",
+        listing=listing,
+        title=listing_title(listing),
+        editable=editable,
+        problems=[problem_view(p) for p in editable.problems],
+        foreign=foreign_of(editable.bpmn_xml),
+        events=definition_events(session, key, actor, clock()),
+        event_text=event_text,
+        upload_errors=upload_errors or [],
+        max_kib=MAX_BPMN_BYTES // 1024,
+    )
+
+
+@bp.get("/processes/<key>")
+@owner_required
+def show(key: str) -> str:
+    return _process_page(key)
+
+
+def _side(raw: str | None, default: int | Literal["draft"] | None) -> int | Literal["draft"] | None:
+    if raw is None or raw == "":
+        return default
+    if raw == "draft":
+        return "draft"
+    if raw.isdigit():
+        return int(raw)
+    abort(404)
+
+
+@bp.get("/processes/<key>/compare")
+@owner_required
+def compare(key: str) -> str:
+    listing = find_listing(key)
+    latest = listing.latest.number if listing.latest else None
+    default_b: int | Literal["draft"] | None = "draft" if listing.draft else latest
+    default_a = latest if default_b == "draft" else (latest - 1 if latest and latest > 1 else latest)
+    a, b = _side(request.args.get("a"), default_a), _side(request.args.get("b"), default_b)
+    if a is None or b is None:
+        raise NotFound("Nothing to compare", process_key=key)
+    comparison = drafts.compare_versions(db(), key, a, b, current_user.id, clock())
+    return render_template(
+        "processes/compare.html",
+        listing=listing,
+        title=listing_title(listing),
+        comparison=comparison,
+        a=str(a),
+        b=str(b),
+        kind_label=kind_label,
+        field_label=field_label,
+    )
+
+
+def _download(export: BpmnExport) -> Response:
+    response = Response(export.content, mimetype=export.media_type)
+    # File names are built from the process key (an XML name), so plain ASCII apart from rare cases.
+    safe = "".join(ch for ch in export.filename if ch.isascii() and (ch.isalnum() or ch in "._-"))
+    response.headers["Content-Disposition"] = f'attachment; filename="{safe or "diagram.bpmn"}"'
+    response.headers["ETag"] = export.content_hash
+    return response
+
+
+@bp.get("/processes/<key>/versions/<int:number>/download")
+@owner_required
+def download_version(key: str, number: int) -> Response:
+    return _download(drafts.export_version(db(), key, number, current_user.id, clock()))
+
+
+@bp.get("/processes/<key>/draft/download")
+@owner_required
+def download_draft(key: str) -> Response:
+    return _download(export_draft(db(), key, current_user.id, clock()))
+
+
+def _refused(key: str, problems: list[Problem], lead: str) -> BaseResponse:
+    roll_back()
+    flash(lead + " " + " ".join(problem_text(p) for p in problems[:5]), "error")
+    return redirect(url_for("processes.show", key=key), 303)
+
+
+def _conflict(key: str) -> BaseResponse:
+    roll_back()
+    flash(
+        _(
+            "Someone else saved or published this process after you opened it, so nothing was changed. "
+            "The page now shows their version."
+        ),
+        "error",
+    )
+    return redirect(url_for("processes.show", key=key), 303)
+
+
+def _token() -> EditToken:
+    return EditToken.parse(request.form.get("token", ""))
+
+
+@bp.post("/processes/<key>/versions/<int:number>/republish")
+@owner_required
+def republish(key: str, number: int) -> BaseResponse:
+    note = (request.form.get("note") or "").strip() or None
+    try:
+        published = drafts.republish(db(), key, number, note, current_user.id, clock())
+    except DefinitionInvalid as exc:
+        return _refused(key, exc.problems, _("Version %(number)s cannot be published again:", number=number))
+    except Conflict:
+        return _conflict(key)
+    if published.unchanged:
+        flash(_("Version %(number)s is already the live version.", number=published.version), "info")
+    else:
+        flash(
+            _("Version %(old)s was published again as version %(new)s.", old=number, new=published.version),
+            "success",
+        )
+    return redirect(url_for("processes.show", key=key), 303)
+
+
+@bp.post("/processes/<key>/draft/discard")
+@owner_required
+def discard(key: str) -> BaseResponse:
+    try:
+        drafts.discard_draft(db(), key, _token(), current_user.id, clock())
+    except Conflict:
+        return _conflict(key)
+    flash(_("The draft was discarded."), "success")
+    return redirect(url_for("processes.show", key=key), 303)
+
+
+@too_large_page("processes.upload")
+def _too_large(errors: list[FieldError], key: str) -> str:
+    message = _("The file is larger than %(kib)s KiB.", kib=MAX_BPMN_BYTES // 1024)
+    # The limit is enforced before the view (and its access check) runs: show the process only to owners.
+    if not current_user.is_authenticated or not is_process_owner(db(), current_user.id, clock()):
+        return render_template("errors/error.html", status=413, title=message, message=message, case_id=None)
+    return _process_page(key, [message])
+
+
+@bp.post("/processes/<key>/upload")
+@owner_required
+def upload(key: str) -> tuple[str, int] | BaseResponse:
+    find_listing(key)
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        roll_back()
+        return _process_page(key, [_("Choose a .bpmn file to upload.")]), 422
+    if not file.filename.lower().endswith(UPLOAD_SUFFIXES):
+        roll_back()
+        return _process_page(key, [_("Only BPMN diagrams (.bpmn or .xml files) can be uploaded.")]), 422
+    content = file.read(MAX_BPMN_BYTES + 1)
+    if len(content) > MAX_BPMN_BYTES:
+        roll_back()
+        return _too_large([], key), 413
+    try:
+        imported = drafts.import_bpmn(db(), key, content, _token(), current_user.id, clock())
+    except DefinitionInvalid as exc:
+        roll_back()
+        lead = _("The file was not accepted, nothing was changed:")
+        return _process_page(key, [lead, *(problem_text(p) for p in exc.problems)]), 422
+    except Conflict:
+        return _conflict(key)
+    flash(_("The file was uploaded into the draft."), "success")
+    if imported.foreign:
+        tools = ", ".join(f.tool or f.namespace for f in imported.foreign)
+        flash(
+            _("Extensions of other tools (%(tools)s) were kept but the engine ignores them.", tools=tools),
+            "info",
+        )
+    if imported.draft.problems:
+        flash(
+            _(
+                "The draft has %(count)s problems to fix before it can be published.",
+                count=len(imported.draft.problems),
+            ),
+            "error",
+        )
+    return redirect(url_for("processes.show", key=key), 303)
