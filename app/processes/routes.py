@@ -19,7 +19,8 @@ from app.state import clock, db, roll_back
 from workflows.engine.definition import MAX_BPMN_BYTES, DefinitionInvalid, Problem
 from workflows.errors import Conflict, FieldError, NotFound
 from workflows.services import drafts
-from workflows.services.drafts import BpmnExport, DefinitionListing, EditToken, ForeignExtension
+from workflows.services.diagram_diff import ForeignExtension
+from workflows.services.drafts import BpmnExport, DefinitionListing, EditToken
 from workflows.services.editor import definition_events, export_draft, is_process_owner
 
 UPLOAD_SUFFIXES = (".bpmn", ".xml")

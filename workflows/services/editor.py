@@ -19,11 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflows.clock import Clock, today
-from workflows.engine.definition import DefinitionInvalid, Problem, read_info
+from workflows.engine.definition import DefinitionInvalid, Problem
 from workflows.errors import Forbidden, NotFound
 from workflows.models import Event, Person, ProcessDraft
 from workflows.services import definitions
-from workflows.services.drafts import PROCESS_OWNER, BpmnExport
+from workflows.services.drafts import PROCESS_OWNER, BpmnExport, draft_problems
 from workflows.services.forms import CHECKS, load_forms
 from workflows.services.org import KNOWN_ROLES, has_role
 
@@ -145,22 +145,7 @@ def check_draft(
 ) -> list[Problem]:
     """What publishing this diagram and these forms would refuse, without saving anything."""
     require_process_owner(session, actor_id, clock)
-    _, problems = definitions.validate(bpmn_xml, forms)
-    try:
-        info = read_info(definitions.read_document(bpmn_xml))
-    except DefinitionInvalid:
-        return problems
-    if info.process_key != process_key:
-        problems = [
-            Problem(
-                "process_key",
-                f"The diagram's process id is '{info.process_key}', but this is the draft of '{process_key}'",
-                info.process_key,
-                params={"expected": process_key, "found": info.process_key},
-            ),
-            *problems,
-        ]
-    return problems
+    return draft_problems(process_key, bpmn_xml, forms)
 
 
 def export_draft(session: Session, process_key: str, actor_id: int, clock: Clock) -> BpmnExport:
