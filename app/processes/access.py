@@ -10,7 +10,7 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from app.state import clock, db
-from workflows.services.drafts import PROCESS_KEY
+from workflows.services.draft_rows import PROCESS_KEY
 from workflows.services.editor import is_process_owner
 
 P = ParamSpec("P")

@@ -30,8 +30,9 @@ from app.schema_form import build_form, localized_text
 from app.state import clock, db, roll_back
 from workflows.engine.definition import DefinitionInvalid, Problem
 from workflows.errors import Conflict
-from workflows.services import drafts
-from workflows.services.drafts import DraftBehindLive, EditToken
+from workflows.services import definition_browser, drafts
+from workflows.services.draft_rows import EditToken
+from workflows.services.drafts import DraftBehindLive
 from workflows.services.editor import check_draft, form_library, read_form, read_forms, vocabulary
 
 
@@ -47,7 +48,7 @@ def _titles(forms: dict[str, Any]) -> dict[str, str]:
 @owner_required
 def edit(key: str) -> str:
     listing = find_listing(key)
-    editable = drafts.get_draft_or_latest(db(), key, current_user.id, clock())
+    editable = definition_browser.get_draft_or_latest(db(), key, current_user.id, clock())
     library = {k: v for k, v in form_library().items() if k not in editable.forms}
     words = vocabulary()
     data = {

@@ -19,7 +19,7 @@ from workflows.clock import FrozenClock
 from workflows.engine.definition import MAX_BPMN_BYTES, NS, DefinitionInvalid, Problem
 from workflows.errors import ValidationFailed
 from workflows.models import Event, ProcessInstance, ProcessVersion
-from workflows.services import definitions, drafts
+from workflows.services import definition_browser, definitions, drafts
 from workflows.services.forms import load_forms
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -310,7 +310,7 @@ def test_entities_are_not_expanded_even_in_validation_output() -> None:
 def _publish_change(flow: Flow, change: Callable[[str], str], forms: dict[str, object] | None = None) -> int:
     owner = flow.demo["owner"]
     with flow.factory() as s:
-        opened = drafts.get_draft_or_latest(s, KEY, owner, flow.clock)
+        opened = definition_browser.get_draft_or_latest(s, KEY, owner, flow.clock)
         new_forms = None if forms is None else {**opened.forms, **forms}
         saved = drafts.save_draft(s, KEY, change(opened.bpmn_xml), new_forms, opened.token, owner, flow.clock)
         assert saved.problems == []

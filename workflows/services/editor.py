@@ -23,7 +23,8 @@ from workflows.engine.definition import DefinitionInvalid, Problem
 from workflows.errors import Forbidden, NotFound
 from workflows.models import Event, Person, ProcessDraft
 from workflows.services import definitions
-from workflows.services.drafts import PROCESS_OWNER, BpmnExport, draft_problems
+from workflows.services.draft_rows import PROCESS_OWNER
+from workflows.services.drafts import BpmnExport, draft_problems
 from workflows.services.forms import CHECKS, load_forms
 from workflows.services.org import KNOWN_ROLES, has_role
 
