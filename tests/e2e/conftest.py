@@ -137,3 +137,18 @@ def people(browser: Browser, live: LiveServer) -> Iterator[People]:
 def screenshot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def fill_application(page: Page, start: str, end: str, *, course: str, hours: int, relevance: str) -> None:
+    """Fill the application form on the new-application (or revision) page."""
+    page.fill("#f-course", course)
+    page.fill("#f-provider", "Назарбаев Университеті")
+    page.select_option("#f-training_form", "course")
+    page.select_option("#f-mode", "without_leaving_work")
+    page.fill("#f-place", "Астана, Қазақстан")
+    page.fill("#f-start_date", start)
+    page.fill("#f-end_date", end)
+    page.fill("#f-hours", str(hours))
+    page.select_option("#f-funding_source", "own")
+    page.check("#f-in_plan")
+    page.fill("#f-relevance", relevance)

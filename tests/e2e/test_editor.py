@@ -16,7 +16,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import select
 
 from tests.conftest import Demo
-from tests.e2e.conftest import LiveServer, People, screenshot
+from tests.e2e.conftest import LiveServer, People, fill_application, screenshot
 from tests.workflows.flow import Flow
 from tests.workflows.test_definitions import HR_CHECK_FORM
 from workflows.engine.definition import NS, read_info
@@ -75,17 +75,14 @@ def _version_of(live: LiveServer, case_id: int) -> int:
 
 
 def _fill_application(page: Page, start: str, end: str) -> None:
-    page.fill("#f-course", "Академиялық жазылым негіздері")
-    page.fill("#f-provider", "Назарбаев Университеті")
-    page.select_option("#f-training_form", "course")
-    page.select_option("#f-mode", "without_leaving_work")
-    page.fill("#f-place", "Астана, Қазақстан")
-    page.fill("#f-start_date", start)
-    page.fill("#f-end_date", end)
-    page.fill("#f-hours", "36")
-    page.select_option("#f-funding_source", "own")
-    page.check("#f-in_plan")
-    page.fill("#f-relevance", "Ғылыми мақалалар жазу дағдысын дамыту")
+    fill_application(
+        page,
+        start,
+        end,
+        course="Академиялық жазылым негіздері",
+        hours=36,
+        relevance="Ғылыми мақалалар жазу дағдысын дамыту",
+    )
 
 
 def test_a_longer_lead_time_applies_to_new_applications_only(

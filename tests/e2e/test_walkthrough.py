@@ -15,7 +15,7 @@ from fpdf import FPDF
 from playwright.sync_api import Page, expect
 
 from tests.conftest import Demo
-from tests.e2e.conftest import LiveServer, People, screenshot
+from tests.e2e.conftest import LiveServer, People, fill_application, screenshot
 from tests.workflows.flow import Flow
 from workflows.services.documents import FileStore
 
@@ -41,17 +41,14 @@ def _open_task(page: Page, live: LiveServer, course: str, step: str) -> None:
 
 
 def _fill_application(page: Page, start: str, end: str) -> None:
-    page.fill("#f-course", COURSE)
-    page.fill("#f-provider", "Назарбаев Университеті")
-    page.select_option("#f-training_form", "course")
-    page.select_option("#f-mode", "without_leaving_work")
-    page.fill("#f-place", "Астана, Қазақстан")
-    page.fill("#f-start_date", start)
-    page.fill("#f-end_date", end)
-    page.fill("#f-hours", "72")
-    page.select_option("#f-funding_source", "own")
-    page.check("#f-in_plan")
-    page.fill("#f-relevance", "Оқытатын пәндерге цифрлық бағалау құралдарын енгізу")
+    fill_application(
+        page,
+        start,
+        end,
+        course=COURSE,
+        hours=72,
+        relevance="Оқытатын пәндерге цифрлық бағалау құралдарын енгізу",
+    )
 
 
 def _diagram_ready(page: Page) -> None:
