@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -27,6 +25,7 @@ from workflows.services.draft_rows import PROCESS_OWNER
 from workflows.services.drafts import BpmnExport, draft_problems
 from workflows.services.forms import CHECKS, load_forms
 from workflows.services.org import KNOWN_ROLES, has_role
+from workflows.services.validation import form_schema_problem
 
 # A form key names a file forms/<key>.json and a property value: keep it a plain identifier.
 FORM_KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
@@ -106,16 +105,9 @@ def read_form(key: str, text: str) -> tuple[dict[str, Any] | None, list[Problem]
     schema, problems = _form_problem(key, text)
     if schema is None:
         return None, problems
-    try:
-        Draft202012Validator.check_schema(schema)
-    except SchemaError as exc:
-        problems.append(
-            Problem(
-                "form_schema",
-                f"Form '{key}' is not a valid JSON Schema: {exc.message}",
-                params={"form": key, "detail": exc.message},
-            )
-        )
+    problem = form_schema_problem(key, schema)
+    if problem is not None:
+        problems.append(problem)
     return schema, problems
 
 

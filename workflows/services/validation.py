@@ -399,20 +399,21 @@ def _reachability_problems(root: etree._Element, info: DefinitionInfo) -> list[P
     ]
 
 
+def form_schema_problem(key: str, schema: Any) -> Problem | None:
+    """Whether a form is a valid JSON Schema (the editor checks one form as the owner types)."""
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        return Problem(
+            "form_schema",
+            f"Form '{key}' is not a valid JSON Schema: {exc.message}",
+            params={"form": key, "detail": exc.message},
+        )
+    return None
+
+
 def _form_problems(forms: dict[str, Any]) -> list[Problem]:
-    problems = []
-    for key, schema in forms.items():
-        try:
-            Draft202012Validator.check_schema(schema)
-        except SchemaError as exc:
-            problems.append(
-                Problem(
-                    "form_schema",
-                    f"Form '{key}' is not a valid JSON Schema: {exc.message}",
-                    params={"form": key},
-                )
-            )
-    return problems
+    return [p for key, schema in forms.items() if (p := form_schema_problem(key, schema)) is not None]
 
 
 def validate(bpmn_xml: str, forms: dict[str, Any]) -> tuple[ParsedDefinition | None, list[Problem]]:
