@@ -17,9 +17,9 @@ from app.config import DEFAULTS, ConfigError, check, from_env
 from app.extensions import babel, csrf, login_manager
 from app.state import KEY, AppState
 from app.worker import WorkerThread
+from workflows.cases.documents import FileStore
 from workflows.clock import SystemClock
 from workflows.db import make_engine, make_session_factory
-from workflows.services.documents import FileStore
 
 
 def _viewer_check(directory: str) -> None:

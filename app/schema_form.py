@@ -17,8 +17,8 @@ from typing import Any
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from app.form_errors import error_message
+from workflows.cases.submissions import Upload
 from workflows.errors import FieldError
-from workflows.services.submissions import Upload
 
 DECISION = "decision"
 NOT_PREFILLED = frozenset({"decision", "comment"})  # they belong to the previous decision

@@ -11,7 +11,7 @@ from flask_login import UserMixin
 
 from app.extensions import login_manager
 from app.state import db
-from workflows.models import Person
+from workflows.org.models import Person
 
 # The diagram viewer sets style attributes on SVG nodes; scripts come only from this origin.
 CSP = (

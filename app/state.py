@@ -8,8 +8,8 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from workflows.cases.documents import FileStore
 from workflows.clock import Clock
-from workflows.services.documents import FileStore
 
 KEY = "biliktilik"
 

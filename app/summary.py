@@ -11,8 +11,8 @@ from flask_babel import gettext as _
 
 from app.i18n import format_day
 from app.schema_form import localized_text
-from workflows.services.cases import FieldChange
-from workflows.services.catalog import ProcessInfo
+from workflows.cases.detail import FieldChange
+from workflows.definitions.catalog import ProcessInfo
 
 NOT_SHOWN = frozenset({"decision", "comment"})  # shown with the decisions instead
 

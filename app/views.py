@@ -17,10 +17,10 @@ from app.processes import bp as processes_bp
 from app.state import clock, db
 from app.tasks import bp as tasks_bp
 from workflows.calendar import local_date
-from workflows.models import OrgUnit
-from workflows.services.inbox import count_open
-from workflows.services.notifications import unread_count
-from workflows.services.org import seats
+from workflows.cases.inbox import count_open
+from workflows.messaging.notices import unread_count
+from workflows.org.models import OrgUnit
+from workflows.org.seats import seats
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ import threading
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflows.clock import Clock
-from workflows.services.jobs import run_worker
+from workflows.worker import run_worker
 
 log = logging.getLogger(__name__)
 

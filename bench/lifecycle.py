@@ -47,19 +47,21 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflows import migrate
+from workflows.cases.documents import FileStore, store_upload
+from workflows.cases.input import CaseRef
+from workflows.cases.models import HumanTask, ProcessInstance
+from workflows.cases.start import start_case
+from workflows.cases.tasks import complete_task
 from workflows.clock import FrozenClock
 from workflows.db import make_engine, make_session_factory
-from workflows.demo import load_demo
+from workflows.definitions.publishing import BPMN_DIR, publish_directory
+from workflows.definitions.versions import VERSIONS
 from workflows.engine.definition import ParsedDefinition, parse
 from workflows.engine.runtime import Runtime
 from workflows.engine.state import SERIALIZER_VERSION
-from workflows.models import HumanTask, Person, ProcessInstance
-from workflows.services import instances
-from workflows.services.definitions import BPMN_DIR, publish_directory
-from workflows.services.documents import FileStore, store_upload
-from workflows.services.instances import CaseRef
-from workflows.services.jobs import fire_due_jobs
-from workflows.services.steps import VERSIONS
+from workflows.org.demo import load_demo
+from workflows.org.models import Person
+from workflows.worker import fire_due_jobs
 
 T = TypeVar("T")
 
@@ -271,13 +273,11 @@ class Backend:
             return result
 
     def complete(self, task_id: int, who: str, data: dict[str, Any]) -> CaseRef:
-        return self.transaction(
-            lambda s: instances.complete_task(s, task_id, self.people[who], data, self.clock)
-        )
+        return self.transaction(lambda s: complete_task(s, task_id, self.people[who], data, self.clock))
 
     def start(self) -> CaseRef:
         return self.transaction(
-            lambda s: instances.start_case(s, PROCESS, self.people["teacher"], APPLICATION, self.clock)
+            lambda s: start_case(s, PROCESS, self.people["teacher"], APPLICATION, self.clock)
         )
 
     def state_bytes(self, case_id: int) -> int:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from workflows.db import make_engine
-from workflows.models import Base
+from workflows.db import Base, make_engine
 
 config = context.config
 target_metadata = Base.metadata

@@ -15,13 +15,13 @@ from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflows import migrate
+from workflows.cases.documents import FileStore
 from workflows.clock import FrozenClock
-from workflows.db import make_engine, make_session_factory
-from workflows.demo import load_demo
-from workflows.models import Base, Person
-from workflows.services.definitions import publish_directory
-from workflows.services.documents import FileStore
-from workflows.services.steps import VERSIONS
+from workflows.db import Base, make_engine, make_session_factory
+from workflows.definitions.publishing import publish_directory
+from workflows.definitions.versions import VERSIONS
+from workflows.org.demo import load_demo
+from workflows.org.models import Person
 
 if TYPE_CHECKING:
     from tests.workflows.flow import Flow

@@ -17,16 +17,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflows import migrate
+from workflows.cases.history import history
+from workflows.cases.inbox import inbox
+from workflows.cases.start import start_case
+from workflows.cases.tasks import claim_task, complete_task, release_task
 from workflows.clock import Clock, FrozenClock, SystemClock
 from workflows.db import make_engine, make_session_factory
-from workflows.demo import load_demo
-from workflows.engine.definition import DefinitionInvalid
-from workflows.errors import DomainError, ValidationFailed
-from workflows.models import Person
-from workflows.services import instances
-from workflows.services.definitions import publish_directory
-from workflows.services.inbox import inbox
-from workflows.services.jobs import fire_due_jobs, run_worker
+from workflows.definitions.publishing import publish_directory
+from workflows.errors import DefinitionInvalid, DomainError, ValidationFailed
+from workflows.org.demo import load_demo
+from workflows.org.models import Person
+from workflows.worker import fire_due_jobs, run_worker
 
 
 class Context:
@@ -151,9 +152,7 @@ def start(ctx: Context, username: str, process: str, raw: str) -> None:
     """Start a case with the start form's data."""
     try:
         with ctx.session() as session:
-            ref = instances.start_case(
-                session, process, ctx.person(session, username).id, _data(raw), ctx.clock
-            )
+            ref = start_case(session, process, ctx.person(session, username).id, _data(raw), ctx.clock)
     except DomainError as exc:
         _report(exc)
     click.echo(f"case {ref.id} ({ref.business_key}) {ref.status}; open tasks: {ref.open_tasks}")
@@ -185,9 +184,7 @@ def complete(ctx: Context, task_id: int, username: str, raw: str) -> None:
     """Complete a task with its form's data."""
     try:
         with ctx.session() as session:
-            ref = instances.complete_task(
-                session, task_id, ctx.person(session, username).id, _data(raw), ctx.clock
-            )
+            ref = complete_task(session, task_id, ctx.person(session, username).id, _data(raw), ctx.clock)
     except DomainError as exc:
         _report(exc)
     click.echo(f"case {ref.id} {ref.status}; open tasks: {ref.open_tasks}")
@@ -203,7 +200,7 @@ def claim(ctx: Context, task_id: int, username: str, release: bool) -> None:
     try:
         with ctx.session() as session:
             actor = ctx.person(session, username).id
-            action = instances.release_task if release else instances.claim_task
+            action = release_task if release else claim_task
             action(session, task_id, actor, ctx.clock)
     except DomainError as exc:
         _report(exc)
@@ -216,7 +213,7 @@ def claim(ctx: Context, task_id: int, username: str, release: bool) -> None:
 def history_cmd(ctx: Context, case_id: int) -> None:
     """Print a case's event log."""
     with ctx.session() as session:
-        for entry in instances.history(session, case_id):
+        for entry in history(session, case_id):
             who = entry.actor_name or "system"
             click.echo(
                 f"{entry.at.isoformat(timespec='seconds')}\t{entry.kind}\t{entry.element_id or ''}\t{who}\t"

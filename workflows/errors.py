@@ -61,3 +61,27 @@ class ProcessError(DomainError):
     """The diagram failed while running (a script error, a bad expression); the step was not saved."""
 
     code = "process_error"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a diagram, tied to an element where possible.
+
+    `code` is stable (the web app translates it); `message` is the English text; `params` fill it.
+    """
+
+    code: str
+    message: str
+    element_id: str | None = None
+    line: int | None = None
+    params: dict[str, Any] = dataclass_field(default_factory=dict)
+
+
+class DefinitionInvalid(DomainError):
+    """A diagram (or its forms) cannot be stored or published as it is; nothing was changed."""
+
+    code = "definition_invalid"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems

@@ -13,9 +13,9 @@ from app.auth.forms import SignInForm
 from app.i18n import LANGUAGES, format_moment
 from app.security import load_user, safe_next
 from app.state import clock, db
-from workflows.demo import DEMO_PASSWORD, PEOPLE
-from workflows.models import Person
-from workflows.services.signin import authenticate
+from workflows.org.accounts import authenticate
+from workflows.org.demo import DEMO_PASSWORD, PEOPLE
+from workflows.org.models import Person
 
 YEAR = 365 * 24 * 3600
 

@@ -28,12 +28,12 @@ from app.schema_form import build_form, read_submission
 from app.state import clock, db, store
 from app.summary import later_sections, summary_rows
 from workflows.calendar import add_days, local_date
+from workflows.cases.access import visible_case, visible_document
+from workflows.cases.detail import case_detail, my_cases
+from workflows.cases.orders import order_sheet
+from workflows.cases.submissions import start_application
+from workflows.definitions.catalog import bpmn_xml, latest_process, version_info
 from workflows.errors import FieldError
-from workflows.services.access import visible_case, visible_document
-from workflows.services.cases import case_detail, my_cases
-from workflows.services.catalog import bpmn_xml, latest_process, version_info
-from workflows.services.orders import order_sheet
-from workflows.services.submissions import start_application
 
 
 def _today() -> date:

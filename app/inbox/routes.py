@@ -11,8 +11,8 @@ from app.i18n import locale_code
 from app.inbox import bp
 from app.labels import DUE_STATES
 from app.state import clock, db
-from workflows.services.catalog import published_processes
-from workflows.services.inbox import InboxFilter, inbox
+from workflows.cases.inbox import InboxFilter, inbox
+from workflows.definitions.catalog import published_processes
 
 
 def _int(value: str | None, default: int) -> int:

@@ -12,8 +12,8 @@ from app.i18n import locale_code
 from app.notifications import bp
 from app.security import safe_next
 from app.state import clock, db
-from workflows.services.catalog import version_info
-from workflows.services.notifications import mark_read, notices
+from workflows.definitions.catalog import version_info
+from workflows.messaging.notices import mark_read, notices
 
 
 @bp.get("/notifications")

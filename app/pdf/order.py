@@ -14,7 +14,7 @@ from fpdf import FPDF
 
 from app.i18n import format_day
 from app.summary import display_value
-from workflows.services.orders import OrderSheet
+from workflows.cases.orders import OrderSheet
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"

@@ -10,8 +10,8 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from app.state import clock, db
-from workflows.services.draft_rows import PROCESS_KEY
-from workflows.services.editor import is_process_owner
+from workflows.definitions.draft_rows import PROCESS_KEY
+from workflows.definitions.editor import is_process_owner
 
 P = ParamSpec("P")
 R = TypeVar("R")

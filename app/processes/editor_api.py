@@ -28,12 +28,11 @@ from app.processes.routes import find_listing, foreign_of, listing_title
 from app.processes.texts import KINDS, problem_text, problem_view, role_options
 from app.schema_form import build_form, localized_text
 from app.state import clock, db, roll_back
-from workflows.engine.definition import DefinitionInvalid, Problem
-from workflows.errors import Conflict
-from workflows.services import definition_browser, drafts
-from workflows.services.draft_rows import EditToken
-from workflows.services.drafts import DraftBehindLive
-from workflows.services.editor import check_draft, form_library, read_form, read_forms, vocabulary
+from workflows.definitions import browser, drafts
+from workflows.definitions.draft_rows import EditToken
+from workflows.definitions.drafts import DraftBehindLive
+from workflows.definitions.editor import check_draft, form_library, read_form, read_forms, vocabulary
+from workflows.errors import Conflict, DefinitionInvalid, Problem
 
 
 def _text(schema: Any) -> str:
@@ -48,7 +47,7 @@ def _titles(forms: dict[str, Any]) -> dict[str, str]:
 @owner_required
 def edit(key: str) -> str:
     listing = find_listing(key)
-    editable = definition_browser.get_draft_or_latest(db(), key, current_user.id, clock())
+    editable = browser.get_draft_or_latest(db(), key, current_user.id, clock())
     library = {k: v for k, v in form_library().items() if k not in editable.forms}
     words = vocabulary()
     data = {

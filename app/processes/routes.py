@@ -16,14 +16,14 @@ from app.processes import bp
 from app.processes.access import owner_required
 from app.processes.texts import event_text, field_label, kind_label, problem_text, problem_view
 from app.state import clock, db, roll_back
-from workflows.engine.definition import MAX_BPMN_BYTES, DefinitionInvalid, Problem
-from workflows.errors import Conflict, FieldError, NotFound
-from workflows.services import definition_browser, drafts
-from workflows.services.definition_browser import DefinitionListing
-from workflows.services.diagram_diff import ForeignExtension
-from workflows.services.draft_rows import EditToken
-from workflows.services.drafts import BpmnExport
-from workflows.services.editor import definition_events, export_draft, is_process_owner
+from workflows.definitions import browser, drafts
+from workflows.definitions.browser import DefinitionListing
+from workflows.definitions.diff import ForeignExtension
+from workflows.definitions.draft_rows import EditToken
+from workflows.definitions.drafts import BpmnExport
+from workflows.definitions.editor import definition_events, export_draft, is_process_owner
+from workflows.engine.definition import MAX_BPMN_BYTES
+from workflows.errors import Conflict, DefinitionInvalid, FieldError, NotFound, Problem
 
 UPLOAD_SUFFIXES = (".bpmn", ".xml")
 
@@ -33,7 +33,7 @@ def listing_title(listing: DefinitionListing) -> str:
 
 
 def find_listing(key: str) -> DefinitionListing:
-    for listing in definition_browser.list_definitions(db(), current_user.id, clock()):
+    for listing in browser.list_definitions(db(), current_user.id, clock()):
         if listing.process_key == key:
             return listing
     raise NotFound(f"No process '{key}'", process_key=key)
@@ -49,7 +49,7 @@ def foreign_of(bpmn_xml: str) -> list[ForeignExtension]:
 @bp.get("/processes")
 @owner_required
 def index() -> str:
-    listings = definition_browser.list_definitions(db(), current_user.id, clock())
+    listings = browser.list_definitions(db(), current_user.id, clock())
     return render_template(
         "processes/index.html", listings=listings, titles={x.process_key: listing_title(x) for x in listings}
     )
@@ -58,7 +58,7 @@ def index() -> str:
 def _process_page(key: str, upload_errors: list[str] | None = None) -> str:
     session, actor = db(), current_user.id
     listing = find_listing(key)
-    editable = definition_browser.get_draft_or_latest(session, key, actor, clock())
+    editable = browser.get_draft_or_latest(session, key, actor, clock())
     return render_template(
         "processes/show.html",
         listing=listing,
@@ -99,7 +99,7 @@ def compare(key: str) -> str:
     a, b = _side(request.args.get("a"), default_a), _side(request.args.get("b"), default_b)
     if a is None or b is None:
         raise NotFound("Nothing to compare", process_key=key)
-    comparison = definition_browser.compare_versions(db(), key, a, b, current_user.id, clock())
+    comparison = browser.compare_versions(db(), key, a, b, current_user.id, clock())
     return render_template(
         "processes/compare.html",
         listing=listing,

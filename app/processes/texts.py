@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.labels import role_label
-from workflows.engine.definition import Problem
+from workflows.errors import Problem
 
 KINDS = {
     "process": _l("Process"),

@@ -15,13 +15,14 @@ from app.state import clock, db, store
 from app.summary import change_rows, later_sections, summary_rows
 from app.tasks import bp
 from workflows.calendar import local_date
+from workflows.cases.access import visible_task
+from workflows.cases.detail import case_detail, resubmission_changes
+from workflows.cases.models import ProcessInstance
+from workflows.cases.submissions import submit_task
+from workflows.cases.tasks import claim_task, release_task
+from workflows.definitions.catalog import ProcessInfo, version_info
 from workflows.errors import FieldError, NotFound
-from workflows.models import Person, ProcessInstance
-from workflows.services.access import visible_task
-from workflows.services.cases import case_detail, resubmission_changes
-from workflows.services.catalog import ProcessInfo, version_info
-from workflows.services.instances import claim_task, release_task
-from workflows.services.submissions import submit_task
+from workflows.org.models import Person
 
 
 def _name(person_id: int | None) -> str | None:

@@ -7,7 +7,7 @@ Create Date: 2026-11-22 13:21:52.298363
 
 from alembic import op
 import sqlalchemy as sa
-import workflows.models.base
+import workflows.db
 
 
 revision = "0001"
@@ -54,7 +54,7 @@ def upgrade() -> None:
         sa.Column("locale", sa.String(length=8), nullable=False),
         sa.Column("is_active", sa.Boolean(), nullable=False),
         sa.Column("failed_logins", sa.Integer(), nullable=False),
-        sa.Column("locked_until", workflows.models.base.UTCDateTime(), nullable=True),
+        sa.Column("locked_until", workflows.db.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["org_unit_id"], ["org_unit.id"], name=op.f("fk_person_org_unit_id_org_unit")
         ),
@@ -93,7 +93,7 @@ def upgrade() -> None:
         sa.Column("content_hash", sa.String(length=64), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
         sa.Column("published_by_id", sa.Integer(), nullable=True),
-        sa.Column("published_at", workflows.models.base.UTCDateTime(), nullable=False),
+        sa.Column("published_at", workflows.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["published_by_id"], ["person.id"], name=op.f("fk_process_version_published_by_id_person")
         ),
@@ -137,9 +137,9 @@ def upgrade() -> None:
         sa.Column("state", sa.Text(), nullable=False),
         sa.Column("serializer_version", sa.String(length=16), nullable=False),
         sa.Column("row_version", sa.Integer(), nullable=False),
-        sa.Column("started_at", workflows.models.base.UTCDateTime(), nullable=False),
-        sa.Column("updated_at", workflows.models.base.UTCDateTime(), nullable=False),
-        sa.Column("ended_at", workflows.models.base.UTCDateTime(), nullable=True),
+        sa.Column("started_at", workflows.db.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", workflows.db.UTCDateTime(), nullable=False),
+        sa.Column("ended_at", workflows.db.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["subject_id"], ["person.id"], name=op.f("fk_process_instance_subject_id_person")
         ),
@@ -167,7 +167,7 @@ def upgrade() -> None:
         sa.Column("content_type", sa.String(length=100), nullable=False),
         sa.Column("size", sa.Integer(), nullable=False),
         sa.Column("uploaded_by_id", sa.Integer(), nullable=False),
-        sa.Column("uploaded_at", workflows.models.base.UTCDateTime(), nullable=False),
+        sa.Column("uploaded_at", workflows.db.UTCDateTime(), nullable=False),
         sa.Column("instance_id", sa.Integer(), nullable=True),
         sa.ForeignKeyConstraint(
             ["instance_id"], ["process_instance.id"], name=op.f("fk_document_instance_id_process_instance")
@@ -185,7 +185,7 @@ def upgrade() -> None:
         "event",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("instance_id", sa.Integer(), nullable=True),
-        sa.Column("at", workflows.models.base.UTCDateTime(), nullable=False),
+        sa.Column("at", workflows.db.UTCDateTime(), nullable=False),
         sa.Column("kind", sa.String(length=64), nullable=False),
         sa.Column("actor_id", sa.Integer(), nullable=True),
         sa.Column("on_behalf_of_id", sa.Integer(), nullable=True),
@@ -218,8 +218,8 @@ def upgrade() -> None:
         sa.Column("subject_id", sa.Integer(), nullable=False),
         sa.Column("due_date", sa.Date(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
-        sa.Column("created_at", workflows.models.base.UTCDateTime(), nullable=False),
-        sa.Column("completed_at", workflows.models.base.UTCDateTime(), nullable=True),
+        sa.Column("created_at", workflows.db.UTCDateTime(), nullable=False),
+        sa.Column("completed_at", workflows.db.UTCDateTime(), nullable=True),
         sa.Column("completed_by_id", sa.Integer(), nullable=True),
         sa.Column("on_behalf_of_id", sa.Integer(), nullable=True),
         sa.Column("outcome", sa.String(length=32), nullable=True),
@@ -252,12 +252,12 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("instance_id", sa.Integer(), nullable=True),
-        sa.Column("due_at", workflows.models.base.UTCDateTime(), nullable=False),
+        sa.Column("due_at", workflows.db.UTCDateTime(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
-        sa.Column("done_at", workflows.models.base.UTCDateTime(), nullable=True),
+        sa.Column("done_at", workflows.db.UTCDateTime(), nullable=True),
         sa.Column("done_by", sa.String(length=100), nullable=True),
         sa.ForeignKeyConstraint(
             ["instance_id"], ["process_instance.id"], name=op.f("fk_job_instance_id_process_instance")
@@ -275,9 +275,9 @@ def upgrade() -> None:
         sa.Column("person_id", sa.Integer(), nullable=True),
         sa.Column("kind", sa.String(length=64), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
-        sa.Column("recorded_at", workflows.models.base.UTCDateTime(), nullable=False),
+        sa.Column("recorded_at", workflows.db.UTCDateTime(), nullable=False),
         sa.Column("corrective_action", sa.Text(), nullable=True),
-        sa.Column("closed_at", workflows.models.base.UTCDateTime(), nullable=True),
+        sa.Column("closed_at", workflows.db.UTCDateTime(), nullable=True),
         sa.ForeignKeyConstraint(
             ["instance_id"],
             ["process_instance.id"],
@@ -297,7 +297,7 @@ def upgrade() -> None:
         sa.Column("order_date", sa.Date(), nullable=False),
         sa.Column("instance_id", sa.Integer(), nullable=False),
         sa.Column("issued_by_id", sa.Integer(), nullable=True),
-        sa.Column("issued_at", workflows.models.base.UTCDateTime(), nullable=False),
+        sa.Column("issued_at", workflows.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["instance_id"],
             ["process_instance.id"],
@@ -319,8 +319,8 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=64), nullable=False),
         sa.Column("instance_id", sa.Integer(), nullable=True),
         sa.Column("task_id", sa.Integer(), nullable=True),
-        sa.Column("created_at", workflows.models.base.UTCDateTime(), nullable=False),
-        sa.Column("read_at", workflows.models.base.UTCDateTime(), nullable=True),
+        sa.Column("created_at", workflows.db.UTCDateTime(), nullable=False),
+        sa.Column("read_at", workflows.db.UTCDateTime(), nullable=True),
         sa.Column("data", sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(
             ["instance_id"],
@@ -347,7 +347,7 @@ def upgrade() -> None:
         sa.Column("end_date", sa.Date(), nullable=False),
         sa.Column("hours", sa.Integer(), nullable=False),
         sa.Column("certificate_id", sa.String(length=36), nullable=True),
-        sa.Column("recorded_at", workflows.models.base.UTCDateTime(), nullable=False),
+        sa.Column("recorded_at", workflows.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["certificate_id"], ["document.id"], name=op.f("fk_training_record_certificate_id_document")
         ),

@@ -7,7 +7,7 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
-import workflows.models.base
+import workflows.db
 
 revision = "0002"
 down_revision = "0001"
@@ -26,9 +26,9 @@ def upgrade() -> None:
         sa.Column("base_version_id", sa.Integer(), nullable=True),
         sa.Column("row_version", sa.Integer(), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", workflows.models.base.UTCDateTime(), nullable=False),
+        sa.Column("created_at", workflows.db.UTCDateTime(), nullable=False),
         sa.Column("updated_by_id", sa.Integer(), nullable=False),
-        sa.Column("updated_at", workflows.models.base.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", workflows.db.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["base_version_id"],
             ["process_version.id"],

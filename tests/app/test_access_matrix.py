@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from tests.app.conftest import LoginAs
 from tests.workflows.flow import Flow
-from workflows.models import Notification
+from workflows.messaging.models import Notification
 
 ROLES = [
     "teacher",

@@ -12,7 +12,7 @@ from werkzeug.test import TestResponse
 from tests.app.conftest import LoginAs
 from tests.app.html_audit import audit
 from tests.workflows.flow import Flow
-from workflows.models import Person
+from workflows.org.models import Person
 
 Page = Callable[[Flow, LoginAs, FlaskClient], TestResponse]
 

@@ -21,7 +21,7 @@ from app.state import app_state
 from tests.app.conftest import LoginAs
 from tests.conftest import Demo
 from tests.workflows.flow import Flow
-from workflows.models import Job
+from workflows.cases.models import Job
 
 
 def test_a_missing_secret_key_stops_the_start(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from app import create_app
 from tests.app.conftest import LoginAs
 from tests.conftest import Demo
 from workflows.clock import FrozenClock
-from workflows.models import Person
+from workflows.org.models import Person
 
 
 def _sign_in(client: FlaskClient, username: str, password: str, **extra: str) -> Any:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from tests.app.conftest import LoginAs, post_files
 from tests.workflows.flow import Flow, application
-from workflows.models import Event, ProcessInstance
+from workflows.cases.models import Event, ProcessInstance
 
 
 def _form(**overrides: Any) -> dict[str, str]:

@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 from tests.app.conftest import LoginAs
 from tests.statements import counting
 from tests.workflows.flow import Flow, application
-from workflows.models import Delegation
-from workflows.services import instances
+from workflows.cases.start import start_case
+from workflows.org.models import Delegation
 
 
 def _rows(page: str) -> int:
@@ -93,7 +93,7 @@ def test_two_hundred_open_tasks_come_a_page_at_a_time(flow: Flow, login_as: Logi
     with flow.factory() as session:
         for n in range(200):
             data = application(course=f"Course {n:03d}")
-            instances.start_case(session, "qualification_request", flow.demo["teacher"], data, flow.clock)
+            start_case(session, "qualification_request", flow.demo["teacher"], data, flow.clock)
         session.commit()
     client = login_as("head")
     client.get("/")  # warm the version cache

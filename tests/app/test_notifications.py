@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tests.app.conftest import LoginAs
 from tests.workflows.flow import Flow
-from workflows.models import Notification
+from workflows.messaging.models import Notification
 
 
 def test_a_new_task_is_announced_to_the_head(flow: Flow, login_as: LoginAs) -> None:

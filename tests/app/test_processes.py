@@ -18,9 +18,9 @@ from tests.app.html_audit import audit
 from tests.workflows.flow import Flow
 from tests.workflows.test_definitions import edited, one, set_property
 from workflows.clock import FrozenClock
+from workflows.definitions import browser, drafts
+from workflows.definitions.models import ProcessDraft, ProcessVersion
 from workflows.engine.definition import MAX_BPMN_BYTES, NS
-from workflows.models import ProcessDraft, ProcessVersion
-from workflows.services import definition_browser, drafts
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "qualification_request"
@@ -52,7 +52,7 @@ def lead_time(days: int, xml: str = SHIPPED) -> str:
 def publish(flow: Flow, xml: str, note: str) -> int:
     """A new version through the services, as another owner's publication would be."""
     with flow.factory() as session:
-        opened = definition_browser.get_draft_or_latest(session, KEY, flow.demo["owner"], flow.clock)
+        opened = browser.get_draft_or_latest(session, KEY, flow.demo["owner"], flow.clock)
         saved = drafts.save_draft(session, KEY, xml, None, opened.token, flow.demo["owner"], flow.clock)
         published = drafts.publish_draft(session, KEY, saved.token, note, flow.demo["owner"], flow.clock)
         session.commit()
@@ -147,7 +147,7 @@ def test_the_process_page_lists_the_draft_and_the_events(flow: Flow, login_as: L
     owner = login_as("owner")
     publish(flow, lead_time(25), "Мерзім 25 күн")
     with flow.factory() as session:
-        opened = definition_browser.get_draft_or_latest(session, KEY, flow.demo["owner"], flow.clock)
+        opened = browser.get_draft_or_latest(session, KEY, flow.demo["owner"], flow.clock)
         broken = edited(lambda root: set_property(root, "rector_visa", "form", None), opened.bpmn_xml)
         drafts.save_draft(session, KEY, broken, None, opened.token, flow.demo["owner"], flow.clock)
         session.commit()
@@ -164,9 +164,9 @@ def test_the_process_page_lists_the_draft_and_the_events(flow: Flow, login_as: L
 
 def test_compare_names_changed_elements_and_forms(flow: Flow, login_as: LoginAs) -> None:
     with flow.factory() as session:
-        forms = definition_browser.get_draft_or_latest(session, KEY, flow.demo["owner"], flow.clock).forms
+        forms = browser.get_draft_or_latest(session, KEY, flow.demo["owner"], flow.clock).forms
         forms["rector_visa"] = {**forms["rector_visa"], "description": "changed"}
-        opened = definition_browser.get_draft_or_latest(session, KEY, flow.demo["owner"], flow.clock)
+        opened = browser.get_draft_or_latest(session, KEY, flow.demo["owner"], flow.clock)
         saved = drafts.save_draft(
             session, KEY, lead_time(25), forms, opened.token, flow.demo["owner"], flow.clock
         )
@@ -207,7 +207,7 @@ def test_republish_brings_an_old_version_back_as_a_new_one(flow: Flow, login_as:
 def test_discard_needs_the_current_token(flow: Flow, login_as: LoginAs) -> None:
     owner = login_as("owner")
     with flow.factory() as session:
-        opened = definition_browser.get_draft_or_latest(session, KEY, flow.demo["owner"], flow.clock)
+        opened = browser.get_draft_or_latest(session, KEY, flow.demo["owner"], flow.clock)
         saved = drafts.save_draft(
             session, KEY, lead_time(30), None, opened.token, flow.demo["owner"], flow.clock
         )
@@ -230,7 +230,7 @@ def test_download_any_version_or_the_draft(flow: Flow, login_as: LoginAs, clock:
     assert response.headers["Content-Disposition"] == f'attachment; filename="{KEY}_v1.bpmn"'
     assert owner.get(f"{BASE}/draft/download").status_code == 404
     with flow.factory() as session:
-        opened = definition_browser.get_draft_or_latest(session, KEY, flow.demo["owner"], clock)
+        opened = browser.get_draft_or_latest(session, KEY, flow.demo["owner"], clock)
         drafts.save_draft(session, KEY, lead_time(30), None, opened.token, flow.demo["owner"], clock)
         session.commit()
     draft = owner.get(f"{BASE}/draft/download")

@@ -15,8 +15,9 @@ from tests.app.conftest import LoginAs
 from tests.app.test_processes import BASE, KEY, SHIPPED, lead_time, publish, versions
 from tests.workflows.flow import Flow
 from tests.workflows.test_definitions import HR_CHECK_FORM, add_hr_check, edited, set_property
-from workflows.models import Event, ProcessDraft, ProcessVersion
-from workflows.services.forms import load_forms
+from workflows.cases.models import Event
+from workflows.definitions.models import ProcessDraft, ProcessVersion
+from workflows.forms.checks import load_forms
 
 FORMS = load_forms()
 

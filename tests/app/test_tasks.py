@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from tests.app.conftest import LoginAs, post_files
 from tests.workflows.flow import PDF, Flow
-from workflows.models import Document, HumanTask
-from workflows.services.instances import case_data
+from workflows.cases.history import case_data
+from workflows.cases.models import Document, HumanTask
 
 
 def _report_task(flow: Flow) -> tuple[int, int]:
@@ -247,7 +247,7 @@ def test_claim_and_release(flow: Flow, login_as: LoginAs) -> None:
 
 
 def test_a_task_claimed_by_someone_else_is_shown_as_such(flow: Flow, login_as: LoginAs, factory: Any) -> None:
-    from workflows.models import RoleAssignment
+    from workflows.org.models import RoleAssignment
 
     with factory() as s:  # a second rector seat holder: the vice-rector
         s.add(RoleAssignment(person_id=flow.demo["director"], role="rector", org_unit_id=1))

@@ -22,11 +22,11 @@ from app import create_app
 from workflows import migrate
 from workflows.clock import FrozenClock
 from workflows.db import make_engine, make_session_factory
-from workflows.demo import DEMO_PASSWORD, load_demo
-from workflows.models import Person
-from workflows.services.definitions import publish_directory
-from workflows.services.jobs import FireResult, fire_due_jobs
-from workflows.services.steps import VERSIONS
+from workflows.definitions.publishing import publish_directory
+from workflows.definitions.versions import VERSIONS
+from workflows.org.demo import DEMO_PASSWORD, load_demo
+from workflows.org.models import Person
+from workflows.worker import FireResult, fire_due_jobs
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"

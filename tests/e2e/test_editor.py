@@ -19,9 +19,10 @@ from tests.conftest import Demo
 from tests.e2e.conftest import LiveServer, People, fill_application, screenshot
 from tests.workflows.flow import Flow
 from tests.workflows.test_definitions import HR_CHECK_FORM
+from workflows.cases.documents import FileStore
+from workflows.cases.models import HumanTask, ProcessInstance
+from workflows.definitions.models import ProcessDraft, ProcessVersion
 from workflows.engine.definition import NS, read_info
-from workflows.models import HumanTask, ProcessDraft, ProcessInstance, ProcessVersion
-from workflows.services.documents import FileStore
 
 KEY = "qualification_request"
 COURSE = "Жоғары мектептегі цифрлық педагогика"

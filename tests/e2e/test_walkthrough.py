@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from tests.conftest import Demo
 from tests.e2e.conftest import LiveServer, People, fill_application, screenshot
 from tests.workflows.flow import Flow
-from workflows.services.documents import FileStore
+from workflows.cases.documents import FileStore
 
 COURSE = "Жоғары мектептегі цифрлық педагогика"
 OTHER_COURSE = "Академиялық жазылым негіздері"

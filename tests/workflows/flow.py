@@ -9,11 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.conftest import Demo
+from workflows.cases.documents import FileStore, store_upload
+from workflows.cases.models import Document, HumanTask, ProcessInstance
+from workflows.cases.start import start_case
+from workflows.cases.tasks import complete_task
 from workflows.clock import FrozenClock
-from workflows.models import Document, HumanTask, ProcessInstance
-from workflows.services import instances
-from workflows.services.documents import FileStore, store_upload
-from workflows.services.jobs import FireResult, fire_due_jobs
+from workflows.worker import FireResult, fire_due_jobs
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -49,7 +50,7 @@ class Flow:
 
     def start(self, username: str = "teacher", **overrides: Any) -> int:
         with self.factory() as session:
-            ref = instances.start_case(
+            ref = start_case(
                 session, "qualification_request", self.demo[username], application(**overrides), self.clock
             )
             session.commit()
@@ -80,7 +81,7 @@ class Flow:
     def do(self, username: str, case_id: int, element_id: str, **data: Any) -> None:
         task = self.task(case_id, element_id)
         with self.factory() as session:
-            instances.complete_task(session, task.id, self.demo[username], data, self.clock)
+            complete_task(session, task.id, self.demo[username], data, self.clock)
             session.commit()
 
     def upload(self, username: str, content: bytes = PDF, name: str = "certificate.pdf") -> str:

@@ -13,8 +13,8 @@ from sqlalchemy import Engine, select
 
 from tests.conftest import Demo
 from tests.workflows.flow import application
+from workflows.cases.models import Event, Job
 from workflows.cli import main
-from workflows.models import Event, Job
 
 
 def _url(engine: Engine) -> str:

@@ -10,11 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.workflows.flow import Flow
+from workflows.cases.models import Event, HumanTask, Job, Order
+from workflows.cases.tasks import complete_task
 from workflows.clock import FrozenClock
 from workflows.errors import Conflict
-from workflows.models import Delegation, Event, HumanTask, Job, Order
-from workflows.services import instances
-from workflows.services.jobs import fire_due_jobs
+from workflows.org.models import Delegation
+from workflows.worker import fire_due_jobs
 
 
 def _race(actions: list[Callable[[], object]]) -> list[BaseException | None]:
@@ -42,7 +43,7 @@ def _complete(
 ) -> Callable[[], object]:
     def act() -> object:
         with factory() as session:
-            instances.complete_task(session, task_id, actor, data, clock)
+            complete_task(session, task_id, actor, data, clock)
             session.commit()
         return None
 
@@ -85,7 +86,7 @@ def test_two_deputies_approve_at_once_exactly_one_wins(flow: Flow) -> None:
 
 def test_two_hr_officers_issue_orders_at_once_numbers_never_repeat(flow: Flow) -> None:
     with flow.factory() as s:
-        from workflows.models import Person, RoleAssignment
+        from workflows.org.models import Person, RoleAssignment
 
         hr = s.get(Person, flow.demo["hr"])
         assert hr is not None

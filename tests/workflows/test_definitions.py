@@ -15,12 +15,14 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import Demo
 from tests.workflows.flow import Flow, application
+from workflows.cases.models import Event, ProcessInstance
 from workflows.clock import FrozenClock
-from workflows.engine.definition import MAX_BPMN_BYTES, NS, DefinitionInvalid, Problem
-from workflows.errors import ValidationFailed
-from workflows.models import Event, ProcessInstance, ProcessVersion
-from workflows.services import definition_browser, definitions, drafts
-from workflows.services.forms import load_forms
+from workflows.definitions import browser, drafts, publishing
+from workflows.definitions.models import ProcessVersion
+from workflows.definitions.validation import validate
+from workflows.engine.definition import MAX_BPMN_BYTES, NS
+from workflows.errors import DefinitionInvalid, Problem, ValidationFailed
+from workflows.forms.checks import load_forms
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = (ROOT / "bpmn" / "qualification_request.bpmn").read_text("utf-8")
@@ -237,14 +239,14 @@ CASES = [
 
 
 def _live(session: Session) -> tuple[int, str, int]:
-    latest = definitions.latest_version(session, KEY)
+    latest = publishing.latest_version(session, KEY)
     count = session.scalar(select(func.count()).select_from(ProcessVersion))
     return latest.id, latest.content_hash, int(count or 0)
 
 
 def test_the_unedited_diagram_is_clean() -> None:
     """The corpus is built by editing the shipped diagram: the editing itself must break nothing."""
-    parsed, problems = definitions.validate(edited(lambda root: None), load_forms())
+    parsed, problems = validate(edited(lambda root: None), load_forms())
     assert problems == []
     assert parsed is not None and parsed.info.process_key == KEY
 
@@ -257,7 +259,7 @@ def test_broken_diagram_is_refused_and_live_version_kept(
     events = db.scalar(select(func.count()).select_from(Event))
     started = time.monotonic()
     with pytest.raises(DefinitionInvalid) as refused:
-        definitions.publish(db, case.text(), load_forms(), demo["owner"], clock, note=case.name)
+        publishing.publish(db, case.text(), load_forms(), demo["owner"], clock, note=case.name)
     assert time.monotonic() - started < 10  # nothing is expanded or fetched
     problems: list[Problem] = refused.value.problems
     matching = [p for p in problems if p.code == case.code and p.element_id == case.element_id]
@@ -292,12 +294,12 @@ def test_timer_expressions(kind: str, text: str, code: str | None) -> None:
         timer.tag = f"{{{BPMN}}}{kind}"
         timer.text = text
 
-    _, problems = definitions.validate(edited(change), load_forms())
+    _, problems = validate(edited(change), load_forms())
     assert [(p.code, p.element_id) for p in problems] == ([(code, "escalate_report")] if code else [])
 
 
 def test_entities_are_not_expanded_even_in_validation_output() -> None:
-    _, problems = definitions.validate((CORPUS / "billion_laughs.bpmn").read_text("utf-8"), {})
+    _, problems = validate((CORPUS / "billion_laughs.bpmn").read_text("utf-8"), {})
     assert [p.code for p in problems] == ["doctype"]
     assert all("lollol" not in p.message for p in problems)
 
@@ -310,7 +312,7 @@ def test_entities_are_not_expanded_even_in_validation_output() -> None:
 def _publish_change(flow: Flow, change: Callable[[str], str], forms: dict[str, object] | None = None) -> int:
     owner = flow.demo["owner"]
     with flow.factory() as s:
-        opened = definition_browser.get_draft_or_latest(s, KEY, owner, flow.clock)
+        opened = browser.get_draft_or_latest(s, KEY, owner, flow.clock)
         new_forms = None if forms is None else {**opened.forms, **forms}
         saved = drafts.save_draft(s, KEY, change(opened.bpmn_xml), new_forms, opened.token, owner, flow.clock)
         assert saved.problems == []

@@ -14,13 +14,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.conftest import Demo
 from tests.workflows.flow import Flow
 from tests.workflows.test_definitions import HR_CHECK_FORM, add_hr_check, edited, one, set_property
+from workflows.cases.models import Event
 from workflows.clock import FrozenClock
-from workflows.engine.definition import NS, DefinitionInvalid, read_info
-from workflows.errors import Conflict, Forbidden, NotFound
-from workflows.models import Event, OrgUnit, ProcessDraft, ProcessVersion, RoleAssignment
-from workflows.services import definition_browser, definitions, drafts
-from workflows.services.draft_rows import EditToken
-from workflows.services.drafts import DraftBehindLive
+from workflows.definitions import browser, drafts, publishing
+from workflows.definitions.draft_rows import EditToken
+from workflows.definitions.drafts import DraftBehindLive
+from workflows.definitions.models import ProcessDraft, ProcessVersion
+from workflows.engine.definition import NS, read_info
+from workflows.errors import Conflict, DefinitionInvalid, Forbidden, NotFound
+from workflows.org.models import OrgUnit, RoleAssignment
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "bpmn").glob("*.bpmn"))
@@ -65,8 +67,8 @@ def second_owner(session: Session, demo: Demo) -> int:
 
 def test_open_save_and_reopen_a_draft(db: Session, demo: Demo, clock: FrozenClock) -> None:
     owner = demo["owner"]
-    opened = definition_browser.get_draft_or_latest(db, KEY, owner, clock)
-    v1 = definitions.latest_version(db, KEY)
+    opened = browser.get_draft_or_latest(db, KEY, owner, clock)
+    v1 = publishing.latest_version(db, KEY)
     assert (opened.source, opened.base_version, opened.token) == ("version", 1, EditToken(v1.id, None))
     assert opened.bpmn_xml == v1.bpmn_xml and opened.forms == v1.forms
 
@@ -77,7 +79,7 @@ def test_open_save_and_reopen_a_draft(db: Session, demo: Demo, clock: FrozenCloc
     assert saved.token == EditToken(v1.id, 1)
     assert EditToken.parse(str(saved.token)) == saved.token
 
-    again = definition_browser.get_draft_or_latest(db, KEY, owner, clock)
+    again = browser.get_draft_or_latest(db, KEY, owner, clock)
     assert (again.source, again.bpmn_xml, again.forms, again.token) == ("draft", xml, v1.forms, saved.token)
     assert again.updated_by == "Жанар Айдарқызы Бекова" and again.updated_at == clock.now()
 
@@ -96,8 +98,8 @@ def test_stale_save_is_a_conflict_and_changes_nothing(
         s.commit()
     owner = demo["owner"]
     with factory() as s:
-        mine = definition_browser.get_draft_or_latest(s, KEY, owner, clock)
-        theirs = definition_browser.get_draft_or_latest(s, KEY, other, clock)
+        mine = browser.get_draft_or_latest(s, KEY, owner, clock)
+        theirs = browser.get_draft_or_latest(s, KEY, other, clock)
     assert mine.token == theirs.token
 
     with factory() as s:
@@ -131,7 +133,7 @@ def test_simultaneous_saves_lose_on_the_row_version(
     """Both saves pass the token check; the database's row version decides, and the loser gets Conflict."""
     owner = demo["owner"]
     with factory() as s:
-        opened = definition_browser.get_draft_or_latest(s, KEY, owner, clock)
+        opened = browser.get_draft_or_latest(s, KEY, owner, clock)
         saved = drafts.save_draft(s, KEY, lead_time(opened.bpmn_xml, 21), None, opened.token, owner, clock)
         s.commit()
     with factory() as slow, factory() as fast:
@@ -149,7 +151,7 @@ def test_simultaneous_saves_lose_on_the_row_version(
 
 def test_invalid_draft_is_saved_but_not_published(db: Session, demo: Demo, clock: FrozenClock) -> None:
     owner = demo["owner"]
-    opened = definition_browser.get_draft_or_latest(db, KEY, owner, clock)
+    opened = browser.get_draft_or_latest(db, KEY, owner, clock)
     broken = edited(lambda r: set_property(r, "lane_hr", "role", "human_resources"), opened.bpmn_xml)
     broken = edited(lambda r: set_property(r, "endorse", "form", "head_approval"), broken)
     saved = drafts.save_draft(db, KEY, broken, None, opened.token, owner, clock)
@@ -157,14 +159,14 @@ def test_invalid_draft_is_saved_but_not_published(db: Session, demo: Demo, clock
         ("unknown_role", "lane_hr"),
         ("missing_form", "endorse"),
     ]
-    reopened = definition_browser.get_draft_or_latest(db, KEY, owner, clock)
+    reopened = browser.get_draft_or_latest(db, KEY, owner, clock)
     assert reopened.problems == saved.problems  # stored with the draft, as found at save time
-    live = definitions.latest_version(db, KEY)
+    live = publishing.latest_version(db, KEY)
 
     with pytest.raises(DefinitionInvalid) as refused:
         drafts.publish_draft(db, KEY, saved.token, "should not go live", owner, clock)
     assert {p.code for p in refused.value.problems} == {"unknown_role", "missing_form"}
-    assert definitions.latest_version(db, KEY).id == live.id
+    assert publishing.latest_version(db, KEY).id == live.id
     assert db.scalars(select(ProcessDraft)).one().row_version == saved.token.draft_version
     assert events(db, "definition_published") == []
 
@@ -189,7 +191,7 @@ def test_invalid_draft_is_saved_but_not_published(db: Session, demo: Demo, clock
 def test_unreadable_diagram_is_not_stored(
     name: str, text: str, code: str, db: Session, demo: Demo, clock: FrozenClock
 ) -> None:
-    opened = definition_browser.get_draft_or_latest(db, KEY, demo["owner"], clock)
+    opened = browser.get_draft_or_latest(db, KEY, demo["owner"], clock)
     with pytest.raises(DefinitionInvalid) as refused:
         drafts.save_draft(db, KEY, text, None, opened.token, demo["owner"], clock)
     assert [p.code for p in refused.value.problems] == [code]
@@ -203,7 +205,7 @@ def test_publish_removes_the_draft_and_bumps_the_version(flow: Flow) -> None:
     owner = flow.demo["owner"]
     running = flow.start()
     with flow.factory() as s:
-        opened = definition_browser.get_draft_or_latest(s, KEY, owner, flow.clock)
+        opened = browser.get_draft_or_latest(s, KEY, owner, flow.clock)
         saved = drafts.save_draft(
             s, KEY, lead_time(opened.bpmn_xml, 25), None, opened.token, owner, flow.clock
         )
@@ -213,11 +215,11 @@ def test_publish_removes_the_draft_and_bumps_the_version(flow: Flow) -> None:
     with flow.factory() as s:
         assert s.scalars(select(ProcessDraft)).all() == []
         assert versions(s) == [1, 2]
-        latest = definitions.latest_version(s, KEY)
+        latest = publishing.latest_version(s, KEY)
         assert (latest.note, latest.published_by_id) == ("Lead time 25 days", owner)
-        assert definitions.definition_of(latest).info.policy()["lead_time_days"] == 25
+        assert publishing.definition_of(latest).info.policy()["lead_time_days"] == 25
 
-        listing = {d.process_key: d for d in definition_browser.list_definitions(s, owner, flow.clock)}[KEY]
+        listing = {d.process_key: d for d in browser.list_definitions(s, owner, flow.clock)}[KEY]
         assert [v.number for v in listing.versions] == [2, 1]
         assert listing.latest is not None and listing.latest.number == 2
         assert (
@@ -229,7 +231,7 @@ def test_publish_removes_the_draft_and_bumps_the_version(flow: Flow) -> None:
         assert listing.titles["en"] == "Application for qualification improvement"
 
         # The editor now opens version 2; publishing again without a draft is "nothing to publish".
-        reopened = definition_browser.get_draft_or_latest(s, KEY, owner, flow.clock)
+        reopened = browser.get_draft_or_latest(s, KEY, owner, flow.clock)
         assert (reopened.source, reopened.base_version) == ("version", 2)
         with pytest.raises(NotFound):
             drafts.publish_draft(s, KEY, reopened.token, None, owner, flow.clock)
@@ -240,7 +242,7 @@ def test_publish_removes_the_draft_and_bumps_the_version(flow: Flow) -> None:
 
 def test_publishing_an_unchanged_draft_publishes_nothing(db: Session, demo: Demo, clock: FrozenClock) -> None:
     owner = demo["owner"]
-    opened = definition_browser.get_draft_or_latest(db, KEY, owner, clock)
+    opened = browser.get_draft_or_latest(db, KEY, owner, clock)
     saved = drafts.save_draft(db, KEY, opened.bpmn_xml, None, opened.token, owner, clock)
     published = drafts.publish_draft(db, KEY, saved.token, None, owner, clock)
     assert (published.version, published.unchanged) == (1, True)
@@ -251,8 +253,8 @@ def test_publishing_an_unchanged_draft_publishes_nothing(db: Session, demo: Demo
 def test_republish_an_older_version(flow: Flow) -> None:
     owner = flow.demo["owner"]
     with flow.factory() as s:
-        v1 = definitions.latest_version(s, KEY)
-        opened = definition_browser.get_draft_or_latest(s, KEY, owner, flow.clock)
+        v1 = publishing.latest_version(s, KEY)
+        opened = browser.get_draft_or_latest(s, KEY, owner, flow.clock)
         saved = drafts.save_draft(
             s, KEY, lead_time(opened.bpmn_xml, 25), None, opened.token, owner, flow.clock
         )
@@ -282,7 +284,7 @@ def test_draft_started_before_a_republish_must_be_rebased(
     db: Session, demo: Demo, clock: FrozenClock
 ) -> None:
     owner = demo["owner"]
-    opened = definition_browser.get_draft_or_latest(db, KEY, owner, clock)
+    opened = browser.get_draft_or_latest(db, KEY, owner, clock)
     v2 = drafts.publish_draft(
         db,
         KEY,
@@ -291,7 +293,7 @@ def test_draft_started_before_a_republish_must_be_rebased(
         owner,
         clock,
     )
-    opened = definition_browser.get_draft_or_latest(db, KEY, owner, clock)
+    opened = browser.get_draft_or_latest(db, KEY, owner, clock)
     saved = drafts.save_draft(db, KEY, lead_time(opened.bpmn_xml, 30), None, opened.token, owner, clock)
     drafts.republish(db, KEY, 1, "urgent: back to 20", owner, clock)  # version 3, while the draft is open
 
@@ -301,24 +303,24 @@ def test_draft_started_before_a_republish_must_be_rebased(
     rebased = drafts.save_draft(
         db, KEY, lead_time(opened.bpmn_xml, 30), None, saved.token, owner, clock, rebase=True
     )
-    assert definition_browser.get_draft_or_latest(db, KEY, owner, clock).base_version == 3
+    assert browser.get_draft_or_latest(db, KEY, owner, clock).base_version == 3
     assert drafts.publish_draft(db, KEY, rebased.token, None, owner, clock).version == 4
 
 
 def test_discard_a_draft(db: Session, demo: Demo, clock: FrozenClock) -> None:
     owner = demo["owner"]
-    opened = definition_browser.get_draft_or_latest(db, KEY, owner, clock)
+    opened = browser.get_draft_or_latest(db, KEY, owner, clock)
     saved = drafts.save_draft(db, KEY, lead_time(opened.bpmn_xml, 25), None, opened.token, owner, clock)
     with pytest.raises(Conflict):
         drafts.discard_draft(db, KEY, opened.token, owner, clock)
     drafts.discard_draft(db, KEY, saved.token, owner, clock)
-    assert definition_browser.get_draft_or_latest(db, KEY, owner, clock).source == "version"
+    assert browser.get_draft_or_latest(db, KEY, owner, clock).source == "version"
     assert [e.data["draft_version"] for e in events(db, "draft_discarded")] == [1]
 
 
 def test_compare_versions_and_draft(db: Session, demo: Demo, clock: FrozenClock) -> None:
     owner = demo["owner"]
-    opened = definition_browser.get_draft_or_latest(db, KEY, owner, clock)
+    opened = browser.get_draft_or_latest(db, KEY, owner, clock)
     xml = add_hr_check(lead_time(opened.bpmn_xml, 25))
     xml = edited(
         lambda r: setattr(
@@ -333,7 +335,7 @@ def test_compare_versions_and_draft(db: Session, demo: Demo, clock: FrozenClock)
     forms["rector_visa"] = {**forms["rector_visa"], "maxProperties": 2}
     drafts.save_draft(db, KEY, xml, forms, opened.token, owner, clock)
 
-    diff = definition_browser.compare_versions(db, KEY, 1, "draft", owner, clock)
+    diff = browser.compare_versions(db, KEY, 1, "draft", owner, clock)
     assert (diff.a, diff.b) == ("1", "draft")
     assert [(e.element_id, e.kind) for e in diff.added] == [
         ("flow_hr_checked", "sequenceFlow"),
@@ -359,23 +361,23 @@ def test_compare_versions_and_draft(db: Session, demo: Demo, clock: FrozenClock)
     )
 
     # The other way round, and a version against itself.
-    back = definition_browser.compare_versions(db, KEY, "draft", 1, owner, clock)
+    back = browser.compare_versions(db, KEY, "draft", 1, owner, clock)
     assert [e.element_id for e in back.removed] == ["flow_hr_checked", "hr_check"]
     assert {e.element_id: e.changes[0].after for e in back.changed}[KEY] == "20"
-    assert definition_browser.compare_versions(db, KEY, 1, 1, owner, clock).identical
+    assert browser.compare_versions(db, KEY, 1, 1, owner, clock).identical
     with pytest.raises(NotFound):
-        definition_browser.compare_versions(db, KEY, 1, 7, owner, clock)
+        browser.compare_versions(db, KEY, 1, 7, owner, clock)
 
 
 def _every_call(db: Session, actor: int, clock: FrozenClock, token: EditToken, xml: str) -> list[Any]:
     return [
-        lambda: definition_browser.list_definitions(db, actor, clock),
-        lambda: definition_browser.get_draft_or_latest(db, KEY, actor, clock),
+        lambda: browser.list_definitions(db, actor, clock),
+        lambda: browser.get_draft_or_latest(db, KEY, actor, clock),
         lambda: drafts.save_draft(db, KEY, xml, None, token, actor, clock),
         lambda: drafts.publish_draft(db, KEY, token, None, actor, clock),
         lambda: drafts.discard_draft(db, KEY, token, actor, clock),
         lambda: drafts.republish(db, KEY, 1, None, actor, clock),
-        lambda: definition_browser.compare_versions(db, KEY, 1, "draft", actor, clock),
+        lambda: browser.compare_versions(db, KEY, 1, "draft", actor, clock),
         lambda: drafts.export_version(db, KEY, 1, actor, clock),
         lambda: drafts.import_bpmn(db, KEY, xml.encode(), token, actor, clock),
     ]
@@ -383,7 +385,7 @@ def _every_call(db: Session, actor: int, clock: FrozenClock, token: EditToken, x
 
 def test_only_process_owners(db: Session, demo: Demo, clock: FrozenClock) -> None:
     owner = demo["owner"]
-    opened = definition_browser.get_draft_or_latest(db, KEY, owner, clock)
+    opened = browser.get_draft_or_latest(db, KEY, owner, clock)
     saved = drafts.save_draft(db, KEY, opened.bpmn_xml, None, opened.token, owner, clock)
     before = db.scalar(select(func.count()).select_from(Event))
     xml = lead_time(opened.bpmn_xml, 1)
@@ -400,7 +402,7 @@ def test_only_process_owners(db: Session, demo: Demo, clock: FrozenClock) -> Non
 def test_every_change_is_an_event(db: Session, demo: Demo, clock: FrozenClock) -> None:
     owner = demo["owner"]
     saved_at = clock.now()
-    opened = definition_browser.get_draft_or_latest(db, KEY, owner, clock)
+    opened = browser.get_draft_or_latest(db, KEY, owner, clock)
     saved = drafts.save_draft(db, KEY, lead_time(opened.bpmn_xml, 25), None, opened.token, owner, clock)
     clock.advance(hours=1)
     drafts.publish_draft(db, KEY, saved.token, "Order 17", owner, clock)
@@ -476,12 +478,12 @@ def camunda_edit(xml: str) -> str:
 
 def test_upload_keeps_and_reports_camunda_extensions(db: Session, demo: Demo, clock: FrozenClock) -> None:
     owner = demo["owner"]
-    v1 = definitions.latest_version(db, KEY)
+    v1 = publishing.latest_version(db, KEY)
     downloaded = drafts.export_version(db, KEY, 1, owner, clock)
     assert (downloaded.filename, downloaded.content) == (f"{KEY}_v1.bpmn", v1.bpmn_xml.encode("utf-8"))
     uploaded = camunda_edit(downloaded.content.decode("utf-8")).encode("utf-8")
 
-    opened = definition_browser.get_draft_or_latest(db, KEY, owner, clock)
+    opened = browser.get_draft_or_latest(db, KEY, owner, clock)
     result = drafts.import_bpmn(db, KEY, uploaded, opened.token, owner, clock)
     assert result.draft.problems == []
     foreign = {f.namespace: f for f in result.foreign}
@@ -503,10 +505,10 @@ def test_upload_keeps_and_reports_camunda_extensions(db: Session, demo: Demo, cl
     assert drafts.export_version(db, KEY, 2, owner, clock).content == uploaded
 
     # The engine reads the same definition: only the ignored extensions differ.
-    new = definitions.definition_of(definitions.latest_version(db, KEY)).info
-    old = definitions.definition_of(v1).info
+    new = publishing.definition_of(publishing.latest_version(db, KEY)).info
+    old = publishing.definition_of(v1).info
     assert _semantics(new) == _semantics(old)
-    assert definition_browser.compare_versions(db, KEY, 1, 2, owner, clock).identical
+    assert browser.compare_versions(db, KEY, 1, 2, owner, clock).identical
 
 
 def _semantics(info: Any) -> tuple[Any, ...]:
@@ -519,11 +521,11 @@ def _semantics(info: Any) -> tuple[Any, ...]:
 def test_round_trip_of_every_shipped_diagram(path: Path, db: Session, demo: Demo, clock: FrozenClock) -> None:
     owner = demo["owner"]
     key = read_info(etree.fromstring(path.read_bytes())).process_key
-    live = definitions.latest_version(db, key)
+    live = publishing.latest_version(db, key)
 
     # Download and upload unchanged: the very same version, nothing new published.
     content = drafts.export_version(db, key, live.version, owner, clock).content
-    opened = definition_browser.get_draft_or_latest(db, key, owner, clock)
+    opened = browser.get_draft_or_latest(db, key, owner, clock)
     imported = drafts.import_bpmn(db, key, content, opened.token, owner, clock)
     assert imported.foreign == [] and imported.draft.problems == []
     same = drafts.publish_draft(db, key, imported.draft.token, None, owner, clock)
@@ -536,22 +538,22 @@ def test_round_trip_of_every_shipped_diagram(path: Path, db: Session, demo: Demo
     resaved = b"\xef\xbb\xbf" + etree.tostring(
         root, xml_declaration=True, encoding="UTF-8", pretty_print=True
     )
-    opened = definition_browser.get_draft_or_latest(db, key, owner, clock)
+    opened = browser.get_draft_or_latest(db, key, owner, clock)
     imported = drafts.import_bpmn(db, key, resaved, opened.token, owner, clock)
     assert imported.draft.problems == []
     other = drafts.publish_draft(db, key, imported.draft.token, "re-saved elsewhere", owner, clock)
     assert other.version == live.version + 1
-    assert _semantics(definitions.definition_of(definitions.latest_version(db, key)).info) == _semantics(
-        definitions.definition_of(live).info
+    assert _semantics(publishing.definition_of(publishing.latest_version(db, key)).info) == _semantics(
+        publishing.definition_of(live).info
     )
-    assert definition_browser.compare_versions(db, key, live.version, other.version, owner, clock).identical
+    assert browser.compare_versions(db, key, live.version, other.version, owner, clock).identical
 
 
 def test_upload_a_new_process_from_camunda_modeler(db: Session, demo: Demo, clock: FrozenClock) -> None:
     owner = demo["owner"]
     content = (CORPUS / "camunda_seminar.bpmn").read_bytes()
     with pytest.raises(NotFound):
-        definition_browser.get_draft_or_latest(db, "seminar_request", owner, clock)
+        browser.get_draft_or_latest(db, "seminar_request", owner, clock)
     result = drafts.import_bpmn(db, "seminar_request", content, EditToken(None, None), owner, clock)
     assert [(p.code, p.element_id) for p in result.draft.problems] == [
         ("unknown_role", "Lane_head"),
@@ -559,9 +561,7 @@ def test_upload_a_new_process_from_camunda_modeler(db: Session, demo: Demo, cloc
         ("no_start_form", "StartEvent_1"),
     ]
     assert {f.tool for f in result.foreign} == {"Camunda 7", "Camunda Modeler"}
-    listing = {d.process_key: d for d in definition_browser.list_definitions(db, owner, clock)}[
-        "seminar_request"
-    ]
+    listing = {d.process_key: d for d in browser.list_definitions(db, owner, clock)}["seminar_request"]
     assert listing.versions == [] and listing.latest is None
     assert (
         listing.draft is not None and listing.draft.problem_count == 3 and listing.draft.base_version is None
@@ -587,7 +587,7 @@ def test_upload_a_new_process_from_camunda_modeler(db: Session, demo: Demo, cloc
     assert fixed.problems == []
     first = drafts.publish_draft(db, "seminar_request", fixed.token, "New process", owner, clock)
     assert (first.process_key, first.version) == ("seminar_request", 1)
-    stored = definitions.latest_version(db, "seminar_request")
+    stored = publishing.latest_version(db, "seminar_request")
     assert 'camunda:candidateGroups="heads"' in stored.bpmn_xml and set(stored.forms) == set(forms)
 
 
@@ -604,7 +604,7 @@ def _add_property(node: etree._Element, name: str, value: str, ns: dict[str, str
 
 
 def test_upload_must_be_utf8(db: Session, demo: Demo, clock: FrozenClock) -> None:
-    opened = definition_browser.get_draft_or_latest(db, KEY, demo["owner"], clock)
+    opened = browser.get_draft_or_latest(db, KEY, demo["owner"], clock)
     utf16 = opened.bpmn_xml.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
     with pytest.raises(DefinitionInvalid) as refused:
         drafts.import_bpmn(db, KEY, utf16, opened.token, demo["owner"], clock)

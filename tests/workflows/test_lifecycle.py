@@ -6,9 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from tests.workflows.flow import Flow
+from workflows.cases.history import case_data
+from workflows.cases.models import Event, Order, ProcessInstance
 from workflows.errors import Forbidden, ValidationFailed
-from workflows.models import Event, Nonconformity, Notification, Order, ProcessInstance, TrainingRecord
-from workflows.services import instances
+from workflows.messaging.models import Notification
+from workflows.records.models import Nonconformity, TrainingRecord
 
 
 def _notices(flow: Flow, username: str, kind: str) -> int:
@@ -117,7 +119,7 @@ def test_head_returns_then_employee_resubmits(flow: Flow) -> None:
     assert _notices(flow, "teacher", "task_assigned") == 1
     revise = flow.task(case, "revise_application")
     with flow.factory() as s:
-        data = instances.case_data(s, case, flow.clock)
+        data = case_data(s, case, flow.clock)
     assert data["comment"] == "Курс мерзімін нақтылаңыз"
     flow.do(
         "teacher",

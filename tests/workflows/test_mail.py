@@ -12,7 +12,8 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from tests.workflows.flow import Flow
-from workflows.models import Job, Person
+from workflows.cases.models import Job
+from workflows.org.models import Person
 
 
 class _Inbox:

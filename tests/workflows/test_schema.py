@@ -6,10 +6,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
-from workflows.models import Base
-from workflows.services.definitions import BPMN_DIR, validate
-from workflows.services.forms import load_forms
-from workflows.services.org import KNOWN_ROLES
+from workflows.db import Base
+from workflows.definitions.publishing import BPMN_DIR
+from workflows.definitions.validation import validate
+from workflows.forms.checks import load_forms
+from workflows.org.roles import KNOWN_ROLES
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import delete, select
 
 from tests.workflows.flow import Flow
+from workflows.cases.inbox import InboxFilter, count_open, inbox
+from workflows.cases.models import HumanTask
 from workflows.errors import Forbidden
-from workflows.models import Delegation, HumanTask, Person, RoleAssignment
-from workflows.services.inbox import InboxFilter, count_open, inbox
+from workflows.org.models import Delegation, Person, RoleAssignment
 
 
 def test_a_head_applying_is_endorsed_by_the_institute_director(flow: Flow) -> None:
@@ -62,8 +63,8 @@ def test_a_deputy_sees_and_acts_on_the_heads_tasks_while_away(flow: Flow) -> Non
 
 
 def test_claimed_tasks_show_as_claimed_and_only_the_claimant_completes(flow: Flow) -> None:
+    from workflows.cases.tasks import claim_task, complete_task, release_task
     from workflows.errors import TaskClaimedByOther
-    from workflows.services import instances
 
     with flow.factory() as s:
         hr = s.get(Person, flow.demo["hr"])
@@ -79,21 +80,21 @@ def test_claimed_tasks_show_as_claimed_and_only_the_claimant_completes(flow: Flo
     flow.do("rector", case, "rector_visa", decision="approve")
     task = flow.task(case, "prepare_order")
     with flow.factory() as s:
-        instances.claim_task(s, task.id, flow.demo["hr"], flow.clock)
+        claim_task(s, task.id, flow.demo["hr"], flow.clock)
         s.commit()
     with flow.factory() as s:
         [item] = inbox(s, other_id, flow.clock).items
         assert item.claimed_by_other and item.assignee_name == "Әсем Болатқызы Жұмабаева"
         assert count_open(s, other_id, flow.clock) == 0
         with pytest.raises(TaskClaimedByOther):
-            instances.complete_task(s, task.id, other_id, {"order_date": "2026-03-02"}, flow.clock)
+            complete_task(s, task.id, other_id, {"order_date": "2026-03-02"}, flow.clock)
         with pytest.raises(TaskClaimedByOther):
-            instances.claim_task(s, task.id, other_id, flow.clock)
+            claim_task(s, task.id, other_id, flow.clock)
     with flow.factory() as s:
-        instances.release_task(s, task.id, flow.demo["hr"], flow.clock)
+        release_task(s, task.id, flow.demo["hr"], flow.clock)
         s.commit()
     with flow.factory() as s:
-        instances.claim_task(s, task.id, other_id, flow.clock)
+        claim_task(s, task.id, other_id, flow.clock)
         s.commit()
 
 

@@ -6,10 +6,10 @@ from sqlalchemy import Engine, select
 
 from tests.statements import counting
 from tests.workflows.flow import Flow, application
+from workflows.cases.models import HumanTask, ProcessInstance
+from workflows.cases.tasks import complete_task
+from workflows.definitions.versions import VERSIONS
 from workflows.engine import state as engine_state
-from workflows.models import HumanTask, ProcessInstance
-from workflows.services import instances
-from workflows.services.steps import VERSIONS
 
 
 def _return_loops(flow: Flow, case: int, loops: int) -> None:
@@ -21,9 +21,7 @@ def _return_loops(flow: Flow, case: int, loops: int) -> None:
 def _endorse_statements(flow: Flow, engine: Engine, case: int) -> list[str]:
     task = flow.task(case, "endorse")
     with flow.factory() as session, counting(engine) as statements:
-        instances.complete_task(
-            session, task.id, flow.demo["head"], {"decision": "return", "comment": "x"}, flow.clock
-        )
+        complete_task(session, task.id, flow.demo["head"], {"decision": "return", "comment": "x"}, flow.clock)
         session.commit()
     return statements
 
@@ -55,7 +53,7 @@ def test_state_round_trips_mid_process(flow: Flow) -> None:
 
 
 def test_the_inbox_never_opens_engine_state(flow: Flow, engine: Engine) -> None:
-    from workflows.services.inbox import inbox
+    from workflows.cases.inbox import inbox
 
     for _ in range(3):
         flow.start()

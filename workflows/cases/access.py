@@ -1,0 +1,113 @@
+"""Who may see a case, its tasks and its documents, and who may act on a task.
+
+A case is visible to the applicant; to anyone who has, or had, a task on it (the assignee or
+completer, the holders of the task's seat and their deputies); to the people notified about
+it; and to HR, the competence centre, the rector and administrators holding their role at the
+case's unit or above. Anyone else is told the case does not exist: ids are not secrets, so
+guessing a URL must not reveal a colleague's case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from workflows.cases.models import Document, HumanTask, ProcessInstance
+from workflows.errors import NotFound
+from workflows.messaging.models import Notification
+from workflows.org.roles import EMPLOYEE, OVERSIGHT_ROLES
+from workflows.org.seats import Seat, ancestors, seats
+
+
+def _sees(session: Session, person_id: int, instance: ProcessInstance, held: list[Seat]) -> bool:
+    if instance.subject_id == person_id:
+        return True
+    chain = set(ancestors(session, instance.subject_unit_id))
+    if any(s.role in OVERSIGHT_ROLES and s.org_unit_id in chain for s in held):
+        return True
+    seat_keys = {(s.role, s.org_unit_id) for s in held}
+    rows = session.execute(
+        select(HumanTask.role, HumanTask.org_unit_id, HumanTask.assignee_id, HumanTask.completed_by_id).where(
+            HumanTask.instance_id == instance.id
+        )
+    ).all()
+    for role, unit, assignee, completer in rows:
+        if person_id in (assignee, completer):
+            return True
+        if role != EMPLOYEE and (role, unit) in seat_keys:
+            return True
+    notified = select(Notification.id).where(
+        Notification.person_id == person_id, Notification.instance_id == instance.id
+    )
+    return bool(session.scalar(select(exists(notified))))
+
+
+def can_see_case(session: Session, person_id: int, instance: ProcessInstance, on: date) -> bool:
+    return _sees(session, person_id, instance, seats(session, person_id, on))
+
+
+def visible_case(session: Session, person_id: int, case_id: int, on: date) -> ProcessInstance:
+    """The case if the person may see it; NotFound otherwise (whether or not it exists)."""
+    instance = session.get(ProcessInstance, case_id)
+    if instance is None or not can_see_case(session, person_id, instance, on):
+        raise NotFound("No such case", case_id=case_id)
+    return instance
+
+
+@dataclass(frozen=True)
+class TaskAccess:
+    """What the person may do with one task they can see."""
+
+    can_act: bool  # submit the form now
+    can_claim: bool
+    can_release: bool
+    claimed_by_other: bool
+    on_behalf_of: int | None  # acting as a deputy for this person
+
+
+def task_access(session: Session, task: HumanTask, person_id: int, on: date) -> TaskAccess:
+    """Raises NotFound when the person may not even see the task's case."""
+    held = seats(session, person_id, on)
+    instance = session.get(ProcessInstance, task.instance_id)
+    if instance is None or not _sees(session, person_id, instance, held):
+        raise NotFound("No such task", task_id=task.id)
+    is_open = task.status == "open" and instance.status == "running"
+    if task.role == EMPLOYEE:
+        mine = task.assignee_id == person_id
+        return TaskAccess(is_open and mine, False, False, False, None)
+    matching = [s for s in held if s.role == task.role and s.org_unit_id == task.org_unit_id]
+    in_seat = bool(matching) and task.subject_id != person_id and is_open
+    claimed_by_other = task.assignee_id is not None and task.assignee_id != person_id
+    own = any(s.on_behalf_of is None for s in matching)
+    return TaskAccess(
+        can_act=in_seat and not claimed_by_other,
+        can_claim=in_seat and task.assignee_id is None,
+        can_release=is_open and task.assignee_id == person_id,
+        claimed_by_other=claimed_by_other,
+        on_behalf_of=None if own or not matching else matching[0].on_behalf_of,
+    )
+
+
+def visible_task(session: Session, person_id: int, task_id: int, on: date) -> tuple[HumanTask, TaskAccess]:
+    task = session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound("No such task", task_id=task_id)
+    return task, task_access(session, task, person_id, on)
+
+
+def visible_document(session: Session, person_id: int, document_id: str, on: date) -> Document:
+    """A document on a case the person can see, or their own upload not yet attached to a case."""
+    doc = session.get(Document, document_id)
+    if doc is None:
+        raise NotFound("No such document", document_id=document_id)
+    if doc.instance_id is None:
+        if doc.uploaded_by_id != person_id:
+            raise NotFound("No such document", document_id=document_id)
+        return doc
+    instance = session.get(ProcessInstance, doc.instance_id)
+    if instance is None or not can_see_case(session, person_id, instance, on):
+        raise NotFound("No such document", document_id=document_id)
+    return doc

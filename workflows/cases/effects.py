@@ -1,0 +1,152 @@
+"""Side effects a diagram asks for through service tasks, run inside the step's transaction.
+
+If the step fails or loses a race, they roll back with it: no order number is burnt and no
+notice is sent for a decision that was never saved (emails are queued as jobs, sent later).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from workflows.calendar import local_date
+from workflows.cases.models import Event, Order, OrderCounter, ProcessInstance
+from workflows.clock import Clock
+from workflows.errors import ProcessError
+from workflows.messaging.notices import notify_people
+from workflows.org.roles import EMPLOYEE
+from workflows.org.seats import holders, resolve_seat
+from workflows.records.models import Nonconformity, TrainingRecord
+
+
+class StepEffects:
+    """The service-task handler for one step of one instance."""
+
+    def __init__(
+        self, session: Session, instance: ProcessInstance, clock: Clock, actor_id: int | None
+    ) -> None:
+        self.session = session
+        self.instance = instance
+        self.clock = clock
+        self.actor_id = actor_id
+        self.data: dict[str, Any] = {}
+        self.task_data: dict[str, Any] = {}
+
+    def __call__(self, operator: str, params: dict[str, Any], task_data: dict[str, Any]) -> Any:
+        handler = getattr(self, f"op_{operator}", None)
+        if handler is None:
+            raise ProcessError(f"Unknown service operator '{operator}'", operator=operator)
+        self.task_data = task_data
+        return handler(**params)
+
+    def _today(self) -> date:
+        return local_date(self.clock.now())
+
+    def people_in(self, roles: str) -> list[int]:
+        people: list[int] = []
+        instance = self.instance
+        for role in (r.strip() for r in roles.split(",") if r.strip()):
+            if role == EMPLOYEE:
+                people.append(instance.subject_id)
+                continue
+            today = self._today()
+            seat_role, unit = resolve_seat(
+                self.session, role, instance.subject_unit_id, instance.subject_id, today
+            )
+            people.extend(
+                p for p in holders(self.session, seat_role, unit, today) if p != instance.subject_id
+            )
+        return people
+
+    def op_notify(self, event: str, to: str, **extra: Any) -> dict[str, Any]:
+        people = self.people_in(to)
+        notify_people(self.session, people, event, self.instance, self.clock, data={"roles": to, **extra})
+        return {"event": event, "recipients": len(set(people))}
+
+    def op_nonconformity(self, kind: str, note: str = "") -> dict[str, Any]:
+        now = self.clock.now()
+        entry = Nonconformity(
+            instance_id=self.instance.id,
+            person_id=self.instance.subject_id,
+            kind=kind,
+            note=note,
+            recorded_at=now,
+        )
+        self.session.add(entry)
+        self.session.add(
+            Event(
+                instance_id=self.instance.id,
+                at=now,
+                kind="nonconformity",
+                actor_id=None,
+                comment=note,
+                data={"kind": kind},
+            )
+        )
+        return {"kind": kind}
+
+    def op_issue_order(self, prefix: str = "БА", order_date: str | None = None) -> dict[str, Any]:
+        """The next number of the year, taken under a row lock so that two HR officers never share one."""
+        issued = date.fromisoformat(order_date) if order_date else self._today()
+        year = issued.year
+        dialect = self.session.get_bind().dialect.name
+        insert = pg_insert if dialect == "postgresql" else sqlite_insert
+        self.session.execute(
+            insert(OrderCounter).values(prefix=prefix, year=year, last_number=0).on_conflict_do_nothing()
+        )
+        number = self.session.execute(
+            update(OrderCounter)
+            .where(OrderCounter.prefix == prefix, OrderCounter.year == year)
+            .values(last_number=OrderCounter.last_number + 1)
+            .returning(OrderCounter.last_number)
+        ).scalar_one()
+        label = f"{prefix}-{year}/{number:04d}"
+        now = self.clock.now()
+        self.session.add(
+            Order(
+                number=label,
+                year=year,
+                order_date=issued,
+                instance_id=self.instance.id,
+                issued_by_id=self.actor_id,
+                issued_at=now,
+            )
+        )
+        self.session.add(
+            Event(
+                instance_id=self.instance.id,
+                at=now,
+                kind="order_issued",
+                actor_id=self.actor_id,
+                data={"number": label, "date": issued.isoformat()},
+            )
+        )
+        self.data["order_number"] = label
+        return {"number": label, "date": issued.isoformat()}
+
+    def op_record_training(self, **_: Any) -> dict[str, Any]:
+        data = self.task_data
+        hours = int(data.get("counted_hours") or data.get("hours") or 0)
+        existing = self.session.scalar(
+            select(TrainingRecord).where(TrainingRecord.instance_id == self.instance.id)
+        )
+        if existing is None:
+            self.session.add(
+                TrainingRecord(
+                    person_id=self.instance.subject_id,
+                    instance_id=self.instance.id,
+                    course=str(data.get("course", "")),
+                    provider=data.get("provider"),
+                    start_date=date.fromisoformat(data["start_date"]),
+                    end_date=date.fromisoformat(data["end_date"]),
+                    hours=hours,
+                    certificate_id=data.get("certificate"),
+                    recorded_at=self.clock.now(),
+                )
+            )
+        return {"hours": hours}

@@ -1,0 +1,75 @@
+"""What a submission must pass before a step runs: the form's schema and named checks, and the
+documents it names (the actor's own uploads, or files already on the case)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflows.calendar import local_date
+from workflows.cases.models import Document, HumanTask, ProcessInstance
+from workflows.clock import Clock
+from workflows.definitions.versions import LoadedVersion
+from workflows.errors import FieldError, ValidationFailed
+from workflows.forms.checks import CheckContext, document_fields, parse_checks, validate_submission
+
+
+@dataclass(frozen=True)
+class CaseRef:
+    id: int
+    business_key: str
+    status: str
+    open_tasks: list[int]
+
+
+def today_of(clock: Clock) -> date:
+    return local_date(clock.now())
+
+
+def validate_step_data(
+    version: LoadedVersion, element_id: str, data: dict[str, Any], today: date, policy: dict[str, Any]
+) -> dict[str, Any]:
+    element = version.definition.info.elements[element_id]
+    schema = version.forms[element.properties["form"]]
+    errors = validate_submission(
+        schema, parse_checks(element.properties.get("checks")), data, CheckContext(today=today, policy=policy)
+    )
+    if errors:
+        raise ValidationFailed(errors)
+    return schema
+
+
+def attach_documents(
+    session: Session, schema: dict[str, Any], data: dict[str, Any], actor_id: int, instance_id: int | None
+) -> list[Document]:
+    """Documents named in a submission must exist and be the actor's own upload or already on this case."""
+    found: list[Document] = []
+    errors: list[FieldError] = []
+    for name in document_fields(schema):
+        doc_id = data.get(name)
+        if not doc_id:
+            continue
+        doc = session.get(Document, doc_id)
+        allowed = doc is not None and (
+            doc.instance_id == instance_id if doc.instance_id is not None else doc.uploaded_by_id == actor_id
+        )
+        if not allowed:
+            errors.append(FieldError(name, "document", "The attached file was not found"))
+        else:
+            found.append(doc)  # type: ignore[arg-type]
+    if errors:
+        raise ValidationFailed(errors)
+    return found
+
+
+def case_ref(session: Session, instance: ProcessInstance) -> CaseRef:
+    open_ids = session.scalars(
+        select(HumanTask.id)
+        .where(HumanTask.instance_id == instance.id, HumanTask.status == "open")
+        .order_by(HumanTask.id)
+    ).all()
+    return CaseRef(instance.id, instance.business_key, instance.status, list(open_ids))

@@ -1,0 +1,150 @@
+"""Cases: running instances, the rows derived from their engine state (tasks, jobs, events), and
+what a case leaves behind on the way (documents, orders)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workflows.db import Base
+from workflows.definitions.models import ProcessVersion
+
+
+class ProcessInstance(Base):
+    """One case: pinned to a version, one engine-state document and a row version for optimistic locking."""
+
+    __tablename__ = "process_instance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
+    process_key: Mapped[str] = mapped_column(String(100))
+    business_key: Mapped[str] = mapped_column(String(64), unique=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    subject_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # running, completed, rejected, error
+    # What lists show without opening the state: course, dates, hours, current step.
+    summary: Mapped[dict[str, Any]]
+    # Case-folded applicant, course, provider and key: SQLite's lower() knows only ASCII,
+    # and Kazakh names must be searchable on every backend alike.
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    # Deferred: lists and the inbox never load the engine state, only a step does.
+    state: Mapped[str] = mapped_column(Text, deferred=True)
+    serializer_version: Mapped[str] = mapped_column(String(16))
+    row_version: Mapped[int] = mapped_column(default=1)
+    started_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+
+    version: Mapped[ProcessVersion] = relationship()
+
+    __mapper_args__ = {"version_id_col": row_version}
+
+
+class HumanTask(Base):
+    """A user task as the inbox sees it, derived from the engine state at each save."""
+
+    __tablename__ = "human_task"
+    __table_args__ = (
+        Index("ix_human_task_open_role", "status", "role", "org_unit_id"),
+        Index("ix_human_task_open_assignee", "status", "assignee_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    engine_task_id: Mapped[str] = mapped_column(String(36))
+    element_id: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(300))
+    form_key: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(64))
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
+    # Set for the applicant's own tasks and when someone claims a role task.
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    # The applicant: never a candidate for approving their own case.
+    subject_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    due_date: Mapped[date | None]
+    status: Mapped[str] = mapped_column(String(16))  # open, completed, cancelled
+    created_at: Mapped[datetime]
+    completed_at: Mapped[datetime | None]
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    instance: Mapped[ProcessInstance] = relationship()
+
+
+class Event(Base):
+    """Append-only history of every case: who did what, when, in which capacity, with what comment."""
+
+    __tablename__ = "event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(64))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    element_id: Mapped[str | None] = mapped_column(String(200))
+    comment: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any]]
+
+
+class Job(Base):
+    """Work for the worker: timers mirrored from the engine, emails and other side effects."""
+
+    __tablename__ = "job"
+    __table_args__ = (Index("ix_job_pending_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))  # timer, email
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, done, failed
+    payload: Mapped[dict[str, Any]]
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None]
+    done_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class Document(Base):
+    """An uploaded file; the bytes live in content-addressed storage, never in the engine state."""
+
+    __tablename__ = "document"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    filename: Mapped[str] = mapped_column(String(300))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int]
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    uploaded_at: Mapped[datetime]
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
+
+
+class OrderCounter(Base):
+    """The last order number used per prefix and year; rows are locked while a number is taken."""
+
+    __tablename__ = "order_counter"
+
+    prefix: Mapped[str] = mapped_column(String(16), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class Order(Base):
+    """A rector's order (бұйрық) sending an employee to training."""
+
+    __tablename__ = "training_order"
+    __table_args__ = (UniqueConstraint("number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32))
+    year: Mapped[int]
+    order_date: Mapped[date]
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    issued_at: Mapped[datetime]

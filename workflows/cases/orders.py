@@ -1,0 +1,85 @@
+"""The data printed on an issued order (бұйрық) sending an employee to training."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflows.cases.detail import unit_names
+from workflows.cases.history import case_data
+from workflows.cases.models import Order, ProcessInstance
+from workflows.clock import Clock
+from workflows.errors import NotFound
+from workflows.org.models import OrgUnit, Person
+
+
+@dataclass(frozen=True)
+class OrderSheet:
+    number: str
+    order_date: date
+    issued_at: datetime
+    issued_by: str | None
+    business_key: str
+    employee: str
+    position: str | None
+    unit: dict[str, str]
+    university: dict[str, str]
+    course: str
+    provider: str
+    training_form: str | None
+    mode: str | None
+    place: str | None
+    start_date: date | None
+    end_date: date | None
+    hours: int | None
+    funding_source: str | None
+    cost: float | None
+
+
+def _date(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def order_sheet(session: Session, instance: ProcessInstance, clock: Clock) -> OrderSheet:
+    """The latest order of the case; NotFound while none has been issued."""
+    order = session.scalars(
+        select(Order).where(Order.instance_id == instance.id).order_by(Order.id.desc()).limit(1)
+    ).first()
+    if order is None:
+        raise NotFound("No order has been issued for this case", case_id=instance.id)
+    subject = session.get(Person, instance.subject_id)
+    unit = session.get(OrgUnit, instance.subject_unit_id)
+    root = unit
+    while root is not None and root.parent_id is not None:
+        root = session.get(OrgUnit, root.parent_id)
+    issuer = session.get(Person, order.issued_by_id) if order.issued_by_id else None
+    data = case_data(session, instance.id, clock)
+    hours = data.get("hours")
+    cost = data.get("cost")
+    return OrderSheet(
+        number=order.number,
+        order_date=order.order_date,
+        issued_at=order.issued_at,
+        issued_by=issuer.full_name if issuer else None,
+        business_key=instance.business_key,
+        employee=subject.full_name if subject else "",
+        position=subject.position if subject else None,
+        unit=unit_names(unit),
+        university=unit_names(root),
+        course=str(data.get("course") or ""),
+        provider=str(data.get("provider") or ""),
+        training_form=data.get("training_form"),
+        mode=data.get("mode"),
+        place=data.get("place"),
+        start_date=_date(data.get("start_date")),
+        end_date=_date(data.get("end_date")),
+        hours=int(hours) if isinstance(hours, int | float) else None,
+        funding_source=data.get("funding_source"),
+        cost=float(cost) if isinstance(cost, int | float) else None,
+    )

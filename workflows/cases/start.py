@@ -1,0 +1,64 @@
+"""Starting a case: the actor applies, checked against the start form and its rules before anything
+is stored."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from workflows.cases.input import CaseRef, attach_documents, case_ref, today_of, validate_step_data
+from workflows.cases.models import ProcessInstance
+from workflows.cases.steps import Step
+from workflows.clock import Clock
+from workflows.definitions.publishing import latest_version
+from workflows.definitions.versions import VERSIONS
+from workflows.engine.state import SERIALIZER_VERSION
+from workflows.errors import Forbidden
+from workflows.org.models import Person
+
+
+def start_case(
+    session: Session, process_key: str, actor_id: int, data: dict[str, Any], clock: Clock
+) -> CaseRef:
+    """The actor applies: checked against the start form and its rules first, stored only if it passes."""
+    person = session.get(Person, actor_id)
+    if person is None or not person.is_active:
+        raise Forbidden("Unknown or inactive person")
+    version = VERSIONS.put(latest_version(session, process_key))
+    info = version.definition.info
+    today = today_of(clock)
+    policy = info.policy()
+    schema = validate_step_data(version, info.start_event.id, data, today, policy)
+    documents = attach_documents(session, schema, data, actor_id, None)
+    now = clock.now()
+    instance = ProcessInstance(
+        version_id=version.id,
+        process_key=info.process_key,
+        business_key=f"{today.year}-{secrets.token_hex(4).upper()}",
+        subject_id=person.id,
+        subject_unit_id=person.org_unit_id,
+        status="running",
+        summary={},
+        state="",
+        serializer_version=SERIALIZER_VERSION,
+        started_at=now,
+        updated_at=now,
+    )
+    session.add(instance)
+    session.flush()
+    for doc in documents:
+        doc.instance_id = instance.id
+    initial = {
+        **data,
+        "policy": policy,
+        "applicant_id": person.id,
+        "applicant_name": person.full_name,
+        "submitted_on": today.isoformat(),
+        "case_key": instance.business_key,
+    }
+    step = Step(session, instance, version, clock, actor_id, start_data=initial)
+    step.log("case_started", info.start_event.id, version=version.version, submitted=data)
+    step.save()
+    return case_ref(session, instance)

@@ -1,0 +1,213 @@
+"""One step of one instance: load, advance, save state and the rows derived from it, in one transaction.
+
+The inbox, the timers and the history never open the engine state: they read what `save_step`
+derives here (human tasks, timer jobs, events, the summary).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, undefer
+from sqlalchemy.orm.exc import StaleDataError
+
+from workflows.calendar import local_date
+from workflows.cases.effects import StepEffects
+from workflows.cases.models import Event, HumanTask, Job, ProcessInstance
+from workflows.clock import Clock
+from workflows.definitions.versions import VERSIONS, LoadedVersion
+from workflows.engine.runtime import ReadyTask, Runtime
+from workflows.engine.state import SERIALIZER_VERSION
+from workflows.errors import Conflict
+from workflows.messaging.notices import notify_people
+from workflows.org.roles import EMPLOYEE
+from workflows.org.seats import holders, resolve_seat
+
+SUMMARY_FIELDS = ("course", "provider", "start_date", "end_date", "hours", "funding_source", "applicant_name")
+
+
+class Step:
+    """A loaded instance with its runtime and effect handler; `save()` writes everything back."""
+
+    def __init__(
+        self,
+        session: Session,
+        instance: ProcessInstance,
+        version: LoadedVersion,
+        clock: Clock,
+        actor_id: int | None,
+        start_data: dict[str, Any] | None = None,
+    ) -> None:
+        self.session = session
+        self.instance = instance
+        self.version = version
+        self.clock = clock
+        self.actor_id = actor_id
+        self.effects = StepEffects(session, instance, clock, actor_id)
+        if start_data is not None:
+            self.runtime = Runtime.start(version.definition, start_data, clock, self.effects)
+        else:
+            self.runtime = Runtime.load(
+                version.definition, instance.state, instance.serializer_version, clock, self.effects
+            )
+
+    @classmethod
+    def open(cls, session: Session, instance: ProcessInstance, clock: Clock, actor_id: int | None) -> Step:
+        return cls(session, instance, VERSIONS.get(session, instance.version_id), clock, actor_id)
+
+    @property
+    def today(self) -> date:
+        return local_date(self.clock.now())
+
+    def log(
+        self,
+        kind: str,
+        element_id: str | None = None,
+        comment: str | None = None,
+        on_behalf_of: int | None = None,
+        **data: Any,
+    ) -> None:
+        self.session.add(
+            Event(
+                instance_id=self.instance.id,
+                at=self.clock.now(),
+                kind=kind,
+                actor_id=self.actor_id,
+                on_behalf_of_id=on_behalf_of,
+                element_id=element_id,
+                comment=comment,
+                data=data,
+            )
+        )
+
+    def save(self) -> None:
+        """Write state, summary, human tasks, timer jobs; a concurrent writer surfaces as Conflict."""
+        try:
+            self._save()
+            self.session.flush()
+        except StaleDataError as exc:
+            raise Conflict("Someone else changed this case at the same moment; nothing was saved") from exc
+
+    def _save(self) -> None:
+        instance, runtime, now = self.instance, self.runtime, self.clock.now()
+        ready = runtime.ready_user_tasks()
+        data = runtime.current_data()
+        # Everything on the instance row is set before anything flushes, so a step writes it once.
+        instance.state = runtime.dump()
+        instance.serializer_version = SERIALIZER_VERSION
+        instance.updated_at = now
+        summary = {key: data.get(key) for key in SUMMARY_FIELDS}
+        summary["order_number"] = self.effects.data.get("order_number") or instance.summary.get(
+            "order_number"
+        )
+        summary["steps"] = [t.name for t in ready]
+        instance.summary = summary
+        words = (data.get("applicant_name"), data.get("course"), data.get("provider"), instance.business_key)
+        instance.search_text = " ".join(str(w) for w in words if w).casefold()
+        if runtime.is_completed and instance.status == "running":
+            instance.status = self._outcome()
+            instance.ended_at = now
+            self.log(f"case_{instance.status}")
+        self._sync_tasks(ready)
+        self._sync_timers()
+
+    def _outcome(self) -> str:
+        elements = self.version.definition.info.elements
+        ends = [
+            e for e in self.runtime.completed_elements() if elements.get(e) and elements[e].kind == "endEvent"
+        ]
+        for element_id in reversed(ends):
+            outcome = elements[element_id].properties.get("outcome")
+            if outcome:
+                return outcome
+        return "completed"
+
+    def _sync_tasks(self, ready: list[ReadyTask]) -> None:
+        instance, now = self.instance, self.clock.now()
+        ready_ids = {t.engine_id for t in ready}
+        open_rows = self.session.scalars(
+            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "open")
+        ).all()
+        known = {row.engine_task_id for row in open_rows}
+        for row in open_rows:
+            if row.engine_task_id not in ready_ids:
+                row.status, row.completed_at = "cancelled", now
+        elements = self.version.definition.info.elements
+        created: list[HumanTask] = []
+        for task in ready:
+            if task.engine_id in known:
+                continue
+            element = elements[task.element_id]
+            role, unit = element.role or EMPLOYEE, None
+            if role != EMPLOYEE:
+                role, unit = resolve_seat(
+                    self.session, role, instance.subject_unit_id, instance.subject_id, self.today
+                )
+            due_expr = element.properties.get("due")
+            due = self.runtime.evaluate(task.engine_id, due_expr) if due_expr else None
+            row = HumanTask(
+                instance_id=instance.id,
+                engine_task_id=task.engine_id,
+                element_id=task.element_id,
+                name=task.name,
+                form_key=element.properties.get("form", ""),
+                role=role,
+                subject_id=instance.subject_id,
+                assignee_id=instance.subject_id if role == EMPLOYEE else None,
+                org_unit_id=unit,
+                due_date=date.fromisoformat(str(due)[:10]) if due else None,
+                status="open",
+                created_at=now,
+            )
+            self.session.add(row)
+            created.append(row)
+        if created:
+            self.session.flush()
+            for row in created:
+                people = (
+                    [row.assignee_id]
+                    if row.assignee_id
+                    else [
+                        p
+                        for p in holders(self.session, row.role, row.org_unit_id or 0, self.today)
+                        if p != row.subject_id
+                    ]
+                )
+                notify_people(
+                    self.session,
+                    [p for p in people if p],
+                    "task_assigned",
+                    instance,
+                    self.clock,
+                    task_id=row.id,
+                    data={"task": row.name},
+                )
+
+    def _sync_timers(self) -> None:
+        wanted = set(self.runtime.timer_due_times())
+        pending = self.session.scalars(
+            select(Job).where(
+                Job.instance_id == self.instance.id, Job.kind == "timer", Job.status == "pending"
+            )
+        ).all()
+        have = {job.due_at for job in pending}
+        for job in pending:
+            if job.due_at not in wanted:
+                job.status = "cancelled"
+        for due in sorted(wanted - have):
+            self.session.add(
+                Job(kind="timer", instance_id=self.instance.id, due_at=due, status="pending", payload={})
+            )
+
+
+def fire_timer(session: Session, job: Job, clock: Clock) -> None:
+    """The worker's handler for a due timer job: let the case's due timers fire, then run on."""
+    instance = session.get(ProcessInstance, job.instance_id, options=[undefer(ProcessInstance.state)])
+    if instance is None or instance.status != "running":
+        return
+    step = Step.open(session, instance, clock, None)
+    step.runtime.fire_timers()
+    step.log("timer_fired", due_at=job.due_at.isoformat())
+    step.save()

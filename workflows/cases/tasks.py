@@ -1,0 +1,133 @@
+"""Acting on a case's tasks: completing one (one transaction per step), claiming and releasing."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session, undefer
+
+from workflows.cases.input import CaseRef, attach_documents, case_ref, today_of, validate_step_data
+from workflows.cases.models import Event, HumanTask, ProcessInstance
+from workflows.cases.steps import Step
+from workflows.clock import Clock
+from workflows.errors import Forbidden, NotFound, TaskAlreadyCompleted, TaskClaimedByOther
+from workflows.messaging.notices import notify_people
+from workflows.org.roles import EMPLOYEE
+from workflows.org.seats import seats
+
+# Rejections are notified by the diagram itself (it decides what follows); these are progress notes.
+DECISION_NOTICES = {"approve": "approved", "return": "returned"}
+
+
+def _task_for_actor(
+    session: Session, task_id: int, actor_id: int, today: date
+) -> tuple[HumanTask, int | None]:
+    """The open task and, when the actor acts as a deputy, for whom; refuses anyone else."""
+    task = session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound("No such task", task_id=task_id)
+    if task.status != "open":
+        raise TaskAlreadyCompleted("This task was already completed", task_id=task_id)
+    if task.role == EMPLOYEE:
+        if task.assignee_id != actor_id:
+            raise Forbidden("This task belongs to someone else", task_id=task_id)
+        return task, None
+    if task.subject_id == actor_id:
+        raise Forbidden("Nobody approves their own case", task_id=task_id)
+    matching = [
+        s
+        for s in seats(session, actor_id, today)
+        if s.role == task.role and s.org_unit_id == task.org_unit_id
+    ]
+    if not matching:
+        raise Forbidden("This task is for another role or unit", task_id=task_id)
+    if task.assignee_id is not None and task.assignee_id != actor_id:
+        raise TaskClaimedByOther(
+            "Someone else has claimed this task", task_id=task_id, claimed_by=task.assignee_id
+        )
+    own = [s for s in matching if s.on_behalf_of is None]
+    return task, (None if own else matching[0].on_behalf_of)
+
+
+def complete_task(
+    session: Session, task_id: int, actor_id: int, data: dict[str, Any], clock: Clock
+) -> CaseRef:
+    """Submit a task's form. Exactly one of two simultaneous submitters wins; the other gets a Conflict."""
+    today = today_of(clock)
+    task, on_behalf_of = _task_for_actor(session, task_id, actor_id, today)
+    instance = session.get(ProcessInstance, task.instance_id, options=[undefer(ProcessInstance.state)])
+    if instance is None or instance.status != "running":
+        raise TaskAlreadyCompleted("This case is no longer running", task_id=task_id)
+    step = Step.open(session, instance, clock, actor_id)
+    policy = step.runtime.task_data(task.engine_task_id).get("policy", {})
+    schema = validate_step_data(step.version, task.element_id, data, today, policy)
+    for doc in attach_documents(session, schema, data, actor_id, instance.id):
+        doc.instance_id = instance.id
+    step.runtime.complete(task.engine_task_id, data)
+    task.status, task.completed_at, task.completed_by_id = "completed", clock.now(), actor_id
+    task.on_behalf_of_id = on_behalf_of
+    task.outcome = data.get("decision")
+    task.comment = data.get("comment") or None
+    step.log(
+        "task_completed",
+        task.element_id,
+        task.comment,
+        on_behalf_of,
+        task=task.name,
+        decision=task.outcome,
+        submitted=data,
+    )
+    if task.outcome in DECISION_NOTICES and task.role != EMPLOYEE:
+        # The applicant follows each decision on their case, with the comment when sent back.
+        notify_people(
+            session,
+            [instance.subject_id],
+            DECISION_NOTICES[task.outcome],
+            instance,
+            clock,
+            task_id=task.id,
+            data={"task": task.name, "comment": task.comment},
+        )
+    step.save()
+    return case_ref(session, instance)
+
+
+def claim_task(session: Session, task_id: int, actor_id: int, clock: Clock) -> None:
+    task, _ = _task_for_actor(session, task_id, actor_id, today_of(clock))
+    if task.role == EMPLOYEE or task.assignee_id == actor_id:
+        return
+    claimed = session.execute(
+        update(HumanTask)
+        .where(HumanTask.id == task.id, HumanTask.status == "open", HumanTask.assignee_id.is_(None))
+        .values(assignee_id=actor_id)
+        .execution_options(synchronize_session="fetch")
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        raise TaskClaimedByOther("Someone else claimed this task first", task_id=task_id)
+    _log_plain(session, task, actor_id, clock, "task_claimed")
+
+
+def release_task(session: Session, task_id: int, actor_id: int, clock: Clock) -> None:
+    task = session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound("No such task", task_id=task_id)
+    if task.role == EMPLOYEE or task.assignee_id != actor_id or task.status != "open":
+        raise Forbidden("Only the person who claimed an open task can release it", task_id=task_id)
+    task.assignee_id = None
+    _log_plain(session, task, actor_id, clock, "task_released")
+
+
+def _log_plain(session: Session, task: HumanTask, actor_id: int, clock: Clock, kind: str) -> None:
+    session.add(
+        Event(
+            instance_id=task.instance_id,
+            at=clock.now(),
+            kind=kind,
+            actor_id=actor_id,
+            element_id=task.element_id,
+            data={"task": task.name},
+        )
+    )
+    session.flush()

@@ -1,0 +1,137 @@
+"""What the published processes offer to people: titles, policy, forms and step names in each language.
+
+Read from the cached parsed versions, so pages can name processes and steps without opening
+any instance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from workflows.definitions.models import ProcessVersion
+from workflows.definitions.versions import VERSIONS, LoadedVersion
+from workflows.errors import NotFound
+from workflows.forms.checks import parse_checks
+
+LOCALES = ("kk", "ru", "en")
+# A user task that reuses the start form is the applicant correcting the application; the
+# form's own title would name the application, not the step.
+_REVISION = {"ru": "Доработка заявления", "en": "Revision of the application"}
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    element_id: str
+    form_key: str
+    role: str | None
+    names: dict[str, str]  # locale -> name
+    checks: list[str]
+
+    def name(self, locale: str) -> str:
+        return self.names.get(locale) or self.names["kk"]
+
+
+@dataclass(frozen=True)
+class ProcessInfo:
+    version_id: int
+    process_key: str
+    version: int
+    titles: dict[str, str]
+    policy: dict[str, Any]
+    start: StepInfo
+    steps: dict[str, StepInfo]  # user tasks by element id, in diagram order
+    forms: dict[str, dict[str, Any]]
+
+    def title(self, locale: str) -> str:
+        return self.titles.get(locale) or self.titles["kk"]
+
+    def schema(self, form_key: str) -> dict[str, Any]:
+        try:
+            return self.forms[form_key]
+        except KeyError as exc:
+            raise NotFound(f"No form '{form_key}' in this version", form_key=form_key) from exc
+
+
+def _step_names(version: LoadedVersion, element_id: str) -> dict[str, str]:
+    """The BPMN name is the Kazakh one; `name_ru`/`name_en` properties, then the form title, translate it."""
+    info = version.definition.info
+    element = info.elements[element_id]
+    form_key = element.properties.get("form", "")
+    form = version.forms.get(form_key, {})
+    titles = form.get("x-title", {}) if isinstance(form.get("x-title"), dict) else {}
+    revision = element.kind == "userTask" and form_key == info.start_event.properties.get("form")
+    names = {"kk": element.properties.get("name_kk") or element.name}
+    for locale in ("ru", "en"):
+        fallback = _REVISION[locale] if revision else titles.get(locale)
+        names[locale] = element.properties.get(f"name_{locale}") or fallback or element.name
+    return names
+
+
+def _info(version: LoadedVersion) -> ProcessInfo:
+    info = version.definition.info
+
+    def step(element_id: str) -> StepInfo:
+        element = info.elements[element_id]
+        return StepInfo(
+            element_id,
+            element.properties.get("form", ""),
+            element.role,
+            _step_names(version, element_id),
+            parse_checks(element.properties.get("checks")),
+        )
+
+    return ProcessInfo(
+        version_id=version.id,
+        process_key=version.process_key,
+        version=version.version,
+        titles={locale: info.title(locale) for locale in LOCALES},
+        policy=info.policy(),
+        start=step(info.start_event.id),
+        steps={e.id: step(e.id) for e in info.user_tasks()},
+        forms=version.forms,
+    )
+
+
+def version_info(session: Session, version_id: int) -> ProcessInfo:
+    try:
+        return _info(VERSIONS.get(session, version_id))
+    except LookupError as exc:
+        raise NotFound("No such process version", version_id=version_id) from exc
+
+
+def published_processes(session: Session) -> list[ProcessInfo]:
+    """The latest version of every published process, by key."""
+    latest = (
+        select(ProcessVersion.process_key, func.max(ProcessVersion.version).label("version"))
+        .group_by(ProcessVersion.process_key)
+        .subquery()
+    )
+    ids = session.scalars(
+        select(ProcessVersion.id)
+        .join(
+            latest,
+            (latest.c.process_key == ProcessVersion.process_key)
+            & (latest.c.version == ProcessVersion.version),
+        )
+        .order_by(ProcessVersion.process_key)
+    ).all()
+    return [version_info(session, version_id) for version_id in ids]
+
+
+def latest_process(session: Session, process_key: str) -> ProcessInfo:
+    for found in published_processes(session):
+        if found.process_key == process_key:
+            return found
+    raise NotFound(f"No published version of '{process_key}'", process_key=process_key)
+
+
+def bpmn_xml(session: Session, version_id: int) -> str:
+    """The diagram an instance runs on, for the viewer."""
+    row = session.get(ProcessVersion, version_id)
+    if row is None:
+        raise NotFound("No such process version", version_id=version_id)
+    return row.bpmn_xml

@@ -1,0 +1,189 @@
+"""What the browser editor needs beside the draft services: checking unsaved work, reading form
+texts, the draft as a file, the shipped form library and the definition events of a process.
+
+`drafts.py` owns drafts, publishing and comparing; this module never writes. Same rules as every
+service: an explicit session, actor and clock, dataclasses out.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workflows.cases.models import Event
+from workflows.clock import Clock, today
+from workflows.definitions import publishing
+from workflows.definitions.drafts import BpmnExport, draft_problems
+from workflows.definitions.expressions import OPERATORS
+from workflows.definitions.models import ProcessDraft
+from workflows.definitions.validation import form_schema_problem
+from workflows.errors import DefinitionInvalid, Forbidden, NotFound, Problem
+from workflows.forms.checks import CHECKS, load_forms
+from workflows.org.models import Person
+from workflows.org.roles import KNOWN_ROLES, PROCESS_OWNER
+from workflows.org.seats import has_role
+
+# A form key names a file forms/<key>.json and a property value: keep it a plain identifier.
+FORM_KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
+DEFINITION_EVENTS = ("definition_published", "definition_republished", "draft_saved", "draft_discarded")
+# Events are few (one per save or publish); reading this many recent ones finds a process's last ones.
+_EVENT_WINDOW = 500
+
+
+@dataclass(frozen=True)
+class DefinitionEvent:
+    at: datetime
+    kind: str
+    actor: str | None  # None: done by the system (deploying the shipped diagrams)
+    comment: str | None
+    version: int | None
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The values the editor offers in its selects: what the engine and the validator know."""
+
+    roles: list[str]
+    checks: list[str]
+    operators: list[str]
+
+
+def is_process_owner(session: Session, person_id: int, clock: Clock) -> bool:
+    return has_role(session, person_id, PROCESS_OWNER, today(clock))
+
+
+def require_process_owner(session: Session, person_id: int, clock: Clock) -> None:
+    if not is_process_owner(session, person_id, clock):
+        raise Forbidden("Only process owners edit and publish process diagrams", role=PROCESS_OWNER)
+
+
+def vocabulary() -> Vocabulary:
+    return Vocabulary(
+        roles=list(KNOWN_ROLES),
+        checks=sorted(CHECKS),
+        operators=sorted(OPERATORS),
+    )
+
+
+def form_library() -> dict[str, dict[str, Any]]:
+    """The shipped forms (forms/*.json): a process owner may take one into a process."""
+    return load_forms()
+
+
+def _form_problem(key: str, text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    if not FORM_KEY.fullmatch(key):
+        return None, [
+            Problem(
+                "form_key",
+                f"'{key}' cannot be a form key: use small Latin letters, digits and _",
+                params={"form": key},
+            )
+        ]
+    try:
+        schema = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return None, [
+            Problem(
+                "form_json",
+                f"Form '{key}' is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}",
+                line=exc.lineno,
+                params={"form": key, "line": exc.lineno, "column": exc.colno, "detail": exc.msg},
+            )
+        ]
+    if not isinstance(schema, dict):
+        return None, [Problem("form_not_object", f"Form '{key}' must be a JSON object", params={"form": key})]
+    return schema, []
+
+
+def read_form(key: str, text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """One form's text as a schema, with what is wrong with it (JSON, then JSON Schema)."""
+    schema, problems = _form_problem(key, text)
+    if schema is None:
+        return None, problems
+    problem = form_schema_problem(key, schema)
+    if problem is not None:
+        problems.append(problem)
+    return schema, problems
+
+
+def read_forms(texts: dict[str, str]) -> dict[str, Any]:
+    """The editor's form texts as schemas; DefinitionInvalid when any is not a JSON object.
+
+    Schema mistakes do not refuse: a draft is saved with them and the validator lists them.
+    """
+    forms: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key, text in texts.items():
+        schema, found = _form_problem(key, text if isinstance(text, str) else "")
+        problems.extend(found)
+        if schema is not None:
+            forms[key] = schema
+    if problems:
+        raise DefinitionInvalid(problems)
+    return forms
+
+
+def check_draft(
+    session: Session,
+    process_key: str,
+    bpmn_xml: str,
+    forms: dict[str, Any],
+    actor_id: int,
+    clock: Clock,
+) -> list[Problem]:
+    """What publishing this diagram and these forms would refuse, without saving anything."""
+    require_process_owner(session, actor_id, clock)
+    return draft_problems(process_key, bpmn_xml, forms)
+
+
+def export_draft(session: Session, process_key: str, actor_id: int, clock: Clock) -> BpmnExport:
+    """The draft's diagram as stored, for editing in another BPMN tool."""
+    require_process_owner(session, actor_id, clock)
+    draft = session.scalars(select(ProcessDraft).where(ProcessDraft.process_key == process_key)).first()
+    if draft is None:
+        raise NotFound(f"There is no draft of '{process_key}'", process_key=process_key)
+    return BpmnExport(
+        filename=f"{process_key}_draft.bpmn",
+        content=draft.bpmn_xml.encode("utf-8"),
+        content_hash=publishing.content_hash(draft.bpmn_xml, draft.forms),
+    )
+
+
+def definition_events(
+    session: Session, process_key: str, actor_id: int, clock: Clock, limit: int = 15
+) -> list[DefinitionEvent]:
+    """The latest publications, republications and draft saves of a process, newest first."""
+    require_process_owner(session, actor_id, clock)
+    rows = session.execute(
+        select(Event, Person.full_name)
+        .outerjoin(Person, Person.id == Event.actor_id)
+        .where(Event.instance_id.is_(None), Event.kind.in_(DEFINITION_EVENTS))
+        .order_by(Event.id.desc())
+        .limit(_EVENT_WINDOW)
+    ).all()
+    found: list[DefinitionEvent] = []
+    for event, name in rows:
+        data = event.data or {}
+        if data.get("process_key") != process_key:
+            continue
+        version = data.get("version")
+        found.append(
+            DefinitionEvent(
+                at=event.at,
+                kind=event.kind,
+                actor=name,
+                comment=event.comment,
+                version=version if isinstance(version, int) else None,
+                data=data,
+            )
+        )
+        if len(found) == limit:
+            break
+    return found

@@ -1,0 +1,133 @@
+"""Publishing process definitions as immutable versions, after the checks in `validation`."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from workflows.cases.models import Event
+from workflows.clock import Clock
+from workflows.definitions.models import ProcessVersion
+from workflows.definitions.validation import validate
+from workflows.engine.definition import DEFINITIONS, ParsedDefinition
+from workflows.errors import DefinitionInvalid, NotFound
+from workflows.forms.checks import load_forms
+
+BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    id: int
+    process_key: str
+    version: int
+    content_hash: str
+    published_at: datetime
+    unchanged: bool  # the same content was already the latest version
+
+
+def content_hash(bpmn_xml: str, forms: dict[str, Any]) -> str:
+    digest = hashlib.sha256(bpmn_xml.encode("utf-8"))
+    digest.update(json.dumps(forms, sort_keys=True, ensure_ascii=False).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def latest_version(session: Session, process_key: str) -> ProcessVersion:
+    found = session.scalars(
+        select(ProcessVersion)
+        .where(ProcessVersion.process_key == process_key)
+        .order_by(ProcessVersion.version.desc())
+        .limit(1)
+    ).first()
+    if found is None:
+        raise NotFound(f"No published version of '{process_key}'", process_key=process_key)
+    return found
+
+
+def definition_of(version: ProcessVersion) -> ParsedDefinition:
+    return DEFINITIONS.get(version.content_hash, version.bpmn_xml)
+
+
+def publish(
+    session: Session,
+    bpmn_xml: str,
+    forms: dict[str, Any],
+    actor_id: int | None,
+    clock: Clock,
+    note: str | None = None,
+    *,
+    event_kind: str = "definition_published",
+    event_data: dict[str, Any] | None = None,
+) -> PublishedVersion:
+    """Validate and store a new immutable version; raises DefinitionInvalid and stores nothing on failure.
+
+    `event_kind` and `event_data` let callers (the draft editor's publish and republish) record
+    what the version came from in the one event the publication writes.
+    """
+    parsed, problems = validate(bpmn_xml, forms)
+    if parsed is None:
+        raise DefinitionInvalid(problems)
+    key = parsed.info.process_key
+    used_forms = {
+        name: forms[name]
+        for name in sorted(
+            {e.properties["form"] for e in parsed.info.elements.values() if e.properties.get("form")}
+        )
+    }
+    digest = content_hash(bpmn_xml, used_forms)
+    current = session.scalars(
+        select(ProcessVersion)
+        .where(ProcessVersion.process_key == key)
+        .order_by(ProcessVersion.version.desc())
+        .limit(1)
+    ).first()
+    if current is not None and current.content_hash == digest:
+        return PublishedVersion(
+            current.id, key, current.version, digest, current.published_at, unchanged=True
+        )
+    number = (
+        session.scalar(select(func.max(ProcessVersion.version)).where(ProcessVersion.process_key == key)) or 0
+    ) + 1
+    now = clock.now()
+    row = ProcessVersion(
+        process_key=key,
+        version=number,
+        bpmn_xml=bpmn_xml,
+        forms=used_forms,
+        content_hash=digest,
+        note=note,
+        published_by_id=actor_id,
+        published_at=now,
+    )
+    session.add(row)
+    session.flush()
+    session.add(
+        Event(
+            instance_id=None,
+            at=now,
+            kind=event_kind,
+            actor_id=actor_id,
+            comment=note,
+            data={**(event_data or {}), "process_key": key, "version": number, "content_hash": digest},
+        )
+    )
+    DEFINITIONS.get(digest, bpmn_xml)
+    return PublishedVersion(row.id, key, number, digest, now, unchanged=False)
+
+
+def publish_directory(
+    session: Session, actor_id: int | None, clock: Clock, directory: Path = BPMN_DIR
+) -> list[PublishedVersion]:
+    """Publish every shipped diagram with the shipped forms (a no-op for unchanged ones)."""
+    forms = load_forms()
+    return [
+        publish(session, path.read_text("utf-8"), forms, actor_id, clock, note=f"{path.name}")
+        for path in sorted(directory.glob("*.bpmn"))
+    ]

@@ -1,0 +1,1 @@
+"""Telling people: in-app notices and email."""

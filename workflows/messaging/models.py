@@ -1,0 +1,26 @@
+"""What people are told: in-app notices (an email job goes beside each)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from workflows.db import Base
+
+
+class Notification(Base):
+    """An in-app notice for one person; an email job is queued beside it."""
+
+    __tablename__ = "notification"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("human_task.id"))
+    created_at: Mapped[datetime]
+    read_at: Mapped[datetime | None]
+    data: Mapped[dict[str, Any]]

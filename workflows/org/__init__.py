@@ -1,0 +1,1 @@
+"""The organisation: units, people, the roles they hold in units, deputies, and sign-in accounts."""

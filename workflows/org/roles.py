@@ -1,0 +1,25 @@
+"""The roles people hold in org units: one list, used by the lanes of diagrams, seats and labels."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    EMPLOYEE = "employee"  # the applicant: a lane, never a seat
+    DEPARTMENT_HEAD = "department_head"
+    INSTITUTE_DIRECTOR = "institute_director"
+    HR = "hr"
+    COMPETENCE_CENTRE = "competence_centre"
+    RECTOR = "rector"
+    FINANCE = "finance"
+    LEGAL = "legal"
+    PROCESS_OWNER = "process_owner"
+    ADMIN = "admin"
+
+
+KNOWN_ROLES: tuple[str, ...] = tuple(role.value for role in Role)
+EMPLOYEE = Role.EMPLOYEE
+PROCESS_OWNER = Role.PROCESS_OWNER
+# Roles that see every case at their unit and below.
+OVERSIGHT_ROLES = frozenset({Role.HR, Role.COMPETENCE_CENTRE, Role.RECTOR, Role.ADMIN})

@@ -1,0 +1,114 @@
+"""Who holds which seat: role resolution up the org tree, deputies, and a person's seats."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, literal, or_, select
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
+
+from workflows.org.models import Delegation, OrgUnit, RoleAssignment
+from workflows.org.roles import Role
+
+MAX_DEPTH = 32  # a guard against a cycle in the org tree
+
+
+@dataclass(frozen=True)
+class Seat:
+    role: str
+    org_unit_id: int
+    on_behalf_of: int | None  # set when the seat is held through a delegation
+
+
+def _active(model: type[RoleAssignment] | type[Delegation], on: date) -> ColumnElement[bool]:
+    return and_(
+        or_(model.valid_from.is_(None), model.valid_from <= on),
+        or_(model.valid_to.is_(None), model.valid_to >= on),
+    )
+
+
+def ancestors(session: Session, unit_id: int) -> list[int]:
+    """The unit and its parents up to the root, nearest first: one recursive query whatever the depth."""
+    chain = select(OrgUnit.id, OrgUnit.parent_id, literal(0).label("depth")).where(OrgUnit.id == unit_id)
+    chain_cte = chain.cte("chain", recursive=True)
+    parent = aliased(OrgUnit)
+    chain_cte = chain_cte.union(
+        select(parent.id, parent.parent_id, (chain_cte.c.depth + 1).label("depth"))
+        .join(chain_cte, parent.id == chain_cte.c.parent_id)
+        .where(chain_cte.c.depth < MAX_DEPTH)
+    )
+    return list(session.scalars(select(chain_cte.c.id).order_by(chain_cte.c.depth)))
+
+
+# Who stands in when a seat is empty all the way up, or held only by the applicant:
+# a department head's case goes to the institute director, a director's to the rector.
+SUPERIOR_ROLE: dict[str, str] = {Role.DEPARTMENT_HEAD: Role.INSTITUTE_DIRECTOR, Role.INSTITUTE_DIRECTOR: Role.RECTOR}
+
+
+def resolve_seat(
+    session: Session, role: str, unit_id: int, exclude_person: int | None, on: date
+) -> tuple[str, int]:
+    """The nearest seat at or above `unit_id` held by someone other than `exclude_person`.
+
+    An empty seat goes up, and so does a seat held only by the applicant (nobody approves
+    their own case). When no unit up the tree has such a holder, the superior role takes the
+    task; with nobody at all the task waits at the root for an assignment.
+    """
+    chain = ancestors(session, unit_id)
+    current: str | None = role
+    while current is not None:
+        rows = session.execute(
+            select(RoleAssignment.org_unit_id, RoleAssignment.person_id).where(
+                RoleAssignment.role == current,
+                RoleAssignment.org_unit_id.in_(chain),
+                _active(RoleAssignment, on),
+            )
+        ).all()
+        held = {unit for unit, person in rows if person != exclude_person}
+        for unit in chain:
+            if unit in held:
+                return current, unit
+        current = SUPERIOR_ROLE.get(current)
+    return role, chain[-1]
+
+
+def holders(session: Session, role: str, unit_id: int, on: date) -> list[int]:
+    """People acting in a seat today: its holders and their current deputies."""
+    direct = list(
+        session.scalars(
+            select(RoleAssignment.person_id).where(
+                RoleAssignment.role == role,
+                RoleAssignment.org_unit_id == unit_id,
+                _active(RoleAssignment, on),
+            )
+        )
+    )
+    if not direct:
+        return []
+    deputies = session.scalars(
+        select(Delegation.to_person_id).where(Delegation.from_person_id.in_(direct), _active(Delegation, on))
+    )
+    return list(dict.fromkeys([*direct, *deputies]))
+
+
+def seats(session: Session, person_id: int, on: date) -> list[Seat]:
+    """Every seat the person can act in today, their own and those of people they deputise for."""
+    own = session.execute(
+        select(RoleAssignment.role, RoleAssignment.org_unit_id).where(
+            RoleAssignment.person_id == person_id, _active(RoleAssignment, on)
+        )
+    ).all()
+    found = [Seat(role, unit, None) for role, unit in own]
+    delegated = session.execute(
+        select(RoleAssignment.role, RoleAssignment.org_unit_id, RoleAssignment.person_id)
+        .join(Delegation, Delegation.from_person_id == RoleAssignment.person_id)
+        .where(Delegation.to_person_id == person_id, _active(Delegation, on), _active(RoleAssignment, on))
+    ).all()
+    found.extend(Seat(role, unit, holder) for role, unit, holder in delegated)
+    return found
+
+
+def has_role(session: Session, person_id: int, role: str, on: date) -> bool:
+    return any(seat.role == role for seat in seats(session, person_id, on))

@@ -1,0 +1,1 @@
+"""What training leaves in the institution's records: training records and the nonconformity journal."""

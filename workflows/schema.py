@@ -1,0 +1,33 @@
+"""Every table of the product: importing this module registers each domain's models on `Base.metadata`
+(what Alembic compares the migrations against)."""
+
+from __future__ import annotations
+
+from workflows.cases.models import Document, Event, HumanTask, Job, Order, OrderCounter, ProcessInstance
+from workflows.db import Base
+from workflows.definitions.models import ProcessDraft, ProcessVersion
+from workflows.messaging.models import Notification
+from workflows.org.models import Delegation, OrgUnit, Person, RoleAssignment
+from workflows.records.models import Nonconformity, TrainingRecord
+
+metadata = Base.metadata
+
+__all__ = [
+    "Delegation",
+    "Document",
+    "Event",
+    "HumanTask",
+    "Job",
+    "Nonconformity",
+    "Notification",
+    "Order",
+    "OrderCounter",
+    "OrgUnit",
+    "Person",
+    "ProcessDraft",
+    "ProcessInstance",
+    "ProcessVersion",
+    "RoleAssignment",
+    "TrainingRecord",
+    "metadata",
+]

@@ -1,1 +1,0 @@
-"""Use cases of the product. Each takes a session, an actor and a clock, flushes but never commits."""
