@@ -22,7 +22,7 @@ from workflows.definitions.diff import ForeignExtension
 from workflows.definitions.draft_rows import EditToken
 from workflows.definitions.drafts import BpmnExport
 from workflows.definitions.editor import definition_events, export_draft, is_process_owner
-from workflows.engine.definition import MAX_BPMN_BYTES
+from workflows.definitions.reading import MAX_BPMN_BYTES
 from workflows.errors import Conflict, DefinitionInvalid, FieldError, NotFound, Problem
 
 UPLOAD_SUFFIXES = (".bpmn", ".xml")

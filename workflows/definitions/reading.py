@@ -7,8 +7,10 @@ import re
 
 from lxml import etree
 
-from workflows.engine.definition import BPMN_NS, NS, parse_xml
+from workflows.engine.definition import BPMN_NS, MAX_BPMN_BYTES, NS, parse_xml
 from workflows.errors import DefinitionInvalid, Problem
+
+__all__ = ["MAX_BPMN_BYTES", "namespace_problems", "owner_of", "process_node", "read_document"]
 
 _XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*\bencoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 

@@ -44,7 +44,10 @@ def ancestors(session: Session, unit_id: int) -> list[int]:
 
 # Who stands in when a seat is empty all the way up, or held only by the applicant:
 # a department head's case goes to the institute director, a director's to the rector.
-SUPERIOR_ROLE: dict[str, str] = {Role.DEPARTMENT_HEAD: Role.INSTITUTE_DIRECTOR, Role.INSTITUTE_DIRECTOR: Role.RECTOR}
+SUPERIOR_ROLE: dict[str, str] = {
+    Role.DEPARTMENT_HEAD: Role.INSTITUTE_DIRECTOR,
+    Role.INSTITUTE_DIRECTOR: Role.RECTOR,
+}
 
 
 def resolve_seat(
