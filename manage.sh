@@ -16,6 +16,11 @@ python_env() {
     .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
 }
 
+catalogues() {
+    # The message catalogues are compiled once here, at install, not by the app when it starts.
+    .venv/bin/pybabel -q compile -d translations
+}
+
 node_env() {
     # bpmn-js (viewer and modeler) is pinned in package-lock.json and served by the app itself.
     if [ -f package-lock.json ]; then
@@ -40,6 +45,7 @@ secret_key() {
 case "${1:-}" in
     demo)
         python_env
+        catalogues
         node_env
         export DATABASE_URL=${DATABASE_URL:-sqlite:///var/biliktilik.sqlite3}
         .venv/bin/biliktilik setup
@@ -53,6 +59,7 @@ case "${1:-}" in
     test)
         shift
         python_env
+        catalogues
         node_env
         chromium_env
         .venv/bin/ruff check .

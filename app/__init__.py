@@ -20,6 +20,7 @@ from app.worker import WorkerThread
 from workflows.cases.documents import FileStore
 from workflows.clock import SystemClock
 from workflows.db import make_engine, make_session_factory
+from workflows.language import CataloguesMissing, check_catalogues
 
 
 def _viewer_check(directory: str) -> None:
@@ -28,6 +29,13 @@ def _viewer_check(directory: str) -> None:
             f"The BPMN diagram viewer is missing ({directory}): run `npm ci` in the project folder "
             "to install the pinned bpmn-js, or set BPMN_JS_DIR"
         )
+
+
+def _catalogue_check(directory: Path) -> None:
+    try:
+        check_catalogues(directory)
+    except CataloguesMissing as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -40,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secrets.token_hex(32)  # development and tests only (see check)
     _viewer_check(app.config["BPMN_JS_DIR"])
+    _catalogue_check(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
 
     engine = app.config.get("SQLALCHEMY_ENGINE") or make_engine(app.config["DATABASE_URL"])
     app.extensions[KEY] = AppState(
@@ -49,11 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         store=FileStore(Path(app.config["FILE_STORE"])),
     )
 
-    babel.init_app(
-        app,
-        locale_selector=i18n.select_locale,
-        default_translation_directories=str(i18n.compile_catalogs()),
-    )
+    babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
     login_manager.init_app(app)
     transaction.init_app(app)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from workflows.db import database_url
+from workflows.language import CATALOGUES, DEFAULT_LOCALE
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_MAX_UPLOAD = 20 * 1024 * 1024
@@ -58,7 +59,8 @@ DEFAULTS: dict[str, Any] = {
     "LOCK_AFTER_FAILURES": 5,
     "LOCK_MINUTES": 15,
     "PDF_COMPRESS": True,
-    "BABEL_DEFAULT_LOCALE": "kk",
+    "BABEL_DEFAULT_LOCALE": DEFAULT_LOCALE,
+    "BABEL_TRANSLATION_DIRECTORIES": str(CATALOGUES),
     "LANGUAGE_COOKIE": "lang",
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "REMEMBER_COOKIE_HTTPONLY": True,

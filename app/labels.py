@@ -74,23 +74,3 @@ def event_label(kind: str, data: dict[str, Any], step_name: str | None) -> str:
     if kind == "case_rejected":
         return _("Application rejected")
     return kind
-
-
-def notice_label(kind: str, task_name: str | None) -> str:
-    if kind == "task_assigned":
-        return _("New task: %(task)s", task=task_name or "")
-    if kind == "rejected":
-        return _("Your application was rejected")
-    if kind == "returned":
-        return _("Returned for changes: %(task)s", task=task_name or "")
-    if kind == "approved":
-        return _("Approved: %(task)s", task=task_name or "")
-    if kind == "order_issued":
-        return _("The order sending you to training has been issued")
-    if kind == "reminder":
-        return _("Reminder: the certificate and report are due soon")
-    if kind == "escalation":
-        return _("Overdue: the certificate and report were not submitted in time")
-    if kind == "completed":
-        return _("The training has been recorded")
-    return kind

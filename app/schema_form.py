@@ -16,9 +16,10 @@ from typing import Any
 
 from werkzeug.datastructures import FileStorage, MultiDict
 
-from app.form_errors import error_message
+from app.wording import field_error_text
 from workflows.cases.submissions import Upload
 from workflows.errors import FieldError
+from workflows.language import pick
 
 DECISION = "decision"
 NOT_PREFILLED = frozenset({"decision", "comment"})  # they belong to the previous decision
@@ -67,7 +68,7 @@ class FormView:
 
 def localized_text(value: Any, locale: str) -> str:
     if isinstance(value, dict):
-        return str(value.get(locale) or value.get("kk") or next(iter(value.values()), ""))
+        return pick({str(k): str(v) for k, v in value.items()}, locale)
     return "" if value is None else str(value)
 
 
@@ -146,14 +147,14 @@ def build_form(
                 required=name in required and widget != "checkbox",
                 value=bool(value) if widget == "checkbox" else _display(value),
                 options=_options(prop, locale),
-                error=error_message(error, schema) if error else None,
+                error=field_error_text(error) if error else None,
                 attrs=_attrs(prop, widget),
                 current_document=current,
             )
         )
     # A comment sits right above the decision buttons it explains.
     fields.sort(key=lambda f: f.name == "comment" and bool(decisions))
-    leftover = [error_message(e, schema) for e in by_field.values()]
+    leftover = [field_error_text(e) for e in by_field.values()]
     return FormView(
         title=localized_text(schema.get("x-title"), locale),
         description=localized_text(schema.get("x-description"), locale),

@@ -42,14 +42,3 @@ def db() -> Session:
         session = app_state().sessions()
         g.db_session = session
     return session
-
-
-def roll_back() -> None:
-    """Undo what this request did so far, and end it without committing (a refused action).
-
-    The session stays usable, so the page explaining the refusal can still read.
-    """
-    g.db_failed = True
-    session: Session | None = g.get("db_session")
-    if session is not None:
-        session.rollback()

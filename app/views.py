@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from flask_login import current_user
 
-from app import i18n, labels
+from app import i18n, labels, wording
 from app.auth import bp as auth_bp
 from app.cases import bp as cases_bp
 from app.inbox import bp as inbox_bp
@@ -18,6 +18,7 @@ from app.state import clock, db
 from app.tasks import bp as tasks_bp
 from workflows.calendar import local_date
 from workflows.cases.inbox import count_open
+from workflows.language import pick
 from workflows.messaging.notices import unread_count
 from workflows.org.models import OrgUnit
 from workflows.org.seats import seats
@@ -33,9 +34,7 @@ class Header:
 
 
 def localized(names: dict[str, str] | None) -> str:
-    if not names:
-        return ""
-    return names.get(i18n.locale_code()) or names.get("kk") or ""
+    return pick(names, i18n.locale_code())
 
 
 def _header() -> dict[str, Any]:
@@ -74,7 +73,7 @@ def init_app(app: Flask) -> None:
         status_label=labels.status_label,
         decision_label=labels.decision_label,
         event_label=labels.event_label,
-        notice_label=labels.notice_label,
+        notice_label=wording.notice_text,
         localized=localized,
     )
     app.jinja_env.filters["day"] = i18n.format_day

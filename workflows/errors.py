@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from typing import Any
 
+from workflows.wording import FIELDS, PROBLEMS, english
+
 
 class DomainError(Exception):
     code = "error"
@@ -85,3 +87,15 @@ class DefinitionInvalid(DomainError):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("; ".join(p.message for p in problems))
         self.problems = problems
+
+
+def problem(code: str, element_id: str | None = None, line: int | None = None, /, **params: Any) -> Problem:
+    """A problem in the wording of `workflows.wording.PROBLEMS`, the English filled from `params` and
+    led by the element it is about (the web app shows the element instead)."""
+    text = english(PROBLEMS, code, params)
+    return Problem(code, f"{element_id}: {text}" if element_id else text, element_id, line, params)
+
+
+def field_error(field: str, code: str, fallback: str = "", /, **params: Any) -> FieldError:
+    """A field error in the wording of `workflows.wording.FIELDS`; `fallback` for a code it lacks."""
+    return FieldError(field, code, english(FIELDS, code, params, fallback), params)

@@ -13,6 +13,7 @@ from app.auth.forms import SignInForm
 from app.i18n import LANGUAGES, format_moment
 from app.security import load_user, safe_next
 from app.state import clock, db
+from app.transaction import keep_despite_refusal
 from workflows.org.accounts import authenticate
 from workflows.org.demo import DEMO_PASSWORD, PEOPLE
 from workflows.org.models import Person
@@ -59,6 +60,7 @@ def sign_in() -> Response | str | tuple[str, int]:
                 login_user(user)
                 return redirect(safe_next(request.args.get("next"), url_for("inbox.index")), 303)
         status = 401
+        keep_despite_refusal()  # the failed attempt counts towards the throttle
         if result.locked_until is not None:
             error = _(
                 "Too many failed attempts: signing in to this account is paused until %(time)s.",

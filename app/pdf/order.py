@@ -15,16 +15,13 @@ from fpdf import FPDF
 from app.i18n import format_day
 from app.summary import display_value
 from workflows.cases.orders import OrderSheet
+from workflows.language import pick
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVu"
 INK = (33, 37, 41)
 MUTED = (96, 104, 112)
 RULE = (200, 205, 210)
-
-
-def _pick(names: dict[str, str], locale: str) -> str:
-    return names.get(locale) or names.get("kk") or ""
 
 
 def _row(pdf: FPDF, label: str, value: str) -> None:
@@ -61,7 +58,7 @@ def render_order(sheet: OrderSheet, locale: str, schema: dict[str, Any], compres
 
     pdf.set_font(FONT, "B", 12)
     pdf.set_text_color(*INK)
-    pdf.multi_cell(0, 7, _pick(sheet.university, locale).upper(), align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 7, pick(sheet.university, locale).upper(), align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(6)
     pdf.set_font(FONT, "B", 16)
     pdf.cell(0, 9, _("ORDER"), align="C", new_x="LMARGIN", new_y="NEXT")
@@ -97,7 +94,7 @@ def render_order(sheet: OrderSheet, locale: str, schema: dict[str, Any], compres
             "improvement on the terms below.",
             employee=sheet.employee,
             position=(sheet.position or "").lower() or "—",
-            unit=_pick(sheet.unit, locale),
+            unit=pick(sheet.unit, locale),
         ),
         align="L",
         new_x="LMARGIN",
@@ -112,7 +109,7 @@ def render_order(sheet: OrderSheet, locale: str, schema: dict[str, Any], compres
     for label, value in (
         (_("Employee"), sheet.employee),
         (_("Position"), sheet.position or "—"),
-        (_("Department"), _pick(sheet.unit, locale)),
+        (_("Department"), pick(sheet.unit, locale)),
         (_("Course"), sheet.course),
         (_("Training provider"), sheet.provider),
         (_("Form of training"), choice("training_form", sheet.training_form)),

@@ -1,7 +1,7 @@
 """The diagram editor: its page, and the JSON requests its script makes (check, save, publish, preview).
 
-Every refusal rolls the request back and answers JSON the script can show: 422 with the problems
-(nothing stored), 409 when someone else saved or published first (nothing stored either).
+Refusals are answered by `app.errors` as JSON the script can show: 422 with the problems (nothing
+stored), 409 when someone else saved or published first (nothing stored either).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from app.errors import refusals_go_to
 from app.i18n import locale_code
 from app.processes import bp
 from app.processes.access import owner_required
@@ -24,15 +25,15 @@ from app.processes.editor_texts import (
     operator_labels,
     process_property_labels,
 )
-from app.processes.routes import find_listing, foreign_of, listing_title
-from app.processes.texts import KINDS, problem_text, problem_view, role_options
+from app.processes.routes import find_listing, listing_title
+from app.processes.texts import KINDS, role_options
 from app.schema_form import build_form, localized_text
-from app.state import clock, db, roll_back
+from app.state import clock, db
+from app.wording import problem_view
 from workflows.definitions import browser, drafts
+from workflows.definitions.diff import foreign_markup
 from workflows.definitions.draft_rows import EditToken
-from workflows.definitions.drafts import DraftBehindLive
 from workflows.definitions.editor import check_draft, form_library, read_form, read_forms, vocabulary
-from workflows.errors import Conflict, DefinitionInvalid, Problem
 
 
 def _text(schema: Any) -> str:
@@ -83,7 +84,7 @@ def edit(key: str) -> str:
         listing=listing,
         title=listing_title(listing),
         editable=editable,
-        foreign=foreign_of(editable.bpmn_xml),
+        foreign=foreign_markup(editable.bpmn_xml),
         data=data,
     )
 
@@ -95,69 +96,32 @@ def _payload() -> dict[str, Any]:
     return payload
 
 
-def _forms(payload: dict[str, Any]) -> dict[str, Any]:
-    texts = payload.get("forms")
-    if not isinstance(texts, dict):
-        raise DefinitionInvalid([Problem("forms_json", "The forms are not JSON data")])
-    return read_forms(texts)
-
-
-def _problems(problems: list[Problem], status: int = 422) -> ResponseReturnValue:
-    roll_back()
-    return jsonify(problems=[problem_view(p) for p in problems]), status
-
-
-def _conflict_message(exc: Conflict) -> tuple[str, str]:
-    if isinstance(exc, DraftBehindLive):
-        return "behind", _(
-            "Version %(version)s was published after this draft was started. Compare the two; to keep your "
-            "draft, save it on top of version %(version)s, then publish.",
-            version=exc.params.get("latest_version") or "?",
-        )
-    return "conflict", _(
-        "Someone else saved or published this process after you opened it, so nothing was saved. "
-        "Download your diagram to keep it, then open their version."
-    )
-
-
-def _conflict(exc: Conflict) -> ResponseReturnValue:
-    roll_back()
-    kind, message = _conflict_message(exc)
-    return jsonify(error=kind, message=message), 409
+def _form_texts(payload: dict[str, Any]) -> Any:
+    return payload.get("forms")
 
 
 @bp.post("/processes/<key>/check")
 @owner_required
 def check(key: str) -> ResponseReturnValue:
     payload = _payload()
-    try:
-        forms = _forms(payload)
-    except DefinitionInvalid as exc:
-        return _problems(exc.problems, 200)
-    found = check_draft(db(), key, payload.get("xml", ""), forms, current_user.id, clock())
-    return _problems(found, 200)
+    found = check_draft(db(), key, payload.get("xml", ""), _form_texts(payload), current_user.id, clock())
+    return jsonify(problems=[problem_view(p) for p in found])
 
 
 @bp.post("/processes/<key>/draft")
 @owner_required
 def save(key: str) -> ResponseReturnValue:
     payload = _payload()
-    try:
-        forms = _forms(payload)
-        saved = drafts.save_draft(
-            db(),
-            key,
-            payload.get("xml", ""),
-            forms,
-            EditToken.parse(str(payload.get("token", ""))),
-            current_user.id,
-            clock(),
-            rebase=bool(payload.get("rebase")),
-        )
-    except DefinitionInvalid as exc:
-        return _problems(exc.problems)
-    except Conflict as exc:
-        return _conflict(exc)
+    saved = drafts.save_draft(
+        db(),
+        key,
+        payload.get("xml", ""),
+        read_forms(_form_texts(payload)),
+        EditToken.parse(str(payload.get("token", ""))),
+        current_user.id,
+        clock(),
+        rebase=bool(payload.get("rebase")),
+    )
     return jsonify(
         token=str(saved.token),
         problems=[problem_view(p) for p in saved.problems],
@@ -169,24 +133,12 @@ def save(key: str) -> ResponseReturnValue:
 @owner_required
 def publish(key: str) -> ResponseReturnValue:
     """From the editor's script (JSON) or the process page's form: publish the draft with a note."""
-    as_json = request.is_json
-    source = _payload() if as_json else request.form
+    source = _payload() if request.is_json else request.form
     note = str(source.get("note") or "").strip() or None
-    try:
-        token = EditToken.parse(str(source.get("token", "")))
-        published = drafts.publish_draft(db(), key, token, note, current_user.id, clock())
-    except DefinitionInvalid as exc:
-        if as_json:
-            return _problems(exc.problems)
-        roll_back()
-        flash(_("Not published:") + " " + " ".join(problem_text(p) for p in exc.problems[:5]), "error")
-        return redirect(url_for("processes.show", key=key), 303)
-    except Conflict as exc:
-        if as_json:
-            return _conflict(exc)
-        roll_back()
-        flash(_conflict_message(exc)[1], "error")
-        return redirect(url_for("processes.show", key=key), 303)
+    target = url_for("processes.show", key=key)
+    refusals_go_to(target, _("Not published:"))
+    token = EditToken.parse(str(source.get("token", "")))
+    published = drafts.publish_draft(db(), key, token, note, current_user.id, clock())
     if published.unchanged:
         flash(
             _("Nothing changed since version %(version)s; the draft was removed.", version=published.version),
@@ -194,8 +146,7 @@ def publish(key: str) -> ResponseReturnValue:
         )
     else:
         flash(_("Version %(version)s is published.", version=published.version), "success")
-    target = url_for("processes.show", key=key)
-    if as_json:
+    if request.is_json:
         return jsonify(version=published.version, unchanged=published.unchanged, url=target)
     return redirect(target, 303)
 

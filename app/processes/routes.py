@@ -10,26 +10,26 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from app.errors import too_large_page
+from app.errors import on_problems, refusals_go_to, too_large_page
 from app.i18n import locale_code
 from app.processes import bp
 from app.processes.access import owner_required
-from app.processes.texts import event_text, field_label, kind_label, problem_text, problem_view
-from app.state import clock, db, roll_back
+from app.processes.texts import event_text, field_label, kind_label
+from app.state import clock, db
+from app.wording import problem_text, problem_view
 from workflows.definitions import browser, drafts
 from workflows.definitions.browser import DefinitionListing
-from workflows.definitions.diff import ForeignExtension
+from workflows.definitions.diff import foreign_markup
 from workflows.definitions.draft_rows import EditToken
 from workflows.definitions.drafts import BpmnExport
 from workflows.definitions.editor import definition_events, export_draft, is_process_owner
 from workflows.definitions.reading import MAX_BPMN_BYTES
-from workflows.errors import Conflict, DefinitionInvalid, FieldError, NotFound, Problem
-
-UPLOAD_SUFFIXES = (".bpmn", ".xml")
+from workflows.errors import FieldError, NotFound
+from workflows.language import pick
 
 
 def listing_title(listing: DefinitionListing) -> str:
-    return listing.titles.get(locale_code()) or listing.titles.get("kk") or listing.name
+    return pick(listing.titles, locale_code(), listing.name)
 
 
 def find_listing(key: str) -> DefinitionListing:
@@ -37,13 +37,6 @@ def find_listing(key: str) -> DefinitionListing:
         if listing.process_key == key:
             return listing
     raise NotFound(f"No process '{key}'", process_key=key)
-
-
-def foreign_of(bpmn_xml: str) -> list[ForeignExtension]:
-    try:
-        return drafts.foreign_extensions(bpmn_xml)
-    except DefinitionInvalid:
-        return []
 
 
 @bp.get("/processes")
@@ -65,7 +58,7 @@ def _process_page(key: str, upload_errors: list[str] | None = None) -> str:
         title=listing_title(listing),
         editable=editable,
         problems=[problem_view(p) for p in editable.problems],
-        foreign=foreign_of(editable.bpmn_xml),
+        foreign=foreign_markup(editable.bpmn_xml),
         events=definition_events(session, key, actor, clock()),
         event_text=event_text,
         upload_errors=upload_errors or [],
@@ -133,24 +126,6 @@ def download_draft(key: str) -> Response:
     return _download(export_draft(db(), key, current_user.id, clock()))
 
 
-def _refused(key: str, problems: list[Problem], lead: str) -> BaseResponse:
-    roll_back()
-    flash(lead + " " + " ".join(problem_text(p) for p in problems[:5]), "error")
-    return redirect(url_for("processes.show", key=key), 303)
-
-
-def _conflict(key: str) -> BaseResponse:
-    roll_back()
-    flash(
-        _(
-            "Someone else saved or published this process after you opened it, so nothing was changed. "
-            "The page now shows their version."
-        ),
-        "error",
-    )
-    return redirect(url_for("processes.show", key=key), 303)
-
-
 def _token() -> EditToken:
     return EditToken.parse(request.form.get("token", ""))
 
@@ -159,12 +134,11 @@ def _token() -> EditToken:
 @owner_required
 def republish(key: str, number: int) -> BaseResponse:
     note = (request.form.get("note") or "").strip() or None
-    try:
-        published = drafts.republish(db(), key, number, note, current_user.id, clock())
-    except DefinitionInvalid as exc:
-        return _refused(key, exc.problems, _("Version %(number)s cannot be published again:", number=number))
-    except Conflict:
-        return _conflict(key)
+    refusals_go_to(
+        url_for("processes.show", key=key),
+        _("Version %(number)s cannot be published again:", number=number),
+    )
+    published = drafts.republish(db(), key, number, note, current_user.id, clock())
     if published.unchanged:
         flash(_("Version %(number)s is already the live version.", number=published.version), "info")
     else:
@@ -178,10 +152,8 @@ def republish(key: str, number: int) -> BaseResponse:
 @bp.post("/processes/<key>/draft/discard")
 @owner_required
 def discard(key: str) -> BaseResponse:
-    try:
-        drafts.discard_draft(db(), key, _token(), current_user.id, clock())
-    except Conflict:
-        return _conflict(key)
+    refusals_go_to(url_for("processes.show", key=key))
+    drafts.discard_draft(db(), key, _token(), current_user.id, clock())
     flash(_("The draft was discarded."), "success")
     return redirect(url_for("processes.show", key=key), 303)
 
@@ -197,27 +169,21 @@ def _too_large(errors: list[FieldError], key: str) -> str:
 
 @bp.post("/processes/<key>/upload")
 @owner_required
-def upload(key: str) -> tuple[str, int] | BaseResponse:
+def upload(key: str) -> BaseResponse:
     find_listing(key)
     file = request.files.get("file")
-    if file is None or not file.filename:
-        roll_back()
-        return _process_page(key, [_("Choose a .bpmn file to upload.")]), 422
-    if not file.filename.lower().endswith(UPLOAD_SUFFIXES):
-        roll_back()
-        return _process_page(key, [_("Only BPMN diagrams (.bpmn or .xml files) can be uploaded.")]), 422
-    content = file.read(MAX_BPMN_BYTES + 1)
-    if len(content) > MAX_BPMN_BYTES:
-        roll_back()
-        return _too_large([], key), 413
-    try:
-        imported = drafts.import_bpmn(db(), key, content, _token(), current_user.id, clock())
-    except DefinitionInvalid as exc:
-        roll_back()
-        lead = _("The file was not accepted, nothing was changed:")
-        return _process_page(key, [lead, *(problem_text(p) for p in exc.problems)]), 422
-    except Conflict:
-        return _conflict(key)
+    lead = _("The file was not accepted, nothing was changed:")
+    on_problems(lambda problems: _process_page(key, [lead, *(problem_text(p) for p in problems)]))
+    refusals_go_to(url_for("processes.show", key=key))
+    imported = drafts.import_bpmn(
+        db(),
+        key,
+        file.filename if file is not None else None,
+        file.read(MAX_BPMN_BYTES + 1) if file is not None else b"",
+        _token(),
+        current_user.id,
+        clock(),
+    )
     flash(_("The file was uploaded into the draft."), "success")
     if imported.foreign:
         tools = ", ".join(f.tool or f.namespace for f in imported.foreign)

@@ -16,12 +16,12 @@ from sqlalchemy import select
 
 from app import create_app
 from app.config import ConfigError, from_env
-from app.i18n import TRANSLATIONS, compile_catalogs
 from app.state import app_state
 from tests.app.conftest import LoginAs
 from tests.conftest import Demo
 from tests.workflows.flow import Flow
 from workflows.cases.models import Job
+from workflows.language import CATALOGUES
 
 
 def test_a_missing_secret_key_stops_the_start(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -84,20 +84,20 @@ def test_the_clock_and_store_come_from_the_configuration(app_config: dict[str, A
     assert state.engine is app_config["SQLALCHEMY_ENGINE"]
 
 
-def test_catalogues_are_compiled_when_missing_or_older(tmp_path: Path) -> None:
-    source, target = tmp_path / "translations", tmp_path / "compiled"
-    shutil.copytree(TRANSLATIONS, source)
-    assert compile_catalogs(source, target) == target
-    mo = target / "kk" / "LC_MESSAGES" / "messages.mo"
-    assert mo.stat().st_size > 1000
-    assert not list(source.rglob("*.mo"))  # the source folder holds only what is committed
-    before = mo.stat().st_mtime_ns
-    compile_catalogs(source, target)
-    assert mo.stat().st_mtime_ns == before  # up to date: left alone
-    po = source / "kk" / "LC_MESSAGES" / "messages.po"
-    os.utime(po, ns=(before + 10**9, before + 10**9))
-    compile_catalogs(source, target)
-    assert mo.stat().st_mtime_ns != before
+def test_the_app_refuses_to_start_without_compiled_catalogues(
+    app_config: dict[str, Any], tmp_path: Path
+) -> None:
+    """Compiling is the install step's job; a missing or stale catalogue is said at start, not met later."""
+    copy = tmp_path / "translations"
+    shutil.copytree(CATALOGUES, copy, ignore=shutil.ignore_patterns("*.mo"))
+    with pytest.raises(ConfigError, match="pybabel compile"):
+        create_app({**app_config, "BABEL_TRANSLATION_DIRECTORIES": str(copy)})
+    shutil.copytree(CATALOGUES, copy, dirs_exist_ok=True)  # now with the compiled ones
+    po = copy / "kk" / "LC_MESSAGES" / "messages.po"
+    later = po.with_suffix(".mo").stat().st_mtime + 10
+    os.utime(po, (later, later))  # the source changed after it was compiled
+    with pytest.raises(ConfigError, match="out of date"):
+        create_app({**app_config, "BABEL_TRANSLATION_DIRECTORIES": str(copy)})
 
 
 def test_unknown_pages_and_methods_answer_in_the_users_language(

@@ -17,7 +17,7 @@ from tests.workflows.flow import Flow
 from tests.workflows.test_definitions import HR_CHECK_FORM, add_hr_check, edited, set_property
 from workflows.cases.models import Event
 from workflows.definitions.models import ProcessDraft, ProcessVersion
-from workflows.forms.checks import load_forms
+from workflows.forms.schema import load_forms
 
 FORMS = load_forms()
 
@@ -227,28 +227,6 @@ def test_problems_are_said_in_the_owners_language(flow: Flow, login_as: LoginAs)
         ).json["problems"]
         assert problem["text"] == text, lang
         assert editor_data(owner)["messages"]["noProblems"]
-
-
-def test_every_problem_code_the_validator_uses_has_a_translation() -> None:
-    import ast
-    from pathlib import Path
-
-    from app.processes.texts import PROBLEMS
-
-    root = Path(__file__).resolve().parents[2] / "workflows"
-    codes: set[str] = set()
-    for path in root.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Problem" and node.args:
-                first = node.args[0]
-                if isinstance(first, ast.Constant) and isinstance(first.value, str):
-                    codes.add(first.value)
-            if isinstance(node, ast.Tuple) and node.elts and isinstance(node.elts[0], ast.Constant):
-                value = node.elts[0].value
-                if isinstance(value, str) and value.startswith("timer_"):
-                    codes.add(value)
-    assert codes - set(PROBLEMS) == set()
-    assert {"no_form", "timer_unquoted", "form_json"} <= codes
 
 
 def test_a_refused_request_body_is_a_bad_request(flow: Flow, login_as: LoginAs) -> None:

@@ -22,7 +22,7 @@ from workflows.definitions.models import ProcessVersion
 from workflows.definitions.validation import validate
 from workflows.engine.definition import MAX_BPMN_BYTES, NS
 from workflows.errors import DefinitionInvalid, Problem, ValidationFailed
-from workflows.forms.checks import load_forms
+from workflows.forms.schema import load_forms
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = (ROOT / "bpmn" / "qualification_request.bpmn").read_text("utf-8")
@@ -232,7 +232,7 @@ CASES = [
     Broken(
         "not UTF-8",
         lambda: SHIPPED.replace('encoding="UTF-8"', 'encoding="windows-1251"'),
-        "encoding",
+        "encoding_declared",
         None,
     ),
 ]

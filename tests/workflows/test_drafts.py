@@ -196,7 +196,7 @@ def test_unreadable_diagram_is_not_stored(
         drafts.save_draft(db, KEY, text, None, opened.token, demo["owner"], clock)
     assert [p.code for p in refused.value.problems] == [code]
     with pytest.raises(DefinitionInvalid):
-        drafts.import_bpmn(db, KEY, text.encode("utf-8"), opened.token, demo["owner"], clock)
+        drafts.import_bpmn(db, KEY, "diagram.bpmn", text.encode("utf-8"), opened.token, demo["owner"], clock)
     assert db.scalars(select(ProcessDraft)).all() == []
     assert events(db, "draft_saved") == []
 
@@ -379,7 +379,7 @@ def _every_call(db: Session, actor: int, clock: FrozenClock, token: EditToken, x
         lambda: drafts.republish(db, KEY, 1, None, actor, clock),
         lambda: browser.compare_versions(db, KEY, 1, "draft", actor, clock),
         lambda: drafts.export_version(db, KEY, 1, actor, clock),
-        lambda: drafts.import_bpmn(db, KEY, xml.encode(), token, actor, clock),
+        lambda: drafts.import_bpmn(db, KEY, "diagram.bpmn", xml.encode(), token, actor, clock),
     ]
 
 
@@ -484,7 +484,7 @@ def test_upload_keeps_and_reports_camunda_extensions(db: Session, demo: Demo, cl
     uploaded = camunda_edit(downloaded.content.decode("utf-8")).encode("utf-8")
 
     opened = browser.get_draft_or_latest(db, KEY, owner, clock)
-    result = drafts.import_bpmn(db, KEY, uploaded, opened.token, owner, clock)
+    result = drafts.import_bpmn(db, KEY, "diagram.bpmn", uploaded, opened.token, owner, clock)
     assert result.draft.problems == []
     foreign = {f.namespace: f for f in result.foreign}
     assert set(foreign) == {CAMUNDA, MODELER}
@@ -526,7 +526,7 @@ def test_round_trip_of_every_shipped_diagram(path: Path, db: Session, demo: Demo
     # Download and upload unchanged: the very same version, nothing new published.
     content = drafts.export_version(db, key, live.version, owner, clock).content
     opened = browser.get_draft_or_latest(db, key, owner, clock)
-    imported = drafts.import_bpmn(db, key, content, opened.token, owner, clock)
+    imported = drafts.import_bpmn(db, key, "diagram.bpmn", content, opened.token, owner, clock)
     assert imported.foreign == [] and imported.draft.problems == []
     same = drafts.publish_draft(db, key, imported.draft.token, None, owner, clock)
     assert (same.unchanged, same.version, same.content_hash) == (True, live.version, live.content_hash)
@@ -539,7 +539,7 @@ def test_round_trip_of_every_shipped_diagram(path: Path, db: Session, demo: Demo
         root, xml_declaration=True, encoding="UTF-8", pretty_print=True
     )
     opened = browser.get_draft_or_latest(db, key, owner, clock)
-    imported = drafts.import_bpmn(db, key, resaved, opened.token, owner, clock)
+    imported = drafts.import_bpmn(db, key, "diagram.bpmn", resaved, opened.token, owner, clock)
     assert imported.draft.problems == []
     other = drafts.publish_draft(db, key, imported.draft.token, "re-saved elsewhere", owner, clock)
     assert other.version == live.version + 1
@@ -554,7 +554,9 @@ def test_upload_a_new_process_from_camunda_modeler(db: Session, demo: Demo, cloc
     content = (CORPUS / "camunda_seminar.bpmn").read_bytes()
     with pytest.raises(NotFound):
         browser.get_draft_or_latest(db, "seminar_request", owner, clock)
-    result = drafts.import_bpmn(db, "seminar_request", content, EditToken(None, None), owner, clock)
+    result = drafts.import_bpmn(
+        db, "seminar_request", "diagram.bpmn", content, EditToken(None, None), owner, clock
+    )
     assert [(p.code, p.element_id) for p in result.draft.problems] == [
         ("unknown_role", "Lane_head"),
         ("no_form", "Activity_approve"),
@@ -607,6 +609,6 @@ def test_upload_must_be_utf8(db: Session, demo: Demo, clock: FrozenClock) -> Non
     opened = browser.get_draft_or_latest(db, KEY, demo["owner"], clock)
     utf16 = opened.bpmn_xml.replace('encoding="UTF-8"', 'encoding="UTF-16"').encode("utf-16")
     with pytest.raises(DefinitionInvalid) as refused:
-        drafts.import_bpmn(db, KEY, utf16, opened.token, demo["owner"], clock)
+        drafts.import_bpmn(db, KEY, "diagram.bpmn", utf16, opened.token, demo["owner"], clock)
     assert [p.code for p in refused.value.problems] == ["encoding"]
     assert db.scalars(select(ProcessDraft)).all() == []

@@ -13,7 +13,9 @@ from sqlalchemy import select
 
 from tests.workflows.flow import Flow
 from workflows.cases.models import Job
+from workflows.language import translations
 from workflows.org.models import Person
+from workflows.wording import NOTICES, fill
 
 
 class _Inbox:
@@ -65,6 +67,23 @@ def test_email_speaks_the_recipients_language(flow: Flow, smtp: _Inbox) -> None:
     flow.fire()
     [message] = [m for m in smtp.messages if m["To"] == "head@demo.biliktilik.kz"]
     assert message["Subject"].startswith("Новая задача")
+
+
+@pytest.mark.parametrize("locale", ["kk", "ru", "en"])
+def test_an_email_says_what_the_in_app_notice_says(flow: Flow, smtp: _Inbox, locale: str) -> None:
+    """One catalogue for pages and emails: the subject is the notice's own text in that language."""
+    with flow.factory() as s:
+        head = s.get(Person, flow.demo["head"])
+        assert head is not None
+        head.locale = locale
+        s.commit()
+    flow.start()
+    flow.fire()
+    [message] = [m for m in smtp.messages if m["To"] == "head@demo.biliktilik.kz"]
+    notice = fill(translations(locale).gettext(NOTICES["task_assigned"]), {"task": "Өтінішті келісу"})
+    assert message["Subject"] == notice
+    greeting = {"kk": "Құрметті", "ru": "Уважаемый(ая)", "en": "Dear"}[locale]
+    assert message.get_content().startswith(greeting)
 
 
 def test_without_smtp_messages_land_in_the_outbox(flow: Flow, _mail_outbox: object) -> None:

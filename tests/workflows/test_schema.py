@@ -9,7 +9,7 @@ from sqlalchemy import Engine
 from workflows.db import Base
 from workflows.definitions.publishing import BPMN_DIR
 from workflows.definitions.validation import validate
-from workflows.forms.checks import load_forms
+from workflows.forms.schema import load_forms
 from workflows.org.roles import KNOWN_ROLES
 
 

@@ -15,12 +15,6 @@ from workflows.clock import Clock
 from workflows.org.models import OrgUnit, Person
 
 
-def unit_names(unit: OrgUnit | None) -> dict[str, str]:
-    if unit is None:
-        return {}
-    return {"kk": unit.name_kk, "ru": unit.name_ru, "en": unit.name_en}
-
-
 @dataclass(frozen=True)
 class Holder:
     """An open task of a case and who holds it: the assignee, or the role in a unit."""
@@ -66,7 +60,7 @@ def _holders(session: Session, instance_ids: list[int]) -> dict[int, list[Holder
                 task.element_id,
                 task.name,
                 task.role,
-                unit_names(unit),
+                unit.names if unit is not None else {},
                 assignee_name,
                 task.due_date,
             )
@@ -207,7 +201,7 @@ def case_detail(session: Session, instance: ProcessInstance, clock: Clock) -> Ca
         subject_id=instance.subject_id,
         subject_name=subject.full_name if subject else "",
         subject_position=subject.position if subject else None,
-        unit=unit_names(unit),
+        unit=unit.names if unit is not None else {},
         started_at=instance.started_at,
         ended_at=instance.ended_at,
         data=case_data(session, instance.id, clock),

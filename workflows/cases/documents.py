@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from workflows.cases.models import Document
 from workflows.clock import Clock
-from workflows.errors import FieldError, NotFound, ValidationFailed
+from workflows.errors import FieldError, NotFound, ValidationFailed, field_error
 
 ALLOWED_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 MAX_BYTES = 20 * 1024 * 1024
@@ -47,6 +47,17 @@ def sniff(content: bytes) -> str | None:
     return kind.mime if kind is not None and kind.mime in ALLOWED_TYPES else None
 
 
+def file_errors(field: str, content: bytes, max_bytes: int = MAX_BYTES) -> list[FieldError]:
+    """Why a file cannot be accepted for `field`: empty, too large, or not a PDF, JPEG or PNG."""
+    if not content:
+        return [field_error(field, "file_empty")]
+    if len(content) > max_bytes:
+        return [field_error(field, "file_too_large", "", max_mb=max_bytes // (1024 * 1024))]
+    if sniff(content) is None:
+        return [field_error(field, "file_type")]
+    return []
+
+
 def store_upload(
     session: Session,
     store: FileStore,
@@ -58,22 +69,11 @@ def store_upload(
     max_bytes: int = MAX_BYTES,
 ) -> Document:
     """Accept PDF, JPEG or PNG by what the bytes are, not the name; refuse anything else, storing nothing."""
-    if not content:
-        raise ValidationFailed([FieldError(field, "file_empty", "The file is empty")])
-    if len(content) > max_bytes:
-        raise ValidationFailed(
-            [
-                FieldError(
-                    field,
-                    "file_too_large",
-                    f"The file is larger than {max_bytes // (1024 * 1024)} MB",
-                    {"max_mb": max_bytes // (1024 * 1024)},
-                )
-            ]
-        )
+    errors = file_errors(field, content, max_bytes)
+    if errors:
+        raise ValidationFailed(errors)
     mime = sniff(content)
-    if mime is None:
-        raise ValidationFailed([FieldError(field, "file_type", "Only PDF, JPEG or PNG files are accepted")])
+    assert mime is not None  # file_errors refused anything else
     digest = store.put(content)
     safe_name = Path(filename.replace("\\", "/")).name[:200] or f"document{ALLOWED_TYPES[mime]}"
     doc = Document(

@@ -14,8 +14,9 @@ from workflows.calendar import local_date
 from workflows.cases.models import Document, HumanTask, ProcessInstance
 from workflows.clock import Clock
 from workflows.definitions.versions import LoadedVersion
-from workflows.errors import FieldError, ValidationFailed
-from workflows.forms.checks import CheckContext, document_fields, parse_checks, validate_submission
+from workflows.errors import FieldError, ValidationFailed, field_error
+from workflows.forms.checks import CheckContext, parse_checks, validate_submission
+from workflows.forms.schema import document_fields
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ def attach_documents(
             doc.instance_id == instance_id if doc.instance_id is not None else doc.uploaded_by_id == actor_id
         )
         if not allowed:
-            errors.append(FieldError(name, "document", "The attached file was not found"))
+            errors.append(field_error(name, "document"))
         else:
             found.append(doc)  # type: ignore[arg-type]
     if errors:

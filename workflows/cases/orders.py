@@ -8,7 +8,6 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflows.cases.detail import unit_names
 from workflows.cases.history import case_data
 from workflows.cases.models import Order, ProcessInstance
 from workflows.clock import Clock
@@ -70,8 +69,8 @@ def order_sheet(session: Session, instance: ProcessInstance, clock: Clock) -> Or
         business_key=instance.business_key,
         employee=subject.full_name if subject else "",
         position=subject.position if subject else None,
-        unit=unit_names(unit),
-        university=unit_names(root),
+        unit=unit.names if unit is not None else {},
+        university=root.names if root is not None else {},
         course=str(data.get("course") or ""),
         provider=str(data.get("provider") or ""),
         training_form=data.get("training_form"),

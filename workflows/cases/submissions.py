@@ -14,14 +14,14 @@ from sqlalchemy.orm import Session
 
 from workflows.calendar import local_date
 from workflows.cases.access import task_access
-from workflows.cases.documents import MAX_BYTES, FileStore, sniff, store_upload
+from workflows.cases.documents import MAX_BYTES, FileStore, file_errors, store_upload
 from workflows.cases.input import CaseRef
 from workflows.cases.models import HumanTask, ProcessInstance
 from workflows.cases.start import start_case
 from workflows.cases.tasks import complete_task
 from workflows.clock import Clock
 from workflows.definitions.catalog import ProcessInfo, StepInfo, latest_process, version_info
-from workflows.errors import FieldError, NotFound, ValidationFailed
+from workflows.errors import NotFound, ValidationFailed
 from workflows.forms.checks import CheckContext, validate_submission
 
 _PLACEHOLDER_ID = "0" * 32
@@ -32,21 +32,6 @@ class Upload:
     field: str
     filename: str
     content: bytes
-
-
-def _file_errors(upload: Upload, max_bytes: int) -> list[FieldError]:
-    if not upload.content:
-        return [FieldError(upload.field, "file_empty", "The file is empty")]
-    if len(upload.content) > max_bytes:
-        max_mb = max_bytes // (1024 * 1024)
-        return [
-            FieldError(
-                upload.field, "file_too_large", f"The file is larger than {max_mb} MB", {"max_mb": max_mb}
-            )
-        ]
-    if sniff(upload.content) is None:
-        return [FieldError(upload.field, "file_type", "Only PDF, JPEG or PNG files are accepted")]
-    return []
 
 
 def _precheck(
@@ -64,7 +49,7 @@ def _precheck(
     failed = {e.field for e in errors}
     for upload in uploads:
         if upload.field not in failed:
-            errors.extend(_file_errors(upload, max_bytes))
+            errors.extend(file_errors(upload.field, upload.content, max_bytes))
     if errors:
         raise ValidationFailed(errors)
 

@@ -122,11 +122,7 @@ def list_definitions(session: Session, actor_id: int, clock: Clock) -> list[Defi
         draft = drafts.get(key)
         xml = latest_xml.get(key) or (draft.bpmn_xml if draft is not None else "")
         info = info_of(xml)
-        titles = {
-            name.removeprefix("title_"): value
-            for name, value in (info.properties.items() if info is not None else [])
-            if name.startswith("title_")
-        }
+        titles = info.titles() if info is not None else {}
         draft_info = None
         if draft is not None:
             draft_info = DraftInfo(

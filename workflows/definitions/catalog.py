@@ -16,8 +16,8 @@ from workflows.definitions.models import ProcessVersion
 from workflows.definitions.versions import VERSIONS, LoadedVersion
 from workflows.errors import NotFound
 from workflows.forms.checks import parse_checks
+from workflows.language import LOCALES, pick
 
-LOCALES = ("kk", "ru", "en")
 # A user task that reuses the start form is the applicant correcting the application; the
 # form's own title would name the application, not the step.
 _REVISION = {"ru": "Доработка заявления", "en": "Revision of the application"}
@@ -32,7 +32,7 @@ class StepInfo:
     checks: list[str]
 
     def name(self, locale: str) -> str:
-        return self.names.get(locale) or self.names["kk"]
+        return pick(self.names, locale, self.element_id)
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class ProcessInfo:
     forms: dict[str, dict[str, Any]]
 
     def title(self, locale: str) -> str:
-        return self.titles.get(locale) or self.titles["kk"]
+        return pick(self.titles, locale, self.process_key)
 
     def schema(self, form_key: str) -> dict[str, Any]:
         try:

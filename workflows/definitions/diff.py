@@ -13,6 +13,7 @@ from lxml import etree
 
 from workflows.definitions.reading import owner_of, process_node, read_document
 from workflows.engine.definition import BPMN_NS, NS, SPIFF_NS, read_info
+from workflows.errors import DefinitionInvalid
 
 # Namespaces the product reads or that every BPMN file carries; anything else is a foreign extension.
 ENGINE_NAMESPACES = frozenset(
@@ -182,6 +183,14 @@ def diff_definitions(
         sorted(set(forms_a) - set(forms_b)),
         sorted(k for k in set(forms_a) & set(forms_b) if not same(k)),
     )
+
+
+def foreign_markup(bpmn_xml: str) -> list[ForeignExtension]:
+    """The foreign extensions of a stored diagram; none when it is not even readable (a draft may not be)."""
+    try:
+        return foreign_extensions(bpmn_xml)
+    except DefinitionInvalid:
+        return []
 
 
 def foreign_extensions(bpmn_xml: str | bytes) -> list[ForeignExtension]:

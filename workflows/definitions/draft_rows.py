@@ -25,6 +25,18 @@ PROCESS_OWNER = "process_owner"
 PROCESS_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,99}")
 
 
+class DefinitionConflict(Conflict):
+    """Someone else saved, published or discarded the same process first; nothing was changed."""
+
+    code = "definition_conflict"
+
+
+class DraftBehindLive(DefinitionConflict):
+    """A version was published (e.g. a republish) after the draft started; publishing it would undo that."""
+
+    code = "draft_behind_live"
+
+
 @dataclass(frozen=True)
 class EditToken:
     """What an edit is based on: the published version it started from and the draft's row version.
@@ -44,7 +56,9 @@ class EditToken:
             base, draft = (int(part) for part in text.strip().split("."))
         except ValueError as exc:
             # An unreadable token cannot prove the editor saw the current state: treat it as stale.
-            raise Conflict("The editor's version token is not valid; reload the diagram", token=text) from exc
+            raise DefinitionConflict(
+                "The editor's version token is not valid; reload the diagram", token=text
+            ) from exc
         return cls(base or None, draft or None)
 
 

@@ -33,6 +33,8 @@ from workflows.definitions import publishing
 from workflows.definitions.diff import ForeignExtension, foreign_extensions
 from workflows.definitions.draft_rows import (
     PROCESS_KEY,
+    DefinitionConflict,
+    DraftBehindLive,
     EditToken,
     find_draft,
     info_of,
@@ -47,13 +49,9 @@ from workflows.definitions.publishing import PublishedVersion
 from workflows.definitions.reading import read_document
 from workflows.definitions.validation import validate
 from workflows.engine.definition import MAX_BPMN_BYTES
-from workflows.errors import Conflict, DefinitionInvalid, NotFound, Problem
+from workflows.errors import DefinitionInvalid, NotFound, Problem, problem
 
-
-class DraftBehindLive(Conflict):
-    """A version was published (e.g. a republish) after the draft started; publishing it would undo that."""
-
-    code = "draft_behind_live"
+UPLOAD_SUFFIXES = (".bpmn", ".xml")
 
 
 # --------------------------------------------------------------------------
@@ -97,7 +95,7 @@ def _check_token(
 ) -> None:
     current = token_of(draft, latest)
     if expected != current:
-        raise Conflict(
+        raise DefinitionConflict(
             f"Someone else saved or published '{process_key}' after you opened it; nothing was saved. "
             "Reload to see their changes.",
             process_key=process_key,
@@ -111,7 +109,7 @@ def _flush(session: Session, process_key: str) -> None:
     try:
         session.flush()
     except (StaleDataError, IntegrityError) as exc:
-        raise Conflict(
+        raise DefinitionConflict(
             f"Someone else changed '{process_key}' at the same moment; nothing was saved",
             process_key=process_key,
         ) from exc
@@ -128,12 +126,7 @@ def draft_problems(process_key: str, bpmn_xml: str, forms: dict[str, Any]) -> li
     info = info_of(bpmn_xml)
     if info is not None and info.process_key != process_key:
         problems = [
-            Problem(
-                "process_key",
-                f"The diagram's process id is '{info.process_key}', but this is the draft of '{process_key}'",
-                info.process_key,
-                params={"expected": process_key, "found": info.process_key},
-            ),
+            problem("process_key", info.process_key, **{"expected": process_key, "found": info.process_key}),
             *problems,
         ]
     return problems
@@ -143,9 +136,9 @@ def _copy_forms(forms: dict[str, Any]) -> dict[str, Any]:
     try:
         copied = json.loads(json.dumps(forms, ensure_ascii=False))
     except (TypeError, ValueError) as exc:
-        raise DefinitionInvalid([Problem("forms_json", f"The forms are not JSON data: {exc}")]) from exc
+        raise DefinitionInvalid([problem("forms_json")]) from exc
     if not isinstance(copied, dict):
-        raise DefinitionInvalid([Problem("forms_json", "The forms must map form keys to JSON Schemas")])
+        raise DefinitionInvalid([problem("forms_json")])
     return copied
 
 
@@ -293,7 +286,7 @@ def publish_draft(
             event_data={"source": "draft", "base_version": base_number, "draft_version": draft_version},
         )
     except IntegrityError as exc:  # a simultaneous publish took the same version number
-        raise Conflict(
+        raise DefinitionConflict(
             f"Someone else published '{process_key}' at the same moment; nothing was published",
             process_key=process_key,
         ) from exc
@@ -332,7 +325,7 @@ def republish(
             event_data={"from_version": version_number},
         )
     except IntegrityError as exc:
-        raise Conflict(
+        raise DefinitionConflict(
             f"Someone else published '{process_key}' at the same moment; nothing was published",
             process_key=process_key,
         ) from exc
@@ -361,31 +354,23 @@ def export_version(
 
 def _decode_upload(xml_bytes: bytes) -> str:
     if len(xml_bytes) > MAX_BPMN_BYTES:
-        raise DefinitionInvalid(
-            [
-                Problem(
-                    "too_large",
-                    f"The diagram is larger than {MAX_BPMN_BYTES // 1024} KiB",
-                    params={"kib": MAX_BPMN_BYTES // 1024},
-                )
-            ]
-        )
+        raise DefinitionInvalid([problem("too_large", **{"kib": MAX_BPMN_BYTES // 1024})])
     # A byte-order mark is not content: some Windows tools add it, and it would change the content hash.
     raw = xml_bytes.removeprefix(codecs.BOM_UTF8)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DefinitionInvalid(
-            [
-                Problem(
-                    "encoding", "The file is not UTF-8 text; save it as UTF-8", params={"offset": exc.start}
-                )
-            ]
-        ) from exc
+        raise DefinitionInvalid([problem("encoding", **{"offset": exc.start})]) from exc
 
 
 def import_bpmn(
-    session: Session, process_key: str, xml_bytes: bytes, expected: EditToken, actor_id: int, clock: Clock
+    session: Session,
+    process_key: str,
+    filename: str | None,
+    xml_bytes: bytes,
+    expected: EditToken,
+    actor_id: int,
+    clock: Clock,
 ) -> Imported:
     """Upload a .bpmn file edited elsewhere into the draft, keeping the draft's (or latest version's) forms.
 
@@ -393,6 +378,10 @@ def import_bpmn(
     the result lists those extensions so the editor can say they are kept but not used.
     """
     require_owner(session, actor_id, clock)
+    if not filename:
+        raise DefinitionInvalid([problem("no_file")])
+    if not filename.lower().endswith(UPLOAD_SUFFIXES):
+        raise DefinitionInvalid([problem("not_bpmn_file")])
     text = _decode_upload(xml_bytes)
     foreign = foreign_extensions(text)  # also refuses what is not a readable diagram
     saved = _store(

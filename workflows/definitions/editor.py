@@ -23,8 +23,9 @@ from workflows.definitions.drafts import BpmnExport, draft_problems
 from workflows.definitions.expressions import OPERATORS
 from workflows.definitions.models import ProcessDraft
 from workflows.definitions.validation import form_schema_problem
-from workflows.errors import DefinitionInvalid, Forbidden, NotFound, Problem
-from workflows.forms.checks import CHECKS, load_forms
+from workflows.errors import DefinitionInvalid, Forbidden, NotFound, Problem, problem
+from workflows.forms.checks import CHECKS
+from workflows.forms.schema import load_forms
 from workflows.org.models import Person
 from workflows.org.roles import KNOWN_ROLES, PROCESS_OWNER
 from workflows.org.seats import has_role
@@ -79,26 +80,20 @@ def form_library() -> dict[str, dict[str, Any]]:
 
 def _form_problem(key: str, text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
     if not FORM_KEY.fullmatch(key):
-        return None, [
-            Problem(
-                "form_key",
-                f"'{key}' cannot be a form key: use small Latin letters, digits and _",
-                params={"form": key},
-            )
-        ]
+        return None, [problem("form_key", **{"form": key})]
     try:
         schema = json.loads(text)
     except json.JSONDecodeError as exc:
         return None, [
-            Problem(
+            problem(
                 "form_json",
-                f"Form '{key}' is not valid JSON (line {exc.lineno}, column {exc.colno}): {exc.msg}",
-                line=exc.lineno,
-                params={"form": key, "line": exc.lineno, "column": exc.colno, "detail": exc.msg},
+                None,
+                exc.lineno,
+                **{"form": key, "line": exc.lineno, "column": exc.colno, "detail": exc.msg},
             )
         ]
     if not isinstance(schema, dict):
-        return None, [Problem("form_not_object", f"Form '{key}' must be a JSON object", params={"form": key})]
+        return None, [problem("form_not_object", **{"form": key})]
     return schema, []
 
 
@@ -113,18 +108,25 @@ def read_form(key: str, text: str) -> tuple[dict[str, Any] | None, list[Problem]
     return schema, problems
 
 
-def read_forms(texts: dict[str, str]) -> dict[str, Any]:
+def _read_texts(texts: Any) -> tuple[dict[str, Any], list[Problem]]:
+    if not isinstance(texts, dict):
+        return {}, [problem("forms_json")]
+    forms: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key, text in texts.items():
+        schema, found = _form_problem(str(key), text if isinstance(text, str) else "")
+        problems.extend(found)
+        if schema is not None:
+            forms[str(key)] = schema
+    return forms, problems
+
+
+def read_forms(texts: Any) -> dict[str, Any]:
     """The editor's form texts as schemas; DefinitionInvalid when any is not a JSON object.
 
     Schema mistakes do not refuse: a draft is saved with them and the validator lists them.
     """
-    forms: dict[str, Any] = {}
-    problems: list[Problem] = []
-    for key, text in texts.items():
-        schema, found = _form_problem(key, text if isinstance(text, str) else "")
-        problems.extend(found)
-        if schema is not None:
-            forms[key] = schema
+    forms, problems = _read_texts(texts)
     if problems:
         raise DefinitionInvalid(problems)
     return forms
@@ -134,13 +136,18 @@ def check_draft(
     session: Session,
     process_key: str,
     bpmn_xml: str,
-    forms: dict[str, Any],
+    form_texts: Any,
     actor_id: int,
     clock: Clock,
 ) -> list[Problem]:
-    """What publishing this diagram and these forms would refuse, without saving anything."""
+    """What publishing this diagram and these form texts would refuse, without saving anything.
+
+    Form texts that are not even JSON objects are reported first, and alone: the rest is checked
+    once they can be read.
+    """
     require_process_owner(session, actor_id, clock)
-    return draft_problems(process_key, bpmn_xml, forms)
+    forms, problems = _read_texts(form_texts)
+    return problems or draft_problems(process_key, bpmn_xml, forms)
 
 
 def export_draft(session: Session, process_key: str, actor_id: int, clock: Clock) -> BpmnExport:

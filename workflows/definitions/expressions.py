@@ -13,8 +13,9 @@ from lxml import etree
 
 from workflows.definitions.reading import owner_of
 from workflows.engine.definition import NS, DefinitionInfo
-from workflows.errors import Problem
+from workflows.errors import Problem, problem
 from workflows.sandbox import check_expression, check_script
+from workflows.wording import EXPRESSION, EXPRESSION_KINDS
 
 OPERATORS = {"notify", "nonconformity", "issue_order", "record_training"}
 
@@ -91,12 +92,11 @@ def _timer_problems(root: etree._Element) -> list[Problem]:
     for node in root.xpath(".//bpmn:timeDate|.//bpmn:timeDuration|.//bpmn:timeCycle", namespaces=NS):
         kind, element_id = etree.QName(node).localname, owner_of(node)
         problems.extend(
-            Problem(
+            problem(
                 code,
-                f"Timer of '{element_id}': {message}",
                 element_id,
                 node.sourceline,
-                {"kind": kind, **params},
+                **{"kind": kind, "what": EXPRESSION_KINDS.get(kind, EXPRESSION), **params},
             )
             for code, message, params in _timer_findings(kind, (node.text or "").strip())
         )
@@ -113,12 +113,11 @@ def expression_problems(root: etree._Element, info: DefinitionInfo) -> list[Prob
             return
         messages = check_script(source) if script else check_expression(source)
         problems.extend(
-            Problem(
+            problem(
                 "expression",
-                f"{kind.capitalize()} of '{element_id}': {message}",
                 element_id,
                 line,
-                {"kind": kind, "detail": message},
+                **{"kind": kind, "what": EXPRESSION_KINDS.get(kind, EXPRESSION), "detail": message},
             )
             for message in messages
         )
@@ -135,12 +134,11 @@ def expression_problems(root: etree._Element, info: DefinitionInfo) -> list[Prob
     for node in root.xpath(".//spiffworkflow:serviceTaskOperator", namespaces=NS):
         if node.get("id") not in OPERATORS:
             problems.append(
-                Problem(
+                problem(
                     "unknown_operator",
-                    f"'{owner_of(node)}' uses an unknown service operator '{node.get('id')}'",
                     owner_of(node),
                     node.sourceline,
-                    {"operator": node.get("id"), "known": sorted(OPERATORS)},
+                    **{"operator": node.get("id"), "known": sorted(OPERATORS)},
                 )
             )
     for element in info.elements.values():

@@ -18,7 +18,7 @@ from workflows.definitions.models import ProcessVersion
 from workflows.definitions.validation import validate
 from workflows.engine.definition import DEFINITIONS, ParsedDefinition
 from workflows.errors import DefinitionInvalid, NotFound
-from workflows.forms.checks import load_forms
+from workflows.forms.schema import load_forms
 
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
 

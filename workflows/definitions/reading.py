@@ -8,7 +8,7 @@ import re
 from lxml import etree
 
 from workflows.engine.definition import BPMN_NS, MAX_BPMN_BYTES, NS, parse_xml
-from workflows.errors import DefinitionInvalid, Problem
+from workflows.errors import DefinitionInvalid, Problem, problem
 
 __all__ = ["MAX_BPMN_BYTES", "namespace_problems", "owner_of", "process_node", "read_document"]
 
@@ -38,28 +38,13 @@ def read_document(bpmn_xml: str | bytes) -> etree._Element:
     if declared and declared.group(1).decode("ascii").lower().replace("_", "-") not in {"utf-8", "utf8"}:
         # Text is stored and hashed as UTF-8; another declared encoding would be read back differently.
         raise DefinitionInvalid(
-            [
-                Problem(
-                    "encoding",
-                    f"The file declares the encoding '{declared.group(1).decode('ascii')}'; save it as UTF-8",
-                    line=1,
-                    params={"encoding": declared.group(1).decode("ascii")},
-                )
-            ]
+            [problem("encoding_declared", None, 1, **{"encoding": declared.group(1).decode("ascii")})]
         )
     root = parse_xml(bpmn_xml)
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         # No BPMN tool writes one; entity declarations are only ever an expansion or file-reading attack.
-        raise DefinitionInvalid(
-            [
-                Problem(
-                    "doctype",
-                    "The file declares a DOCTYPE (a DTD or entities), which diagrams may not contain",
-                    line=1,
-                )
-            ]
-        )
+        raise DefinitionInvalid([problem("doctype", None, 1)])
     return root
 
 
@@ -67,15 +52,12 @@ def namespace_problems(root: etree._Element) -> list[Problem]:
     tag = etree.QName(root)
     if tag.namespace == BPMN_NS and tag.localname == "definitions":
         return []
-    label = f" id='{root.get('id')}'" if root.get("id") else ""
     return [
-        Problem(
+        problem(
             "not_bpmn",
-            f"The root element <{tag.localname}{label}> is in the namespace '{tag.namespace or ''}'; "
-            f"a BPMN 2.0 diagram starts with <definitions> in '{BPMN_NS}'",
             root.get("id"),
             root.sourceline,
-            {"namespace": tag.namespace or "", "element": tag.localname, "expected": BPMN_NS},
+            **{"namespace": tag.namespace or "", "element": tag.localname, "expected": BPMN_NS},
         )
     ]
 

@@ -13,7 +13,7 @@ from lxml import etree
 from workflows.definitions.expressions import OPERATORS, expression_problems
 from workflows.definitions.reading import namespace_problems, process_node, read_document
 from workflows.engine.definition import BPMN_NS, NS, DefinitionInfo, ParsedDefinition, parse, read_info
-from workflows.errors import DefinitionInvalid, Problem
+from workflows.errors import DefinitionInvalid, Problem, problem
 from workflows.forms.checks import CHECKS, parse_checks
 from workflows.org.roles import KNOWN_ROLES
 
@@ -29,14 +29,7 @@ def _structure_problems(root: etree._Element, info: DefinitionInfo) -> list[Prob
     problems: list[Problem] = []
     process = process_node(root)
     if not process.xpath("./bpmn:startEvent", namespaces=NS):
-        problems.append(
-            Problem(
-                "no_start",
-                f"The process '{info.process_key}' has no start event",
-                info.process_key,
-                process.sourceline,
-            )
-        )
+        problems.append(problem("no_start", info.process_key, process.sourceline))
     ids = Counter(
         node.get("id")
         for node in root.iter()
@@ -44,39 +37,18 @@ def _structure_problems(root: etree._Element, info: DefinitionInfo) -> list[Prob
     )
     for element_id, count in ids.items():
         if count > 1:
-            problems.append(
-                Problem(
-                    "duplicate_id",
-                    f"The id '{element_id}' is used by {count} elements",
-                    element_id,
-                    params={"count": count},
-                )
-            )
+            problems.append(problem("duplicate_id", element_id, **{"count": count}))
     for element in info.elements.values():
         if element.id in OPERATORS:
             # The engine looks ids up across the whole file, operator ids included: the later one wins.
-            problems.append(
-                Problem(
-                    "id_is_operator",
-                    f"The id '{element.id}' is also a service operator's name",
-                    element.id,
-                    element.line,
-                    {"operator": element.id},
-                )
-            )
+            problems.append(problem("id_is_operator", element.id, element.line, **{"operator": element.id}))
     nodes = {e.id for e in info.elements.values() if _is_flow_node(e.kind)}
     outgoing: dict[str, list[etree._Element]] = {}
     for flow in process.xpath(".//bpmn:sequenceFlow", namespaces=NS):
         missing = [ref for ref in (flow.get("sourceRef"), flow.get("targetRef")) if ref not in nodes]
         if missing:
             problems.append(
-                Problem(
-                    "dangling_flow",
-                    f"Flow '{flow.get('id')}' connects '{missing[0]}', which is not in the process",
-                    flow.get("id"),
-                    flow.sourceline,
-                    {"missing": missing[0]},
-                )
+                problem("dangling_flow", flow.get("id"), flow.sourceline, **{"missing": missing[0]})
             )
             continue
         outgoing.setdefault(flow.get("sourceRef"), []).append(flow)
@@ -90,14 +62,7 @@ def _structure_problems(root: etree._Element, info: DefinitionInfo) -> list[Prob
                 condition is None or not (condition.text or "").strip()
             ):
                 problems.append(
-                    Problem(
-                        "no_condition",
-                        f"Flow '{flow.get('id')}' leaves the gateway '{gateway.get('id')}' "
-                        "without a condition and is not its default flow",
-                        flow.get("id"),
-                        flow.sourceline,
-                        {"gateway": gateway.get("id")},
-                    )
+                    problem("no_condition", flow.get("id"), flow.sourceline, **{"gateway": gateway.get("id")})
                 )
     return problems
 
@@ -106,60 +71,28 @@ def _role_and_form_problems(info: DefinitionInfo, forms: dict[str, Any]) -> list
     problems: list[Problem] = []
     for lane_id, role in info.lanes.items():
         if role not in KNOWN_ROLES:
-            problems.append(
-                Problem(
-                    "unknown_role",
-                    f"Lane '{lane_id}' names an unknown role '{role}'",
-                    lane_id,
-                    params={"role": role, "known": list(KNOWN_ROLES)},
-                )
-            )
+            problems.append(problem("unknown_role", lane_id, **{"role": role, "known": list(KNOWN_ROLES)}))
     for element in info.elements.values():
         if element.kind not in {"userTask", "startEvent"}:
             continue
         form = element.properties.get("form")
         if element.kind == "userTask":
             if element.role is None:
-                problems.append(
-                    Problem(
-                        "no_lane",
-                        f"User task '{element.id}' is in no lane, so nobody gets it",
-                        element.id,
-                        element.line,
-                    )
-                )
+                problems.append(problem("no_lane", element.id, element.line))
             if not form:
-                problems.append(
-                    Problem("no_form", f"User task '{element.id}' names no form", element.id, element.line)
-                )
+                problems.append(problem("no_form", element.id, element.line))
         if form and form not in forms:
-            problems.append(
-                Problem(
-                    "missing_form",
-                    f"'{element.id}' uses the form '{form}', which does not exist",
-                    element.id,
-                    element.line,
-                    {"form": form},
-                )
-            )
+            problems.append(problem("missing_form", element.id, element.line, **{"form": form}))
         for name in parse_checks(element.properties.get("checks")):
             if name not in CHECKS:
                 problems.append(
-                    Problem(
-                        "unknown_check",
-                        f"'{element.id}' asks for an unknown check '{name}'",
-                        element.id,
-                        element.line,
-                        {"check": name, "known": sorted(CHECKS)},
+                    problem(
+                        "unknown_check", element.id, element.line, **{"check": name, "known": sorted(CHECKS)}
                     )
                 )
     starts = [e for e in info.elements.values() if e.kind == "startEvent"]
     if starts and not starts[0].properties.get("form"):
-        problems.append(
-            Problem(
-                "no_start_form", "The start event names no application form", starts[0].id, starts[0].line
-            )
-        )
+        problems.append(problem("no_start_form", starts[0].id, starts[0].line))
     return problems
 
 
@@ -177,11 +110,7 @@ def _reachability_problems(root: etree._Element, info: DefinitionInfo) -> list[P
             seen.add(current)
             todo.extend(edges.get(current, []))
     flow_nodes = [e for e in info.elements.values() if _is_flow_node(e.kind)]
-    return [
-        Problem("unreachable", f"'{e.id}' cannot be reached from the start", e.id, e.line)
-        for e in flow_nodes
-        if e.id not in seen
-    ]
+    return [problem("unreachable", e.id, e.line) for e in flow_nodes if e.id not in seen]
 
 
 def form_schema_problem(key: str, schema: Any) -> Problem | None:
@@ -189,11 +118,7 @@ def form_schema_problem(key: str, schema: Any) -> Problem | None:
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
-        return Problem(
-            "form_schema",
-            f"Form '{key}' is not a valid JSON Schema: {exc.message}",
-            params={"form": key, "detail": exc.message},
-        )
+        return problem("form_schema", **{"form": key, "detail": exc.message})
     return None
 
 

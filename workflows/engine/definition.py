@@ -12,7 +12,8 @@ from SpiffWorkflow.bpmn.specs.bpmn_process_spec import BpmnProcessSpec
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from workflows.errors import DefinitionInvalid, Problem
+from workflows.errors import DefinitionInvalid, Problem, problem
+from workflows.language import pick
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
@@ -59,7 +60,12 @@ class DefinitionInfo:
         return values
 
     def title(self, locale: str) -> str:
-        return self.properties.get(f"title_{locale}") or self.properties.get("title_kk") or self.name
+        return pick(self.titles(), locale, self.name)
+
+    def titles(self) -> dict[str, str]:
+        """The title_<locale> process properties, by locale."""
+        props = self.properties
+        return {k.removeprefix("title_"): v for k, v in props.items() if k.startswith("title_") and v}
 
     @property
     def start_event(self) -> Element:
@@ -84,16 +90,7 @@ def _properties(node: etree._Element) -> dict[str, str]:
     ):
         name = prop.get("name")
         if name is None or prop.get("value") is None:
-            raise DefinitionInvalid(
-                [
-                    Problem(
-                        "property_incomplete",
-                        f"A property of '{node.get('id')}' needs both a name and a value",
-                        node.get("id"),
-                        prop.sourceline,
-                    )
-                ]
-            )
+            raise DefinitionInvalid([problem("property_incomplete", node.get("id"), prop.sourceline)])
         props[name] = prop.get("value")
     return props
 
@@ -101,22 +98,12 @@ def _properties(node: etree._Element) -> dict[str, str]:
 def parse_xml(bpmn_xml: str | bytes) -> etree._Element:
     raw = bpmn_xml.encode("utf-8") if isinstance(bpmn_xml, str) else bpmn_xml
     if len(raw) > MAX_BPMN_BYTES:
-        raise DefinitionInvalid(
-            [
-                Problem(
-                    "too_large",
-                    f"The diagram is larger than {MAX_BPMN_BYTES // 1024} KiB",
-                    params={"kib": MAX_BPMN_BYTES // 1024},
-                )
-            ]
-        )
+        raise DefinitionInvalid([problem("too_large", **{"kib": MAX_BPMN_BYTES // 1024})])
     try:
         return etree.fromstring(raw, _XML_PARSER)
     except etree.XMLSyntaxError as exc:
         line = exc.lineno if exc.lineno else None
-        raise DefinitionInvalid(
-            [Problem("xml_syntax", f"The file is not well-formed XML: {exc.msg}", line=line)]
-        ) from exc
+        raise DefinitionInvalid([problem("xml_syntax", None, line, detail=exc.msg)]) from exc
 
 
 def read_info(root: etree._Element) -> DefinitionInfo:
@@ -124,15 +111,7 @@ def read_info(root: etree._Element) -> DefinitionInfo:
         "./bpmn:process", namespaces=NS
     )
     if len(processes) != 1:
-        raise DefinitionInvalid(
-            [
-                Problem(
-                    "process_count",
-                    "The file must hold exactly one executable process",
-                    params={"found": len(processes)},
-                )
-            ]
-        )
+        raise DefinitionInvalid([problem("process_count", **{"found": len(processes)})])
     process = processes[0]
     lanes: dict[str, str] = {}
     role_of: dict[str, str] = {}
@@ -172,10 +151,12 @@ def _engine_problem(exc: Exception) -> Problem:
     if isinstance(exc, ValidationException):
         element_id = getattr(exc, "id", None) or None
         line = getattr(exc, "line_number", None) or None
-        return Problem("engine", str(exc).split("\n")[0], element_id, line if isinstance(line, int) else None)
+        return problem(
+            "engine", element_id, line if isinstance(line, int) else None, detail=str(exc).split("\n")[0]
+        )
     if isinstance(exc, KeyError):
-        return Problem("engine", f"A required attribute is missing: {exc.args[0]!r}")
-    return Problem("engine", str(exc) or exc.__class__.__name__)
+        return problem("engine", detail=f"a required attribute is missing: {exc.args[0]!r}")
+    return problem("engine", detail=str(exc) or exc.__class__.__name__)
 
 
 def parse(bpmn_xml: str | bytes) -> ParsedDefinition:

@@ -1,4 +1,5 @@
-"""Email notifications: rendered in the recipient's language when the job runs, sent over SMTP.
+"""Email notifications: rendered in the recipient's language when the job runs (with the catalogues
+the web app uses), sent over SMTP.
 
 Configuration (environment): SMTP_HOST and SMTP_PORT send through a server; without SMTP_HOST
 messages are written as .eml files into MAIL_OUTBOX (default var/outbox) for development.
@@ -18,47 +19,9 @@ from sqlalchemy.orm import Session
 
 from workflows.cases.models import HumanTask, Job, ProcessInstance
 from workflows.clock import Clock
+from workflows.language import translations
 from workflows.org.models import Person
-
-SUBJECTS = {
-    "task_assigned": {"kk": "Жаңа тапсырма: {task}", "ru": "Новая задача: {task}", "en": "New task: {task}"},
-    "rejected": {
-        "kk": "Өтінішіңіз қабылданбады",
-        "ru": "Ваша заявка отклонена",
-        "en": "Your application was rejected",
-    },
-    "returned": {
-        "kk": "Түзетуге қайтарылды: {task}",
-        "ru": "Возвращено на доработку: {task}",
-        "en": "Returned for changes: {task}",
-    },
-    "approved": {"kk": "Келісілді: {task}", "ru": "Согласовано: {task}", "en": "Approved: {task}"},
-    "order_issued": {
-        "kk": "Біліктілікті арттыруға жіберу туралы бұйрық шықты",
-        "ru": "Издан приказ о направлении на повышение квалификации",
-        "en": "The order sending you to training has been issued",
-    },
-    "reminder": {
-        "kk": "Еске салу: сертификат пен есепті тапсыру мерзімі жақындады",
-        "ru": "Напоминание: срок сдачи сертификата и отчёта близок",
-        "en": "Reminder: the certificate and report are due soon",
-    },
-    "escalation": {
-        "kk": "Мерзім өтті: сертификат пен есеп тапсырылмады",
-        "ru": "Срок истёк: сертификат и отчёт не сданы",
-        "en": "Overdue: certificate and report not submitted",
-    },
-    "completed": {
-        "kk": "Біліктілікті арттыру есепке алынды",
-        "ru": "Повышение квалификации учтено",
-        "en": "Your training has been recorded",
-    },
-}
-BODY = {
-    "kk": "Құрметті {name}!\n\n{subject}.\nІс: {case} — {course}\n\nАшу: {link}\n\nBiliktilik",
-    "ru": "Уважаемый(ая) {name}!\n\n{subject}.\nДело: {case} — {course}\n\nОткрыть: {link}\n\nBiliktilik",
-    "en": "Dear {name},\n\n{subject}.\nCase: {case} — {course}\n\nOpen: {link}\n\nBiliktilik",
-}
+from workflows.wording import EMAIL_BODY, NOTICES, fill
 
 
 @dataclass(frozen=True)
@@ -81,19 +44,19 @@ class MailSettings:
 
 
 def compose(session: Session, job: Job, settings: MailSettings) -> EmailMessage | None:
+    """The email of a notice job, in the recipient's language (the catalogues the app speaks)."""
     payload = job.payload
     person = session.get(Person, payload["person_id"])
     if person is None or not person.email:
         return None
-    locale = person.locale if person.locale in BODY else "kk"
+    catalogue = translations(person.locale)
     instance = (
         session.get(ProcessInstance, payload.get("instance_id")) if payload.get("instance_id") else None
     )
     task = session.get(HumanTask, payload["task_id"]) if payload.get("task_id") else None
     kind = payload["kind"]
-    subject = SUBJECTS.get(kind, {"kk": kind, "ru": kind, "en": kind})[locale].format(
-        task=task.name if task else ""
-    )
+    template = NOTICES.get(kind)
+    subject = fill(catalogue.gettext(template), {"task": task.name if task else ""}) if template else kind
     link = (
         f"{settings.base_url}/tasks/{task.id}"
         if task
@@ -105,12 +68,15 @@ def compose(session: Session, job: Job, settings: MailSettings) -> EmailMessage 
     message["Subject"] = subject
     message["Message-ID"] = f"<job-{job.id}-{uuid.uuid4().hex[:8]}@biliktilik>"
     message.set_content(
-        BODY[locale].format(
-            name=person.full_name,
-            subject=subject,
-            case=instance.business_key if instance else "",
-            course=(instance.summary.get("course") or "") if instance else "",
-            link=link,
+        fill(
+            catalogue.gettext(EMAIL_BODY),
+            {
+                "name": person.full_name,
+                "subject": subject,
+                "case": instance.business_key if instance else "",
+                "course": (instance.summary.get("course") or "") if instance else "",
+                "link": link,
+            },
         )
     )
     return message

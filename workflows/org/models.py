@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflows.db import Base
+from workflows.language import DEFAULT_LOCALE, pick
 
 
 class OrgUnit(Base):
@@ -25,8 +26,12 @@ class OrgUnit(Base):
 
     parent: Mapped[OrgUnit | None] = relationship(remote_side=[id])
 
+    @property
+    def names(self) -> dict[str, str]:
+        return {"kk": self.name_kk, "ru": self.name_ru, "en": self.name_en}
+
     def name(self, locale: str) -> str:
-        return {"ru": self.name_ru, "en": self.name_en}.get(locale, self.name_kk)
+        return pick(self.names, locale)
 
 
 class Person(Base):
@@ -41,7 +46,7 @@ class Person(Base):
     # ПОҚ teaching staff, researcher, ӘБП administrative, ОКП support (000 §5)
     staff_category: Mapped[str] = mapped_column(String(32), default="teaching")
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
-    locale: Mapped[str] = mapped_column(String(8), default="kk")
+    locale: Mapped[str] = mapped_column(String(8), default=DEFAULT_LOCALE)
     is_active: Mapped[bool] = mapped_column(default=True)
     # Sign-in throttling: consecutive failures and the time until which sign-in is refused.
     failed_logins: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,125 @@
+"""The English wording of every code a person may read, written once.
+
+Services build their English messages (for logs and the command line) from these texts, and
+the web app and the emails say the same texts in the reader's language: they are the message
+ids of the Babel catalogues in `translations/` (extracted with the `N_` marker). Placeholders
+are `%(name)s`, filled from the params the code travels with.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def N_(text: str) -> str:
+    """Marks a text for the catalogues without translating it here."""
+    return text
+
+
+# Problems with a diagram or its forms (workflows.errors.Problem codes).
+PROBLEMS: dict[str, str] = {
+    "xml_syntax": N_("The file is not well-formed XML: %(detail)s"),
+    "too_large": N_("The diagram is larger than %(kib)s KiB."),
+    "encoding": N_("The file is not UTF-8 text; save it as UTF-8."),
+    "encoding_declared": N_("The file declares the encoding %(encoding)s; save it as UTF-8."),
+    "doctype": N_("The file declares a DOCTYPE (a DTD or entities), which diagrams may not contain."),
+    "not_bpmn": N_("This is not a BPMN 2.0 diagram (the root element is <%(element)s>)."),
+    "process_count": N_("The file must hold exactly one executable process (found %(found)s)."),
+    "process_key": N_("The diagram's process id is “%(found)s”; it must stay “%(expected)s”."),
+    "property_incomplete": N_("A property needs both a name and a value."),
+    "no_start": N_("The process has no start event."),
+    "duplicate_id": N_("The id is used by %(count)s elements."),
+    "id_is_operator": N_("The id is also the name of a service operator (%(operator)s): rename it."),
+    "dangling_flow": N_("The flow connects “%(missing)s”, which is not in the process."),
+    "no_condition": N_("The flow leaves a gateway without a condition and is not its default flow."),
+    "engine": N_("The workflow engine refused the diagram: %(detail)s"),
+    "unknown_role": N_("The lane names an unknown role “%(role)s”."),
+    "no_lane": N_("The user task is in no lane, so nobody gets it."),
+    "no_form": N_("The user task names no form."),
+    "missing_form": N_("The form “%(form)s” does not exist in this process."),
+    "unknown_check": N_("Unknown check “%(check)s”."),
+    "no_start_form": N_("The start event names no application form."),
+    "unreachable": N_("The element cannot be reached from the start."),
+    "form_schema": N_("Form “%(form)s” is not a valid JSON Schema: %(detail)s"),
+    "form_json": N_("Form “%(form)s” is not valid JSON (line %(line)s, column %(column)s): %(detail)s"),
+    "form_not_object": N_("Form “%(form)s” must be a JSON object."),
+    "form_key": N_("“%(form)s” cannot be a form key: use small Latin letters, digits and _."),
+    "forms_json": N_("The forms are not JSON data."),
+    "expression": N_("%(what)s: %(detail)s"),
+    "timer_empty": N_("The timer has no expression."),
+    "timer_unquoted": N_('Write the value in quotes: "%(value)s".'),
+    "timer_value": N_("“%(value)s” is not a valid value for this timer."),
+    "timer_not_text": N_("The timer gives a number, not a date-time or duration text."),
+    "unknown_operator": N_("Unknown service operator “%(operator)s”."),
+    "no_file": N_("Choose a .bpmn file to upload."),
+    "not_bpmn_file": N_("Only BPMN diagrams (.bpmn or .xml files) can be uploaded."),
+}
+
+# What kind of expression an "expression" problem is about (its `kind` param).
+EXPRESSION_KINDS: dict[str, str] = {
+    "condition": N_("Condition"),
+    "script": N_("Script"),
+    "parameter": N_("Service parameter"),
+    "due": N_("Due date"),
+    "timeDate": N_("Timer (date)"),
+    "timeDuration": N_("Timer (duration)"),
+    "timeCycle": N_("Timer (cycle)"),
+}
+EXPRESSION = N_("Expression")
+
+# Why a form field was not accepted (workflows.errors.FieldError codes).
+FIELDS: dict[str, str] = {
+    "required": N_("This field is required."),
+    "required_file": N_("Attach a file."),
+    "minLength": N_("Enter at least %(limit)s characters."),
+    "maxLength": N_("Enter no more than %(limit)s characters."),
+    "minimum": N_("The value must be at least %(limit)s."),
+    "maximum": N_("The value must be at most %(limit)s."),
+    "enum": N_("Choose one of the options."),
+    "const": N_("This must be confirmed."),
+    "type_integer": N_("Enter a whole number."),
+    "type_number": N_("Enter a number."),
+    "format_date": N_("Enter a date."),
+    "wrong_form": N_("The value has the wrong form."),
+    "document": N_("The attached file was not found."),
+    "lead_time": N_(
+        "The training must start at least %(lead_days)s days after the application is filed. "
+        "For an application filed today the earliest allowed start date is %(earliest_start)s; "
+        "for this start date the last day to apply was %(last_day_to_apply)s."
+    ),
+    "date_range": N_("The end date cannot be before the start date (%(start)s)."),
+    "funding_cost_required": N_("Training paid by the university needs its cost."),
+    "funding_own_no_cost": N_("With own funds the university pays nothing: leave the cost empty."),
+    "file_too_large": N_("The file is too large: at most %(max_mb)s MB is accepted."),
+    "file_type": N_("Only PDF, JPEG or PNG files are accepted; this file is something else."),
+    "file_empty": N_("The file is empty."),
+}
+
+# What a notice (in the app and as the subject of its email) says, by notice kind.
+NOTICES: dict[str, str] = {
+    "task_assigned": N_("New task: %(task)s"),
+    "rejected": N_("Your application was rejected"),
+    "returned": N_("Returned for changes: %(task)s"),
+    "approved": N_("Approved: %(task)s"),
+    "order_issued": N_("The order sending you to training has been issued"),
+    "reminder": N_("Reminder: the certificate and report are due soon"),
+    "escalation": N_("Overdue: the certificate and report were not submitted in time"),
+    "completed": N_("The training has been recorded"),
+}
+
+EMAIL_BODY = N_("Dear %(name)s,\n\n%(subject)s.\nCase: %(case)s — %(course)s\n\nOpen: %(link)s\n\nBiliktilik")
+
+
+def fill(template: str, params: Mapping[str, Any]) -> str:
+    """A template with its placeholders filled; a missing or odd param leaves the template readable."""
+    try:
+        return template % {key: "" if value is None else value for key, value in params.items()}
+    except (KeyError, TypeError, ValueError):
+        return template
+
+
+def english(table: Mapping[str, str], code: str, params: Mapping[str, Any], fallback: str = "") -> str:
+    """The English text of `code` in `table` with its params, or `fallback` for an unknown code."""
+    template = table.get(code)
+    return fill(template, params) if template is not None else (fallback or code)
