@@ -11,7 +11,7 @@ from flask_login import UserMixin
 
 from app.extensions import login_manager
 from app.state import db
-from workflows.org.models import Person
+from workflows.org.accounts import account
 
 # The diagram viewer sets style attributes on SVG nodes; scripts come only from this origin.
 CSP = (
@@ -35,13 +35,13 @@ class CurrentUser(UserMixin):
 
 def load_user(user_id: str) -> CurrentUser | None:
     try:
-        person = db().get(Person, int(user_id))
+        found = account(db(), int(user_id))
     except ValueError:
         return None
-    if person is None or not person.is_active:
+    if found is None:
         return None
     return CurrentUser(
-        person.id, person.username, person.full_name, person.locale, person.position, person.org_unit_id
+        found.id, found.username, found.full_name, found.locale, found.position, found.org_unit_id
     )
 
 

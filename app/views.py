@@ -20,8 +20,7 @@ from workflows.calendar import local_date
 from workflows.cases.inbox import count_open
 from workflows.language import pick
 from workflows.messaging.notices import unread_count
-from workflows.org.models import OrgUnit
-from workflows.org.seats import seats
+from workflows.org.seats import held_seats
 
 
 @dataclass(frozen=True)
@@ -42,12 +41,11 @@ def _header() -> dict[str, Any]:
         return {"header": None}
     session, today = db(), local_date(clock().now())
     roles: list[str] = []
-    held = seats(session, current_user.id, today)
+    held = held_seats(session, current_user.id, today)
     for seat in held:
-        unit = session.get(OrgUnit, seat.org_unit_id)
         text = labels.role_label(seat.role)
-        if unit is not None:
-            text += f", {unit.name(i18n.locale_code())}"
+        if seat.unit_names:
+            text += f", {localized(seat.unit_names)}"
         roles.append(text)
     if not roles:
         roles.append(labels.role_label("employee"))

@@ -48,5 +48,11 @@ def test_the_web_app_calls_services_not_the_engine(module: str) -> None:
     assert result.returncode == 1 and "`workflows." in result.stdout, result.stdout
 
 
+@pytest.mark.parametrize("domain", ["cases", "definitions", "messaging", "org", "records"])
+def test_the_web_app_gets_plain_data_not_rows(domain: str) -> None:
+    result = _lint("app/x.py", f"from workflows.{domain}.models import Base\n")
+    assert result.returncode == 1 and "never database rows" in result.stdout, result.stdout
+
+
 def test_services_may_use_each_other() -> None:
     assert _lint("workflows/cases/x.py", "from workflows.org.seats import seats\n").returncode == 0

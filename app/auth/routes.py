@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from app.auth import bp
@@ -14,26 +13,21 @@ from app.i18n import LANGUAGES, format_moment
 from app.security import load_user, safe_next
 from app.state import clock, db
 from app.transaction import keep_despite_refusal
-from workflows.org.accounts import authenticate
-from workflows.org.demo import DEMO_PASSWORD, PEOPLE
-from workflows.org.models import Person
+from workflows.org.accounts import authenticate, set_language
+from workflows.org.demo import DEMO_PASSWORD, demo_accounts
 
 YEAR = 365 * 24 * 3600
 
 
 def _demo_accounts() -> list[tuple[str, str, str | None]]:
-    if not current_app.config.get("DEMO"):
-        return []
-    names = {u: n for u, n in db().execute(select(Person.username, Person.full_name))}
-    return [(p.username, names[p.username], p.role) for p in PEOPLE if p.username in names]
+    return demo_accounts(db()) if current_app.config.get("DEMO") else []
 
 
 def _keep_language_chosen_here(person_id: int) -> None:
     """A language picked on this device (before signing in, too) becomes the person's choice."""
     chosen = request.cookies.get(current_app.config["LANGUAGE_COOKIE"])
-    person = db().get(Person, person_id)
-    if person is not None and chosen in LANGUAGES:
-        person.locale = chosen
+    if chosen in LANGUAGES:
+        set_language(db(), person_id, chosen)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -97,9 +91,7 @@ def language() -> Response:
         flash(_("This language is not available."), "error")
         return redirect(target, 303)
     if current_user.is_authenticated:
-        person = db().get(Person, current_user.id)
-        if person is not None:
-            person.locale = chosen
+        set_language(db(), current_user.id, chosen)
     response = redirect(target, 303)
     response.set_cookie(
         current_app.config["LANGUAGE_COOKIE"],

@@ -28,11 +28,11 @@ from app.schema_form import build_form, read_submission
 from app.state import clock, db, store
 from app.summary import later_sections, summary_rows
 from workflows.calendar import add_days, local_date
-from workflows.cases.access import visible_case, visible_document
-from workflows.cases.detail import case_detail, my_cases
+from workflows.cases.detail import case_detail, case_diagram, my_cases
+from workflows.cases.documents import document_file
 from workflows.cases.orders import order_sheet
 from workflows.cases.submissions import start_application
-from workflows.definitions.catalog import bpmn_xml, latest_process, version_info
+from workflows.definitions.catalog import latest_process, version_info
 from workflows.errors import FieldError
 
 
@@ -100,9 +100,8 @@ def mine() -> str:
 @login_required
 def show(case_id: int) -> str:
     session, locale = db(), locale_code()
-    instance = visible_case(session, current_user.id, case_id, _today())
-    process = version_info(session, instance.version_id)
-    detail = case_detail(session, instance, clock())
+    detail = case_detail(session, current_user.id, case_id, clock())
+    process = version_info(session, detail.version_id)
     return render_template(
         "cases/show.html",
         detail=detail,
@@ -116,18 +115,15 @@ def show(case_id: int) -> str:
 @bp.get("/cases/<int:case_id>/diagram.xml")
 @login_required
 def diagram(case_id: int) -> Response:
-    session = db()
-    instance = visible_case(session, current_user.id, case_id, _today())
-    return Response(bpmn_xml(session, instance.version_id), mimetype="application/xml")
+    return Response(case_diagram(db(), current_user.id, case_id, clock()), mimetype="application/xml")
 
 
 @bp.get("/cases/<int:case_id>/order.pdf")
 @login_required
 def order_pdf(case_id: int) -> Response:
     session = db()
-    instance = visible_case(session, current_user.id, case_id, _today())
-    sheet = order_sheet(session, instance, clock())
-    process = version_info(session, instance.version_id)
+    sheet = order_sheet(session, current_user.id, case_id, clock())
+    process = version_info(session, sheet.version_id)
     content = render_order(
         sheet,
         locale_code(),
@@ -143,9 +139,8 @@ def order_pdf(case_id: int) -> Response:
 @bp.get("/documents/<string:document_id>")
 @login_required
 def document(document_id: str) -> Response:
-    session = db()
-    doc = visible_document(session, current_user.id, document_id, _today())
-    response = Response(store().get(doc.sha256), mimetype=doc.content_type)
+    doc = document_file(db(), store(), current_user.id, document_id, _today())
+    response = Response(doc.content, mimetype=doc.content_type)
     response.headers["Content-Disposition"] = _disposition("attachment", doc.filename)
     return response
 

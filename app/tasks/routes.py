@@ -17,28 +17,19 @@ from app.tasks import bp
 from workflows.calendar import local_date
 from workflows.cases.access import visible_task
 from workflows.cases.detail import case_detail, resubmission_changes
-from workflows.cases.models import ProcessInstance
 from workflows.cases.submissions import submit_task
 from workflows.cases.tasks import claim_task, release_task
 from workflows.definitions.catalog import ProcessInfo, version_info
 from workflows.errors import FieldError, NotFound
-from workflows.org.models import Person
-
-
-def _name(person_id: int | None) -> str | None:
-    person = db().get(Person, person_id) if person_id else None
-    return person.full_name if person else None
 
 
 @too_large_page("tasks.submit")
 def _task_page(errors: list[FieldError] | None = None, typed: dict | None = None, *, task_id: int) -> str:
     session, locale, today = db(), locale_code(), local_date(clock().now())
-    task, access = visible_task(session, current_user.id, task_id, today)
-    instance = session.get(ProcessInstance, task.instance_id)
-    if instance is None:
-        raise NotFound("No such task", task_id=task_id)
-    process = version_info(session, instance.version_id)
-    detail = case_detail(session, instance, clock())
+    task = visible_task(session, current_user.id, task_id, today)
+    access = task.access
+    process = version_info(session, task.version_id)
+    detail = case_detail(session, current_user.id, task.instance_id, clock())
     step = process.steps.get(task.element_id)
     documents = {d.id: d.filename for d in detail.documents}
     form = None
@@ -64,9 +55,9 @@ def _task_page(errors: list[FieldError] | None = None, typed: dict | None = None
             locale,
         ),
         steps={s.element_id: s.name(locale) for s in process.steps.values()},
-        assignee_name=_name(task.assignee_id),
-        completed_by_name=_name(task.completed_by_id),
-        on_behalf_of_name=_name(access.on_behalf_of),
+        assignee_name=task.assignee_name,
+        completed_by_name=task.completed_by_name,
+        on_behalf_of_name=task.on_behalf_of_name,
         today=today,
     )
 
@@ -87,11 +78,10 @@ def show(task_id: int) -> str:
 @login_required
 def submit(task_id: int) -> Response:
     session = db()
-    task, _access = visible_task(session, current_user.id, task_id, local_date(clock().now()))
-    instance = session.get(ProcessInstance, task.instance_id)
-    process = version_info(session, instance.version_id) if instance else None
-    step = process.steps.get(task.element_id) if process else None
-    if process is None or step is None:
+    task = visible_task(session, current_user.id, task_id, local_date(clock().now()))
+    process = version_info(session, task.version_id)
+    step = process.steps.get(task.element_id)
+    if step is None:
         raise NotFound("No such task", task_id=task_id)
     submission = read_submission(process.schema(step.form_key), request.form, request.files)
     on_invalid(lambda errors: _task_page(errors, submission.typed, task_id=task_id))
@@ -116,9 +106,7 @@ def _back(task_id: int) -> str:
 @bp.post("/tasks/<int:task_id>/claim")
 @login_required
 def claim(task_id: int) -> Response:
-    session = db()
-    visible_task(session, current_user.id, task_id, local_date(clock().now()))
-    claim_task(session, task_id, current_user.id, clock())
+    claim_task(db(), task_id, current_user.id, clock())
     flash(_("The task is yours now: others see that you are working on it."), "success")
     return redirect(_back(task_id), 303)
 
@@ -126,8 +114,6 @@ def claim(task_id: int) -> Response:
 @bp.post("/tasks/<int:task_id>/release")
 @login_required
 def release(task_id: int) -> Response:
-    session = db()
-    visible_task(session, current_user.id, task_id, local_date(clock().now()))
-    release_task(session, task_id, current_user.id, clock())
+    release_task(db(), task_id, current_user.id, clock())
     flash(_("The task is back in the shared queue."), "success")
     return redirect(_back(task_id), 303)

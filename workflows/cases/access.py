@@ -10,7 +10,7 @@ guessing a URL must not reveal a colleague's case.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from workflows.cases.models import Document, HumanTask, ProcessInstance
 from workflows.errors import NotFound
 from workflows.messaging.models import Notification
+from workflows.org.models import Person
 from workflows.org.roles import EMPLOYEE, OVERSIGHT_ROLES
 from workflows.org.seats import Seat, ancestors, seats
 
@@ -91,11 +92,55 @@ def task_access(session: Session, task: HumanTask, person_id: int, on: date) -> 
     )
 
 
-def visible_task(session: Session, person_id: int, task_id: int, on: date) -> tuple[HumanTask, TaskAccess]:
+@dataclass(frozen=True)
+class TaskView:
+    """One task as its page shows it, with what the reader may do with it."""
+
+    id: int
+    instance_id: int
+    version_id: int
+    element_id: str
+    name: str
+    form_key: str
+    role: str
+    status: str
+    due_date: date | None
+    completed_at: datetime | None
+    assignee_name: str | None
+    completed_by_name: str | None
+    on_behalf_of_name: str | None  # when the reader acts as a deputy, for whom
+    access: TaskAccess
+
+
+def _name(session: Session, person_id: int | None) -> str | None:
+    person = session.get(Person, person_id) if person_id else None
+    return person.full_name if person is not None else None
+
+
+def visible_task(session: Session, person_id: int, task_id: int, on: date) -> TaskView:
+    """The task if the person may see its case; NotFound otherwise (whether or not it exists)."""
     task = session.get(HumanTask, task_id)
     if task is None:
         raise NotFound("No such task", task_id=task_id)
-    return task, task_access(session, task, person_id, on)
+    access = task_access(session, task, person_id, on)
+    instance = session.get(ProcessInstance, task.instance_id)
+    assert instance is not None  # task_access found it
+    return TaskView(
+        id=task.id,
+        instance_id=task.instance_id,
+        version_id=instance.version_id,
+        element_id=task.element_id,
+        name=task.name,
+        form_key=task.form_key,
+        role=task.role,
+        status=task.status,
+        due_date=task.due_date,
+        completed_at=task.completed_at,
+        assignee_name=_name(session, task.assignee_id),
+        completed_by_name=_name(session, task.completed_by_id),
+        on_behalf_of_name=_name(session, access.on_behalf_of),
+        access=access,
+    )
 
 
 def visible_document(session: Session, person_id: int, document_id: str, on: date) -> Document:

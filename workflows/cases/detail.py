@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from workflows.cases.access import visible_case
 from workflows.cases.history import case_data, history
 from workflows.cases.models import Document, Event, HumanTask, Order, ProcessInstance
-from workflows.clock import Clock
+from workflows.clock import Clock, today
+from workflows.definitions.catalog import bpmn_xml
 from workflows.org.models import OrgUnit, Person
 
 
@@ -169,8 +171,10 @@ def documents(session: Session, instance_id: int) -> list[DocumentRow]:
     return [DocumentRow(d.id, d.filename, d.content_type, d.size, d.uploaded_at, name) for d, name in rows]
 
 
-def case_detail(session: Session, instance: ProcessInstance, clock: Clock) -> CaseDetail:
-    """Everything the case page shows; opens the engine state once for the case data."""
+def case_detail(session: Session, person_id: int, case_id: int, clock: Clock) -> CaseDetail:
+    """Everything the case page shows, if the person may see the case (NotFound otherwise); opens the
+    engine state once for the case data."""
+    instance = visible_case(session, person_id, case_id, today(clock))
     subject = session.get(Person, instance.subject_id)
     unit = session.get(OrgUnit, instance.subject_unit_id)
     entries = timeline(session, instance.id)
@@ -213,6 +217,11 @@ def case_detail(session: Session, instance: ProcessInstance, clock: Clock) -> Ca
         done_elements=[e for e in done if e not in current],
         current_elements=current,
     )
+
+
+def case_diagram(session: Session, person_id: int, case_id: int, clock: Clock) -> str:
+    """The diagram of the version the case runs on, if the person may see the case."""
+    return bpmn_xml(session, visible_case(session, person_id, case_id, today(clock)).version_id)
 
 
 @dataclass(frozen=True)

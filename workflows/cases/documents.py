@@ -6,14 +6,16 @@ import hashlib
 import os
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import filetype
 from sqlalchemy.orm import Session
 
+from workflows.cases.access import visible_document
 from workflows.cases.models import Document
 from workflows.clock import Clock
-from workflows.errors import FieldError, NotFound, ValidationFailed, field_error
+from workflows.errors import FieldError, ValidationFailed, field_error
 
 ALLOWED_TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 MAX_BYTES = 20 * 1024 * 1024
@@ -90,8 +92,16 @@ def store_upload(
     return doc
 
 
-def get_document(session: Session, document_id: str) -> Document:
-    doc = session.get(Document, document_id)
-    if doc is None:
-        raise NotFound("No such document", document_id=document_id)
-    return doc
+@dataclass(frozen=True)
+class DocumentFile:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+def document_file(
+    session: Session, store: FileStore, person_id: int, document_id: str, on: date
+) -> DocumentFile:
+    """The bytes of a document the person may see (NotFound otherwise, whether or not it exists)."""
+    doc = visible_document(session, person_id, document_id, on)
+    return DocumentFile(doc.filename, doc.content_type, store.get(doc.sha256))

@@ -8,9 +8,10 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflows.cases.access import visible_case
 from workflows.cases.history import case_data
-from workflows.cases.models import Order, ProcessInstance
-from workflows.clock import Clock
+from workflows.cases.models import Order
+from workflows.clock import Clock, today
 from workflows.errors import NotFound
 from workflows.org.models import OrgUnit, Person
 
@@ -18,6 +19,7 @@ from workflows.org.models import OrgUnit, Person
 @dataclass(frozen=True)
 class OrderSheet:
     number: str
+    version_id: int  # of the case's process, whose forms label the fields
     order_date: date
     issued_at: datetime
     issued_by: str | None
@@ -45,8 +47,9 @@ def _date(value: object) -> date | None:
         return None
 
 
-def order_sheet(session: Session, instance: ProcessInstance, clock: Clock) -> OrderSheet:
-    """The latest order of the case; NotFound while none has been issued."""
+def order_sheet(session: Session, person_id: int, case_id: int, clock: Clock) -> OrderSheet:
+    """The latest order of a case the person may see; NotFound while none has been issued."""
+    instance = visible_case(session, person_id, case_id, today(clock))
     order = session.scalars(
         select(Order).where(Order.instance_id == instance.id).order_by(Order.id.desc()).limit(1)
     ).first()
@@ -63,6 +66,7 @@ def order_sheet(session: Session, instance: ProcessInstance, clock: Clock) -> Or
     cost = data.get("cost")
     return OrderSheet(
         number=order.number,
+        version_id=instance.version_id,
         order_date=order.order_date,
         issued_at=order.issued_at,
         issued_by=issuer.full_name if issuer else None,

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session, undefer
 
+from workflows.cases.access import visible_task
 from workflows.cases.input import CaseRef, attach_documents, case_ref, today_of, validate_step_data
 from workflows.cases.models import Event, HumanTask, ProcessInstance
 from workflows.cases.steps import Step
@@ -95,6 +96,8 @@ def complete_task(
 
 
 def claim_task(session: Session, task_id: int, actor_id: int, clock: Clock) -> None:
+    """Take a role task so that others see someone works on it; NotFound for a task the actor cannot see."""
+    visible_task(session, actor_id, task_id, today_of(clock))
     task, _ = _task_for_actor(session, task_id, actor_id, today_of(clock))
     if task.role == EMPLOYEE or task.assignee_id == actor_id:
         return
@@ -110,9 +113,10 @@ def claim_task(session: Session, task_id: int, actor_id: int, clock: Clock) -> N
 
 
 def release_task(session: Session, task_id: int, actor_id: int, clock: Clock) -> None:
+    """Give a claimed task back to the shared queue; only whoever claimed it may."""
+    visible_task(session, actor_id, task_id, today_of(clock))
     task = session.get(HumanTask, task_id)
-    if task is None:
-        raise NotFound("No such task", task_id=task_id)
+    assert task is not None  # visible_task found it
     if task.role == EMPLOYEE or task.assignee_id != actor_id or task.status != "open":
         raise Forbidden("Only the person who claimed an open task can release it", task_id=task_id)
     task.assignee_id = None

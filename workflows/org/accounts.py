@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workflows.clock import Clock
+from workflows.language import supported
 from workflows.org.models import Person
 
 _hasher = PasswordHasher()
@@ -75,3 +76,33 @@ def authenticate(
         person.locked_until = now + timedelta(minutes=lock_minutes)
     session.flush()
     return SignInResult(None, person.locked_until)
+
+
+@dataclass(frozen=True)
+class Account:
+    """Who is signed in, as the web app keeps them for a request."""
+
+    id: int
+    username: str
+    full_name: str
+    locale: str
+    position: str | None
+    org_unit_id: int
+
+
+def account(session: Session, person_id: int) -> Account | None:
+    """The active person's account; None for an unknown or deactivated one."""
+    person = session.get(Person, person_id)
+    if person is None or not person.is_active:
+        return None
+    return Account(
+        person.id, person.username, person.full_name, person.locale, person.position, person.org_unit_id
+    )
+
+
+def set_language(session: Session, person_id: int, locale: str) -> None:
+    """The language the person reads the product and their emails in (an unknown one is Kazakh)."""
+    person = session.get(Person, person_id)
+    if person is not None:
+        person.locale = supported(locale)
+        session.flush()

@@ -98,3 +98,9 @@ def load_demo(session: Session, password: str = DEMO_PASSWORD) -> int:
         added += 1
     session.flush()
     return added
+
+
+def demo_accounts(session: Session) -> list[tuple[str, str, str | None]]:
+    """(login, full name, role) of the demo people present, for the demo's sign-in page."""
+    names = {username: name for username, name in session.execute(select(Person.username, Person.full_name))}
+    return [(p.username, names[p.username], p.role) for p in PEOPLE if p.username in names]

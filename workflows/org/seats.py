@@ -115,3 +115,23 @@ def seats(session: Session, person_id: int, on: date) -> list[Seat]:
 
 def has_role(session: Session, person_id: int, role: str, on: date) -> bool:
     return any(seat.role == role for seat in seats(session, person_id, on))
+
+
+@dataclass(frozen=True)
+class HeldSeat:
+    """A seat as a person's header shows it: the role and the names of its unit."""
+
+    role: str
+    unit_names: dict[str, str]
+    on_behalf_of: int | None
+
+
+def held_seats(session: Session, person_id: int, on: date) -> list[HeldSeat]:
+    held = seats(session, person_id, on)
+    units = {
+        u.id: u for u in session.scalars(select(OrgUnit).where(OrgUnit.id.in_({s.org_unit_id for s in held})))
+    }
+    return [
+        HeldSeat(s.role, units[s.org_unit_id].names if s.org_unit_id in units else {}, s.on_behalf_of)
+        for s in held
+    ]
