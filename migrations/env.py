@@ -5,10 +5,11 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from workflows.db import Base, make_engine
+from workflows.db import make_engine
+from workflows.schema import metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = metadata
 
 
 def run(connection: Connection) -> None:

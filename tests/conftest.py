@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from workflows import migrate
 from workflows.cases.documents import FileStore
 from workflows.clock import FrozenClock
-from workflows.db import Base, make_engine, make_session_factory
+from workflows.db import make_engine, make_session_factory
 from workflows.definitions.publishing import publish_directory
 from workflows.definitions.versions import VERSIONS
 from workflows.org.demo import load_demo
 from workflows.org.models import Person
+from workflows.schema import metadata
 
 if TYPE_CHECKING:
     from tests.workflows.flow import Flow
@@ -58,7 +59,7 @@ def _drop_schema(admin: Engine, schema: str) -> None:
 
 
 def _wipe(eng: Engine) -> None:
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    tables = [t.name for t in reversed(metadata.sorted_tables)]
     with eng.begin() as conn:
         if eng.dialect.name == "postgresql":
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))

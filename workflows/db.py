@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Engine, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy import JSON, DateTime, Engine, Enum, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -16,7 +17,8 @@ DEFAULT_URL = "sqlite:///" + str(Path("var") / "biliktilik.sqlite3")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    # Multi-column constraints are named by all their columns, so two on one table never collide.
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
@@ -40,6 +42,20 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC)
+
+
+def states(enum: type[StrEnum], name: str, length: int) -> Enum:
+    """A column type holding one of `enum`'s values as text, with a CHECK constraint named `name`
+    (the naming convention prefixes the table); an unknown value is refused before it is sent."""
+    return Enum(
+        enum,
+        name=name,
+        length=length,
+        native_enum=False,
+        create_constraint=True,
+        validate_strings=True,
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 class Base(DeclarativeBase):

@@ -22,8 +22,26 @@ def alembic_config(engine: Engine | None = None) -> Config:
     return config
 
 
-def upgrade(engine: Engine) -> None:
-    with engine.begin() as connection:
-        config = alembic_config(engine)
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to `revision`, in one transaction.
+
+    SQLite changes a table by copying it into a new one (Alembic's batch mode), which a table that
+    others reference cannot survive with foreign keys enforced: they are switched off for the
+    migration (it only works outside a transaction) and every reference is checked afterwards.
+    """
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # ends SQLAlchemy's autobegun transaction; SQLite started none
+        try:
+            with connection.begin():
+                config = alembic_config(engine)
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("the migration left rows pointing at missing rows; nothing changed")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()

@@ -52,6 +52,9 @@ PROBLEMS: dict[str, str] = {
     "timer_value": N_("“%(value)s” is not a valid value for this timer."),
     "timer_not_text": N_("The timer gives a number, not a date-time or duration text."),
     "unknown_operator": N_("Unknown service operator “%(operator)s”."),
+    "unknown_outcome": N_("Unknown outcome “%(outcome)s”: a case can end as completed or rejected."),
+    "unknown_notice": N_("Unknown notice “%(event)s”."),
+    "unknown_recipient": N_("The notice goes to an unknown role “%(role)s”."),
     "no_file": N_("Choose a .bpmn file to upload."),
     "not_bpmn_file": N_("Only BPMN diagrams (.bpmn or .xml files) can be uploaded."),
 }

@@ -16,7 +16,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from workflows.cases.models import Job
+from workflows.cases.models import Job, JobKind, JobStatus
 from workflows.cases.steps import fire_timer
 from workflows.clock import Clock
 from workflows.errors import Conflict
@@ -28,7 +28,7 @@ MAX_ATTEMPTS = 5
 JobHandler = Callable[[Session, Job, Clock], None]
 
 
-HANDLERS: dict[str, JobHandler] = {"timer": fire_timer, "email": send_email_job}
+HANDLERS: dict[str, JobHandler] = {JobKind.TIMER: fire_timer, JobKind.EMAIL: send_email_job}
 
 
 def register_handler(kind: str, handler: JobHandler) -> None:
@@ -45,7 +45,7 @@ class FireResult:
 def _take_one(session: Session, clock: Clock) -> Job | None:
     return session.scalars(
         select(Job)
-        .where(Job.status == "pending", Job.due_at <= clock.now())
+        .where(Job.status == JobStatus.PENDING, Job.due_at <= clock.now())
         .order_by(Job.due_at, Job.id)
         .limit(1)
         .with_for_update(skip_locked=True)
@@ -67,7 +67,7 @@ def fire_due_jobs(
             # not available (SQLite) two workers may read the same row, and only one may win.
             claimed = session.execute(
                 update(Job)
-                .where(Job.id == job_id, Job.status == "pending", Job.attempts == job.attempts)
+                .where(Job.id == job_id, Job.status == JobStatus.PENDING, Job.attempts == job.attempts)
                 .values(attempts=Job.attempts + 1)
             )
             if claimed.rowcount != 1:  # type: ignore[attr-defined]
@@ -78,7 +78,7 @@ def fire_due_jobs(
                 if handler is None:
                     raise LookupError(f"no handler for job kind {job.kind!r}")
                 handler(session, job, clock)
-                job.status, job.done_at, job.done_by = "done", clock.now(), worker
+                job.status, job.done_at, job.done_by = JobStatus.DONE, clock.now(), worker
                 session.commit()
                 result.done += 1
                 continue
@@ -89,12 +89,12 @@ def fire_due_jobs(
                     log.warning("job %s failed: %s", job_id, error)
         with factory() as session:
             job = session.get(Job, job_id)
-            if job is None or job.status != "pending":
+            if job is None or job.status != JobStatus.PENDING:
                 continue
             job.attempts += 1
             job.last_error = error[:2000]
             if job.attempts >= MAX_ATTEMPTS:
-                job.status = "failed"
+                job.status = JobStatus.FAILED
                 result.failed += 1
             else:
                 job.due_at = clock.now() + timedelta(seconds=30 * 2**job.attempts)

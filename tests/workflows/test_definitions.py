@@ -61,6 +61,10 @@ def set_property(root: etree._Element, element_id: str, name: str, value: str | 
         prop.set("value", value)
 
 
+def set_parameter(root: etree._Element, element_id: str, name: str, value: str) -> None:
+    one(root, f"//*[@id='{element_id}']//spiffworkflow:parameter[@id='{name}']").set("value", value)
+
+
 def set_script(element_id: str, text: str) -> Callable[[etree._Element], None]:
     def change(root: etree._Element) -> None:
         one(root, f"//bpmn:scriptTask[@id='{element_id}']/bpmn:script").text = text
@@ -234,6 +238,24 @@ CASES = [
         lambda: SHIPPED.replace('encoding="UTF-8"', 'encoding="windows-1251"'),
         "encoding_declared",
         None,
+    ),
+    Broken(
+        "an outcome the product does not know",
+        lambda: edited(lambda root: set_property(root, "end_completed", "outcome", "finished")),
+        "unknown_outcome",
+        "end_completed",
+    ),
+    Broken(
+        "a notice the product does not know",
+        lambda: edited(lambda root: set_parameter(root, "notify_order", "event", "'order_signed'")),
+        "unknown_notice",
+        "notify_order",
+    ),
+    Broken(
+        "a notice to an unknown role",
+        lambda: edited(lambda root: set_parameter(root, "notify_order", "to", "'employee, dean'")),
+        "unknown_recipient",
+        "notify_order",
     ),
 ]
 

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine
+from sqlalchemy import CheckConstraint, Engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
-from workflows.db import Base
+from tests.workflows.flow import Flow
 from workflows.definitions.publishing import BPMN_DIR
 from workflows.definitions.validation import validate
 from workflows.forms.schema import load_forms
-from workflows.org.roles import KNOWN_ROLES
+from workflows.messaging.models import NoticeKind
+from workflows.org.roles import KNOWN_ROLES, Role
+from workflows.schema import metadata
+from workflows.wording import NOTICES
 
 
 def test_models_and_migrations_agree(engine: Engine) -> None:
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
     assert diff == []
 
 
@@ -39,3 +44,40 @@ def test_every_form_has_three_languages() -> None:
         assert set(schema["x-title"]) == {"kk", "ru", "en"}, key
         for name, prop in schema["properties"].items():
             assert set(prop["x-title"]) == {"kk", "ru", "en"}, (key, name)
+
+
+def test_every_state_column_is_checked_by_the_database(engine: Engine) -> None:
+    """Alembic does not compare CHECK constraints: the migrations must create each one the models name."""
+    expected = {
+        (table.name, constraint.name)
+        for table in metadata.sorted_tables
+        for constraint in table.constraints
+        if isinstance(constraint, CheckConstraint)
+    }
+    found = {
+        (table, check["name"])
+        for table in inspect(engine).get_table_names()
+        for check in inspect(engine).get_check_constraints(table)
+    }
+    assert len(expected) >= 8
+    assert expected <= found
+
+
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [("process_instance", "status"), ("job", "kind"), ("event", "kind"), ("role_assignment", "role")],
+)
+def test_a_value_outside_its_states_is_refused_by_the_database(
+    flow: Flow, engine: Engine, table: str, column: str
+) -> None:
+    flow.start()  # a case with its events and jobs; the demo has the role assignments
+    with engine.connect() as conn:
+        assert conn.scalar(text(f"SELECT count(*) FROM {table}"))
+        with pytest.raises(IntegrityError):
+            conn.execute(text(f"UPDATE {table} SET {column} = 'no such state'"))
+        conn.rollback()
+
+
+def test_states_match_what_the_product_says_about_them() -> None:
+    assert set(NoticeKind) == set(NOTICES)
+    assert set(KNOWN_ROLES) == set(Role)

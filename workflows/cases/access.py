@@ -15,7 +15,7 @@ from datetime import date, datetime
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from workflows.cases.models import Document, HumanTask, ProcessInstance
+from workflows.cases.models import CaseStatus, Document, HumanTask, ProcessInstance, TaskStatus
 from workflows.errors import NotFound
 from workflows.messaging.models import Notification
 from workflows.org.models import Person
@@ -75,7 +75,7 @@ def task_access(session: Session, task: HumanTask, person_id: int, on: date) -> 
     instance = session.get(ProcessInstance, task.instance_id)
     if instance is None or not _sees(session, person_id, instance, held):
         raise NotFound("No such task", task_id=task.id)
-    is_open = task.status == "open" and instance.status == "running"
+    is_open = task.status == TaskStatus.OPEN and instance.status == CaseStatus.RUNNING
     if task.role == EMPLOYEE:
         mine = task.assignee_id == person_id
         return TaskAccess(is_open and mine, False, False, False, None)

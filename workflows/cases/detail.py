@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from workflows.cases.access import visible_case
 from workflows.cases.history import case_data, history
-from workflows.cases.models import Document, Event, HumanTask, Order, ProcessInstance
+from workflows.cases.models import Document, Event, EventKind, HumanTask, Order, ProcessInstance, TaskStatus
 from workflows.clock import Clock, today
 from workflows.definitions.catalog import bpmn_xml
 from workflows.org.models import OrgUnit, Person
@@ -51,7 +51,7 @@ def _holders(session: Session, instance_ids: list[int]) -> dict[int, list[Holder
         select(HumanTask, assignee.full_name, OrgUnit)
         .outerjoin(assignee, assignee.id == HumanTask.assignee_id)
         .outerjoin(OrgUnit, OrgUnit.id == HumanTask.org_unit_id)
-        .where(HumanTask.instance_id.in_(instance_ids), HumanTask.status == "open")
+        .where(HumanTask.instance_id.in_(instance_ids), HumanTask.status == TaskStatus.OPEN)
         .order_by(HumanTask.id)
     ).all()
     found: dict[int, list[Holder]] = {}
@@ -182,7 +182,7 @@ def case_detail(session: Session, person_id: int, case_id: int, clock: Clock) ->
     order = session.scalars(
         select(Order).where(Order.instance_id == instance.id).order_by(Order.id.desc()).limit(1)
     ).first()
-    done_kinds = {"case_started", "task_completed", "timer_fired"}
+    done_kinds = {EventKind.CASE_STARTED, EventKind.TASK_COMPLETED, EventKind.TIMER_FIRED}
     done = list(
         dict.fromkeys(
             element

@@ -15,11 +15,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from workflows.calendar import local_date
-from workflows.cases.models import Event, Order, OrderCounter, ProcessInstance
+from workflows.cases.models import Event, EventKind, Order, OrderCounter, ProcessInstance
 from workflows.clock import Clock
+from workflows.definitions.vocabulary import NOTIFIED
 from workflows.errors import ProcessError
 from workflows.messaging.notices import notify_people
-from workflows.org.roles import EMPLOYEE
+from workflows.org.roles import EMPLOYEE, KNOWN_ROLES
 from workflows.org.seats import holders, resolve_seat
 from workflows.records.models import Nonconformity, TrainingRecord
 
@@ -50,7 +51,9 @@ class StepEffects:
     def people_in(self, roles: str) -> list[int]:
         people: list[int] = []
         instance = self.instance
-        for role in (r.strip() for r in roles.split(",") if r.strip()):
+        for role in (r.strip() for r in str(roles).split(",") if r.strip()):
+            if role not in KNOWN_ROLES:
+                raise ProcessError(f"The notice goes to an unknown role '{role}'", role=role)
             if role == EMPLOYEE:
                 people.append(instance.subject_id)
                 continue
@@ -64,6 +67,8 @@ class StepEffects:
         return people
 
     def op_notify(self, event: str, to: str, **extra: Any) -> dict[str, Any]:
+        if event not in NOTIFIED:
+            raise ProcessError(f"Unknown notice '{event}'", notice=event)
         people = self.people_in(to)
         notify_people(self.session, people, event, self.instance, self.clock, data={"roles": to, **extra})
         return {"event": event, "recipients": len(set(people))}
@@ -82,7 +87,7 @@ class StepEffects:
             Event(
                 instance_id=self.instance.id,
                 at=now,
-                kind="nonconformity",
+                kind=EventKind.NONCONFORMITY,
                 actor_id=None,
                 comment=note,
                 data={"kind": kind},
@@ -121,7 +126,7 @@ class StepEffects:
             Event(
                 instance_id=self.instance.id,
                 at=now,
-                kind="order_issued",
+                kind=EventKind.ORDER_ISSUED,
                 actor_id=self.actor_id,
                 data={"number": label, "date": issued.isoformat()},
             )

@@ -10,7 +10,7 @@ from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from workflows.calendar import local_date
-from workflows.cases.models import HumanTask, ProcessInstance
+from workflows.cases.models import HumanTask, ProcessInstance, TaskStatus
 from workflows.clock import Clock
 from workflows.org.models import Person
 from workflows.org.seats import seats
@@ -69,7 +69,7 @@ def inbox(session: Session, person_id: int, clock: Clock, flt: InboxFilter | Non
     today = local_date(clock.now())
     visible, held = _visibility(session, person_id, today)
     subject, assignee = aliased(Person), aliased(Person)
-    conditions = [HumanTask.status == "open", visible]
+    conditions = [HumanTask.status == TaskStatus.OPEN, visible]
     if flt.process_key:
         conditions.append(ProcessInstance.process_key == flt.process_key)
     if flt.element_id:
@@ -132,7 +132,7 @@ def count_open(session: Session, person_id: int, clock: Clock) -> int:
     return (
         session.scalar(
             select(func.count(HumanTask.id)).where(
-                HumanTask.status == "open",
+                HumanTask.status == TaskStatus.OPEN,
                 visible,
                 or_(HumanTask.assignee_id.is_(None), HumanTask.assignee_id == person_id),
             )

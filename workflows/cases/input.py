@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflows.calendar import local_date
-from workflows.cases.models import Document, HumanTask, ProcessInstance
+from workflows.cases.models import Document, HumanTask, ProcessInstance, TaskStatus
 from workflows.clock import Clock
 from workflows.definitions.versions import LoadedVersion
 from workflows.errors import FieldError, ValidationFailed, field_error
@@ -70,7 +70,7 @@ def attach_documents(
 def case_ref(session: Session, instance: ProcessInstance) -> CaseRef:
     open_ids = session.scalars(
         select(HumanTask.id)
-        .where(HumanTask.instance_id == instance.id, HumanTask.status == "open")
+        .where(HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.OPEN)
         .order_by(HumanTask.id)
     ).all()
     return CaseRef(instance.id, instance.business_key, instance.status, list(open_ids))

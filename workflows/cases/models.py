@@ -4,13 +4,61 @@ what a case leaves behind on the way (documents, orders)."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workflows.db import Base
+from workflows.db import Base, states
 from workflows.definitions.models import ProcessVersion
+from workflows.org.roles import Role
+
+
+class CaseStatus(StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    REJECTED = "rejected"
+    ERROR = "error"
+
+
+# How a case can end: the `outcome` property of the end event it reaches.
+OUTCOMES = (CaseStatus.COMPLETED, CaseStatus.REJECTED)
+
+
+class TaskStatus(StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class JobKind(StrEnum):
+    TIMER = "timer"
+    EMAIL = "email"
+
+
+class JobStatus(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"  # a timer whose wait ended another way
+
+
+class EventKind(StrEnum):
+    CASE_STARTED = "case_started"
+    TASK_COMPLETED = "task_completed"
+    TASK_CLAIMED = "task_claimed"
+    TASK_RELEASED = "task_released"
+    TIMER_FIRED = "timer_fired"
+    ORDER_ISSUED = "order_issued"
+    NONCONFORMITY = "nonconformity"
+    CASE_COMPLETED = "case_completed"
+    CASE_REJECTED = "case_rejected"
+    CASE_ERROR = "case_error"
+    DEFINITION_PUBLISHED = "definition_published"
+    DEFINITION_REPUBLISHED = "definition_republished"
+    DRAFT_SAVED = "draft_saved"
+    DRAFT_DISCARDED = "draft_discarded"
 
 
 class ProcessInstance(Base):
@@ -24,7 +72,7 @@ class ProcessInstance(Base):
     business_key: Mapped[str] = mapped_column(String(64), unique=True)
     subject_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     subject_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
-    status: Mapped[str] = mapped_column(String(16), index=True)  # running, completed, rejected, error
+    status: Mapped[CaseStatus] = mapped_column(states(CaseStatus, "status", 16), index=True)
     # What lists show without opening the state: course, dates, hours, current step.
     summary: Mapped[dict[str, Any]]
     # Case-folded applicant, course, provider and key: SQLite's lower() knows only ASCII,
@@ -50,6 +98,8 @@ class HumanTask(Base):
     __table_args__ = (
         Index("ix_human_task_open_role", "status", "role", "org_unit_id"),
         Index("ix_human_task_open_assignee", "status", "assignee_id"),
+        # One row per engine task: a task the engine makes ready again is reopened, not duplicated.
+        UniqueConstraint("instance_id", "engine_task_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -58,14 +108,14 @@ class HumanTask(Base):
     element_id: Mapped[str] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(300))
     form_key: Mapped[str] = mapped_column(String(100))
-    role: Mapped[str] = mapped_column(String(64))
+    role: Mapped[Role] = mapped_column(states(Role, "role", 64))
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
     # Set for the applicant's own tasks and when someone claims a role task.
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     # The applicant: never a candidate for approving their own case.
     subject_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     due_date: Mapped[date | None]
-    status: Mapped[str] = mapped_column(String(16))  # open, completed, cancelled
+    status: Mapped[TaskStatus] = mapped_column(states(TaskStatus, "status", 16))
     created_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
@@ -83,8 +133,10 @@ class Event(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    # The process the event belongs to: a definition's events (no instance) are found by it.
+    process_key: Mapped[str | None] = mapped_column(String(100), index=True)
     at: Mapped[datetime]
-    kind: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[EventKind] = mapped_column(states(EventKind, "kind", 64))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     element_id: Mapped[str | None] = mapped_column(String(200))
@@ -99,10 +151,10 @@ class Job(Base):
     __table_args__ = (Index("ix_job_pending_due", "status", "due_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(32))  # timer, email
+    kind: Mapped[JobKind] = mapped_column(states(JobKind, "kind", 32))
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
     due_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, done, failed
+    status: Mapped[JobStatus] = mapped_column(states(JobStatus, "status", 16), default=JobStatus.PENDING)
     payload: Mapped[dict[str, Any]]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

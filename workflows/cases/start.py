@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from workflows.cases.input import CaseRef, attach_documents, case_ref, today_of, validate_step_data
-from workflows.cases.models import ProcessInstance
+from workflows.cases.models import CaseStatus, EventKind, ProcessInstance
 from workflows.cases.steps import Step
 from workflows.clock import Clock
 from workflows.definitions.publishing import latest_version
@@ -39,7 +39,7 @@ def start_case(
         business_key=f"{today.year}-{secrets.token_hex(4).upper()}",
         subject_id=person.id,
         subject_unit_id=person.org_unit_id,
-        status="running",
+        status=CaseStatus.RUNNING,
         summary={},
         state="",
         serializer_version=SERIALIZER_VERSION,
@@ -59,6 +59,6 @@ def start_case(
         "case_key": instance.business_key,
     }
     step = Step(session, instance, version, clock, actor_id, start_data=initial)
-    step.log("case_started", info.start_event.id, version=version.version, submitted=data)
+    step.log(EventKind.CASE_STARTED, info.start_event.id, version=version.version, submitted=data)
     step.save()
     return case_ref(session, instance)

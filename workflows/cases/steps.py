@@ -9,18 +9,29 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, undefer
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflows.calendar import local_date
 from workflows.cases.effects import StepEffects
-from workflows.cases.models import Event, HumanTask, Job, ProcessInstance
+from workflows.cases.models import (
+    CaseStatus,
+    Event,
+    EventKind,
+    HumanTask,
+    Job,
+    JobKind,
+    JobStatus,
+    ProcessInstance,
+    TaskStatus,
+)
 from workflows.clock import Clock
 from workflows.definitions.versions import VERSIONS, LoadedVersion
 from workflows.engine.runtime import ReadyTask, Runtime
 from workflows.engine.state import SERIALIZER_VERSION
 from workflows.errors import Conflict
+from workflows.messaging.models import NoticeKind
 from workflows.messaging.notices import notify_people
 from workflows.org.roles import EMPLOYEE
 from workflows.org.seats import holders, resolve_seat
@@ -72,6 +83,7 @@ class Step:
         self.session.add(
             Event(
                 instance_id=self.instance.id,
+                process_key=self.instance.process_key,
                 at=self.clock.now(),
                 kind=kind,
                 actor_id=self.actor_id,
@@ -106,14 +118,14 @@ class Step:
         instance.summary = summary
         words = (data.get("applicant_name"), data.get("course"), data.get("provider"), instance.business_key)
         instance.search_text = " ".join(str(w) for w in words if w).casefold()
-        if runtime.is_completed and instance.status == "running":
+        if runtime.is_completed and instance.status == CaseStatus.RUNNING:
             instance.status = self._outcome()
             instance.ended_at = now
-            self.log(f"case_{instance.status}")
+            self.log(EventKind(f"case_{instance.status}"))
         self._sync_tasks(ready)
         self._sync_timers()
 
-    def _outcome(self) -> str:
+    def _outcome(self) -> CaseStatus:
         elements = self.version.definition.info.elements
         ends = [
             e for e in self.runtime.completed_elements() if elements.get(e) and elements[e].kind == "endEvent"
@@ -121,19 +133,26 @@ class Step:
         for element_id in reversed(ends):
             outcome = elements[element_id].properties.get("outcome")
             if outcome:
-                return outcome
-        return "completed"
+                return CaseStatus(outcome)  # publishing checked it is one of OUTCOMES
+        return CaseStatus.COMPLETED
 
     def _sync_tasks(self, ready: list[ReadyTask]) -> None:
         instance, now = self.instance, self.clock.now()
         ready_ids = {t.engine_id for t in ready}
-        open_rows = self.session.scalars(
-            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.status == "open")
+        rows = self.session.scalars(
+            select(HumanTask).where(
+                HumanTask.instance_id == instance.id,
+                or_(HumanTask.status == TaskStatus.OPEN, HumanTask.engine_task_id.in_(ready_ids)),
+            )
         ).all()
-        known = {row.engine_task_id for row in open_rows}
-        for row in open_rows:
-            if row.engine_task_id not in ready_ids:
-                row.status, row.completed_at = "cancelled", now
+        known = {row.engine_task_id for row in rows}
+        for row in rows:
+            if row.status == TaskStatus.OPEN and row.engine_task_id not in ready_ids:
+                row.status, row.completed_at = TaskStatus.CANCELLED, now
+            elif row.status == TaskStatus.CANCELLED and row.engine_task_id in ready_ids:
+                # The engine made a task ready again (a loop back into a waiting branch): the same
+                # engine task keeps its one row.
+                row.status, row.completed_at = TaskStatus.OPEN, None
         elements = self.version.definition.info.elements
         created: list[HumanTask] = []
         for task in ready:
@@ -158,7 +177,7 @@ class Step:
                 assignee_id=instance.subject_id if role == EMPLOYEE else None,
                 org_unit_id=unit,
                 due_date=date.fromisoformat(str(due)[:10]) if due else None,
-                status="open",
+                status=TaskStatus.OPEN,
                 created_at=now,
             )
             self.session.add(row)
@@ -178,7 +197,7 @@ class Step:
                 notify_people(
                     self.session,
                     [p for p in people if p],
-                    "task_assigned",
+                    NoticeKind.TASK_ASSIGNED,
                     instance,
                     self.clock,
                     task_id=row.id,
@@ -189,25 +208,33 @@ class Step:
         wanted = set(self.runtime.timer_due_times())
         pending = self.session.scalars(
             select(Job).where(
-                Job.instance_id == self.instance.id, Job.kind == "timer", Job.status == "pending"
+                Job.instance_id == self.instance.id,
+                Job.kind == JobKind.TIMER,
+                Job.status == JobStatus.PENDING,
             )
         ).all()
         have = {job.due_at for job in pending}
         for job in pending:
             if job.due_at not in wanted:
-                job.status = "cancelled"
+                job.status = JobStatus.CANCELLED
         for due in sorted(wanted - have):
             self.session.add(
-                Job(kind="timer", instance_id=self.instance.id, due_at=due, status="pending", payload={})
+                Job(
+                    kind=JobKind.TIMER,
+                    instance_id=self.instance.id,
+                    due_at=due,
+                    status=JobStatus.PENDING,
+                    payload={},
+                )
             )
 
 
 def fire_timer(session: Session, job: Job, clock: Clock) -> None:
     """The worker's handler for a due timer job: let the case's due timers fire, then run on."""
     instance = session.get(ProcessInstance, job.instance_id, options=[undefer(ProcessInstance.state)])
-    if instance is None or instance.status != "running":
+    if instance is None or instance.status != CaseStatus.RUNNING:
         return
     step = Step.open(session, instance, clock, None)
     step.runtime.fire_timers()
-    step.log("timer_fired", due_at=job.due_at.isoformat())
+    step.log(EventKind.TIMER_FIRED, due_at=job.due_at.isoformat())
     step.save()

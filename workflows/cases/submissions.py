@@ -16,7 +16,7 @@ from workflows.calendar import local_date
 from workflows.cases.access import task_access
 from workflows.cases.documents import MAX_BYTES, FileStore, file_errors, store_upload
 from workflows.cases.input import CaseRef
-from workflows.cases.models import HumanTask, ProcessInstance
+from workflows.cases.models import CaseStatus, HumanTask, ProcessInstance, TaskStatus
 from workflows.cases.start import start_case
 from workflows.cases.tasks import complete_task
 from workflows.clock import Clock
@@ -96,7 +96,7 @@ def submit_task(
     if not task_access(session, task, actor_id, local_date(clock.now())).can_act:
         # Refused for who the actor is or because the task is gone: say so, store nothing.
         return complete_task(session, task_id, actor_id, data, clock)
-    if task.status == "open" and instance.status == "running":
+    if task.status == TaskStatus.OPEN and instance.status == CaseStatus.RUNNING:
         process = version_info(session, instance.version_id)
         step = process.steps.get(task.element_id)
         if step is not None:

@@ -10,16 +10,17 @@ from sqlalchemy.orm import Session, undefer
 
 from workflows.cases.access import visible_task
 from workflows.cases.input import CaseRef, attach_documents, case_ref, today_of, validate_step_data
-from workflows.cases.models import Event, HumanTask, ProcessInstance
+from workflows.cases.models import CaseStatus, Event, EventKind, HumanTask, ProcessInstance, TaskStatus
 from workflows.cases.steps import Step
 from workflows.clock import Clock
 from workflows.errors import Forbidden, NotFound, TaskAlreadyCompleted, TaskClaimedByOther
+from workflows.messaging.models import NoticeKind
 from workflows.messaging.notices import notify_people
 from workflows.org.roles import EMPLOYEE
 from workflows.org.seats import seats
 
 # Rejections are notified by the diagram itself (it decides what follows); these are progress notes.
-DECISION_NOTICES = {"approve": "approved", "return": "returned"}
+DECISION_NOTICES = {"approve": NoticeKind.APPROVED, "return": NoticeKind.RETURNED}
 
 
 def _task_for_actor(
@@ -29,7 +30,7 @@ def _task_for_actor(
     task = session.get(HumanTask, task_id)
     if task is None:
         raise NotFound("No such task", task_id=task_id)
-    if task.status != "open":
+    if task.status != TaskStatus.OPEN:
         raise TaskAlreadyCompleted("This task was already completed", task_id=task_id)
     if task.role == EMPLOYEE:
         if task.assignee_id != actor_id:
@@ -59,7 +60,7 @@ def complete_task(
     today = today_of(clock)
     task, on_behalf_of = _task_for_actor(session, task_id, actor_id, today)
     instance = session.get(ProcessInstance, task.instance_id, options=[undefer(ProcessInstance.state)])
-    if instance is None or instance.status != "running":
+    if instance is None or instance.status != CaseStatus.RUNNING:
         raise TaskAlreadyCompleted("This case is no longer running", task_id=task_id)
     step = Step.open(session, instance, clock, actor_id)
     policy = step.runtime.task_data(task.engine_task_id).get("policy", {})
@@ -67,12 +68,12 @@ def complete_task(
     for doc in attach_documents(session, schema, data, actor_id, instance.id):
         doc.instance_id = instance.id
     step.runtime.complete(task.engine_task_id, data)
-    task.status, task.completed_at, task.completed_by_id = "completed", clock.now(), actor_id
+    task.status, task.completed_at, task.completed_by_id = TaskStatus.COMPLETED, clock.now(), actor_id
     task.on_behalf_of_id = on_behalf_of
     task.outcome = data.get("decision")
     task.comment = data.get("comment") or None
     step.log(
-        "task_completed",
+        EventKind.TASK_COMPLETED,
         task.element_id,
         task.comment,
         on_behalf_of,
@@ -103,13 +104,13 @@ def claim_task(session: Session, task_id: int, actor_id: int, clock: Clock) -> N
         return
     claimed = session.execute(
         update(HumanTask)
-        .where(HumanTask.id == task.id, HumanTask.status == "open", HumanTask.assignee_id.is_(None))
+        .where(HumanTask.id == task.id, HumanTask.status == TaskStatus.OPEN, HumanTask.assignee_id.is_(None))
         .values(assignee_id=actor_id)
         .execution_options(synchronize_session="fetch")
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         raise TaskClaimedByOther("Someone else claimed this task first", task_id=task_id)
-    _log_plain(session, task, actor_id, clock, "task_claimed")
+    _log_plain(session, task, actor_id, clock, EventKind.TASK_CLAIMED)
 
 
 def release_task(session: Session, task_id: int, actor_id: int, clock: Clock) -> None:
@@ -117,10 +118,10 @@ def release_task(session: Session, task_id: int, actor_id: int, clock: Clock) ->
     visible_task(session, actor_id, task_id, today_of(clock))
     task = session.get(HumanTask, task_id)
     assert task is not None  # visible_task found it
-    if task.role == EMPLOYEE or task.assignee_id != actor_id or task.status != "open":
+    if task.role == EMPLOYEE or task.assignee_id != actor_id or task.status != TaskStatus.OPEN:
         raise Forbidden("Only the person who claimed an open task can release it", task_id=task_id)
     task.assignee_id = None
-    _log_plain(session, task, actor_id, clock, "task_released")
+    _log_plain(session, task, actor_id, clock, EventKind.TASK_RELEASED)
 
 
 def _log_plain(session: Session, task: HumanTask, actor_id: int, clock: Clock, kind: str) -> None:

@@ -10,7 +10,7 @@ from typing import Any, Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from workflows.cases.models import ProcessInstance
+from workflows.cases.models import CaseStatus, ProcessInstance
 from workflows.clock import Clock
 from workflows.definitions.diff import Comparison, diff_definitions
 from workflows.definitions.draft_rows import (
@@ -99,7 +99,7 @@ def list_definitions(session: Session, actor_id: int, clock: Clock) -> list[Defi
     running = dict(
         session.execute(
             select(ProcessInstance.version_id, func.count())
-            .where(ProcessInstance.status == "running")
+            .where(ProcessInstance.status == CaseStatus.RUNNING)
             .group_by(ProcessInstance.version_id)
         ).all()
     )

@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from workflows.cases.models import Event
+from workflows.cases.models import Event, EventKind
 from workflows.clock import Clock
 from workflows.definitions import publishing
 from workflows.definitions.diff import ForeignExtension, foreign_extensions
@@ -146,7 +146,15 @@ def _event(
     session: Session, kind: str, actor_id: int, clock: Clock, comment: str | None = None, **data: Any
 ) -> None:
     session.add(
-        Event(instance_id=None, at=clock.now(), kind=kind, actor_id=actor_id, comment=comment, data=data)
+        Event(
+            instance_id=None,
+            process_key=data.get("process_key"),
+            at=clock.now(),
+            kind=kind,
+            actor_id=actor_id,
+            comment=comment,
+            data=data,
+        )
     )
 
 
@@ -197,7 +205,7 @@ def _store(
     token = token_of(draft, None)
     _event(
         session,
-        "draft_saved",
+        EventKind.DRAFT_SAVED,
         actor_id,
         clock,
         process_key=process_key,
@@ -242,7 +250,14 @@ def discard_draft(
     draft_version = draft.row_version
     session.delete(draft)
     _flush(session, process_key)
-    _event(session, "draft_discarded", actor_id, clock, process_key=process_key, draft_version=draft_version)
+    _event(
+        session,
+        EventKind.DRAFT_DISCARDED,
+        actor_id,
+        clock,
+        process_key=process_key,
+        draft_version=draft_version,
+    )
 
 
 def publish_draft(
@@ -295,7 +310,7 @@ def publish_draft(
     if published.unchanged:
         _event(
             session,
-            "draft_discarded",
+            EventKind.DRAFT_DISCARDED,
             actor_id,
             clock,
             note,
@@ -321,7 +336,7 @@ def republish(
             actor_id,
             clock,
             note,
-            event_kind="definition_republished",
+            event_kind=EventKind.DEFINITION_REPUBLISHED,
             event_data={"from_version": version_number},
         )
     except IntegrityError as exc:

@@ -16,14 +16,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflows.cases.models import Event
+from workflows.cases.models import Event, EventKind
 from workflows.clock import Clock, today
 from workflows.definitions import publishing
+from workflows.definitions.draft_rows import require_owner
 from workflows.definitions.drafts import BpmnExport, draft_problems
 from workflows.definitions.expressions import OPERATORS
 from workflows.definitions.models import ProcessDraft
 from workflows.definitions.validation import form_schema_problem
-from workflows.errors import DefinitionInvalid, Forbidden, NotFound, Problem, problem
+from workflows.errors import DefinitionInvalid, NotFound, Problem, problem
 from workflows.forms.checks import CHECKS
 from workflows.forms.schema import load_forms
 from workflows.org.models import Person
@@ -32,9 +33,12 @@ from workflows.org.seats import has_role
 
 # A form key names a file forms/<key>.json and a property value: keep it a plain identifier.
 FORM_KEY = re.compile(r"[a-z][a-z0-9_]{0,63}")
-DEFINITION_EVENTS = ("definition_published", "definition_republished", "draft_saved", "draft_discarded")
-# Events are few (one per save or publish); reading this many recent ones finds a process's last ones.
-_EVENT_WINDOW = 500
+DEFINITION_EVENTS = (
+    EventKind.DEFINITION_PUBLISHED,
+    EventKind.DEFINITION_REPUBLISHED,
+    EventKind.DRAFT_SAVED,
+    EventKind.DRAFT_DISCARDED,
+)
 
 
 @dataclass(frozen=True)
@@ -58,11 +62,6 @@ class Vocabulary:
 
 def is_process_owner(session: Session, person_id: int, clock: Clock) -> bool:
     return has_role(session, person_id, PROCESS_OWNER, today(clock))
-
-
-def require_process_owner(session: Session, person_id: int, clock: Clock) -> None:
-    if not is_process_owner(session, person_id, clock):
-        raise Forbidden("Only process owners edit and publish process diagrams", role=PROCESS_OWNER)
 
 
 def vocabulary() -> Vocabulary:
@@ -145,14 +144,14 @@ def check_draft(
     Form texts that are not even JSON objects are reported first, and alone: the rest is checked
     once they can be read.
     """
-    require_process_owner(session, actor_id, clock)
+    require_owner(session, actor_id, clock)
     forms, problems = _read_texts(form_texts)
     return problems or draft_problems(process_key, bpmn_xml, forms)
 
 
 def export_draft(session: Session, process_key: str, actor_id: int, clock: Clock) -> BpmnExport:
     """The draft's diagram as stored, for editing in another BPMN tool."""
-    require_process_owner(session, actor_id, clock)
+    require_owner(session, actor_id, clock)
     draft = session.scalars(select(ProcessDraft).where(ProcessDraft.process_key == process_key)).first()
     if draft is None:
         raise NotFound(f"There is no draft of '{process_key}'", process_key=process_key)
@@ -167,19 +166,21 @@ def definition_events(
     session: Session, process_key: str, actor_id: int, clock: Clock, limit: int = 15
 ) -> list[DefinitionEvent]:
     """The latest publications, republications and draft saves of a process, newest first."""
-    require_process_owner(session, actor_id, clock)
+    require_owner(session, actor_id, clock)
     rows = session.execute(
         select(Event, Person.full_name)
         .outerjoin(Person, Person.id == Event.actor_id)
-        .where(Event.instance_id.is_(None), Event.kind.in_(DEFINITION_EVENTS))
+        .where(
+            Event.process_key == process_key,
+            Event.instance_id.is_(None),
+            Event.kind.in_(DEFINITION_EVENTS),
+        )
         .order_by(Event.id.desc())
-        .limit(_EVENT_WINDOW)
+        .limit(limit)
     ).all()
     found: list[DefinitionEvent] = []
     for event, name in rows:
         data = event.data or {}
-        if data.get("process_key") != process_key:
-            continue
         version = data.get("version")
         found.append(
             DefinitionEvent(
@@ -191,6 +192,4 @@ def definition_events(
                 data=data,
             )
         )
-        if len(found) == limit:
-            break
     return found

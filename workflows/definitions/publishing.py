@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from workflows.cases.models import Event
+from workflows.cases.models import Event, EventKind
 from workflows.clock import Clock
 from workflows.definitions.models import ProcessVersion
 from workflows.definitions.validation import validate
@@ -63,7 +63,7 @@ def publish(
     clock: Clock,
     note: str | None = None,
     *,
-    event_kind: str = "definition_published",
+    event_kind: EventKind = EventKind.DEFINITION_PUBLISHED,
     event_data: dict[str, Any] | None = None,
 ) -> PublishedVersion:
     """Validate and store a new immutable version; raises DefinitionInvalid and stores nothing on failure.
@@ -111,6 +111,7 @@ def publish(
     session.add(
         Event(
             instance_id=None,
+            process_key=key,
             at=now,
             kind=event_kind,
             actor_id=actor_id,

@@ -12,6 +12,7 @@ from lxml import etree
 
 from workflows.definitions.expressions import OPERATORS, expression_problems
 from workflows.definitions.reading import namespace_problems, process_node, read_document
+from workflows.definitions.vocabulary import vocabulary_problems
 from workflows.engine.definition import BPMN_NS, NS, DefinitionInfo, ParsedDefinition, parse, read_info
 from workflows.errors import DefinitionInvalid, Problem, problem
 from workflows.forms.checks import CHECKS, parse_checks
@@ -153,6 +154,7 @@ def validate(bpmn_xml: str, forms: dict[str, Any]) -> tuple[ParsedDefinition | N
         problems
         + _role_and_form_problems(info, forms)
         + expression_problems(root, info)
+        + vocabulary_problems(root, info)
         + ([] if any(p.code == "dangling_flow" for p in problems) else _reachability_problems(root, info))
         + _form_problems(forms)
     )

@@ -3,12 +3,26 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflows.db import Base
+from workflows.db import Base, states
+
+
+class NoticeKind(StrEnum):
+    """What a notice tells; diagrams send the last five through the `notify` operator."""
+
+    TASK_ASSIGNED = "task_assigned"
+    APPROVED = "approved"
+    RETURNED = "returned"
+    REJECTED = "rejected"
+    ORDER_ISSUED = "order_issued"
+    REMINDER = "reminder"
+    ESCALATION = "escalation"
+    COMPLETED = "completed"
 
 
 class Notification(Base):
@@ -18,7 +32,7 @@ class Notification(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[NoticeKind] = mapped_column(states(NoticeKind, "kind", 64))
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
     task_id: Mapped[int | None] = mapped_column(ForeignKey("human_task.id"))
     created_at: Mapped[datetime]

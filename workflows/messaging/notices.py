@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from workflows.cases.models import HumanTask, Job, ProcessInstance
+from workflows.cases.models import HumanTask, Job, JobKind, JobStatus, ProcessInstance, TaskStatus
 from workflows.clock import Clock
 from workflows.errors import NotFound
 from workflows.messaging.models import Notification
@@ -87,7 +87,7 @@ def notices(session: Session, person_id: int, page: int = 1, per_page: int = 25)
             task_id=n.task_id,
             task_element_id=task.element_id if task else None,
             task_name=task.name if task else None,
-            task_open=bool(task and task.status == "open"),
+            task_open=bool(task and task.status == TaskStatus.OPEN),
             data=dict(n.data),
         )
         for n, key, summary, version_id, task in rows
@@ -135,10 +135,10 @@ def notify_people(
         session.add(notice)
         session.add(
             Job(
-                kind="email",
+                kind=JobKind.EMAIL,
                 instance_id=instance.id,
                 due_at=now,
-                status="pending",
+                status=JobStatus.PENDING,
                 payload={
                     "person_id": person_id,
                     "kind": kind,

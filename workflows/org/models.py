@@ -7,8 +7,9 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workflows.db import Base
+from workflows.db import Base, states
 from workflows.language import DEFAULT_LOCALE, pick
+from workflows.org.roles import Role
 
 
 class OrgUnit(Base):
@@ -63,7 +64,7 @@ class RoleAssignment(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
-    role: Mapped[str] = mapped_column(String(64))
+    role: Mapped[Role] = mapped_column(states(Role, "role", 64))
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"))
     valid_from: Mapped[date | None]
     valid_to: Mapped[date | None]
