@@ -53,7 +53,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     engine = app.config.get("SQLALCHEMY_ENGINE") or make_engine(app.config["DATABASE_URL"])
     app.extensions[KEY] = AppState(
         engine=engine,
-        sessions=make_session_factory(engine),
+        sessions=app.config.get("SQLALCHEMY_SESSIONS") or make_session_factory(engine),
         clock=app.config.get("CLOCK") or SystemClock(),
         store=FileStore(Path(app.config["FILE_STORE"])),
     )

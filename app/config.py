@@ -54,6 +54,7 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
 
 DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_ENGINE": None,  # an Engine to use instead of DATABASE_URL (tests share theirs)
+    "SQLALCHEMY_SESSIONS": None,  # a sessionmaker to use (tests give one inside their transaction)
     "CLOCK": None,  # a workflows.clock.Clock; SystemClock when not given
     "PER_PAGE": 25,
     "LOCK_AFTER_FAILURES": 5,

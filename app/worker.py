@@ -9,7 +9,7 @@ import threading
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflows.clock import Clock
-from workflows.worker import run_worker
+from workflows.worker import FireResult, run_worker
 
 log = logging.getLogger(__name__)
 
@@ -17,12 +17,24 @@ log = logging.getLogger(__name__)
 class WorkerThread:
     def __init__(self, sessions: sessionmaker[Session], clock: Clock, poll_seconds: float = 5.0) -> None:
         self._stop = threading.Event()
+        self._passed = threading.Condition()
+        self.passes = 0  # completed passes over the job table
         self._thread = threading.Thread(
             target=run_worker,
-            args=(sessions, clock, self._stop, "web-worker", poll_seconds),
+            args=(sessions, clock, self._stop, "web-worker", poll_seconds, self._count),
             name="biliktilik-worker",
             daemon=True,
         )
+
+    def _count(self, _result: FireResult) -> None:
+        with self._passed:
+            self.passes += 1
+            self._passed.notify_all()
+
+    def wait_for_passes(self, count: int, timeout: float) -> bool:
+        """Block until `count` passes are complete (False if `timeout` seconds go by first)."""
+        with self._passed:
+            return self._passed.wait_for(lambda: self.passes >= count, timeout)
 
     @property
     def alive(self) -> bool:

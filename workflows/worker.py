@@ -109,13 +109,16 @@ def run_worker(
     stop: threading.Event,
     worker: str = "worker",
     poll_seconds: float = 5.0,
+    on_pass: Callable[[FireResult], None] | None = None,
 ) -> None:
-    """Fire due jobs until `stop` is set; sleeps between empty polls."""
+    """Fire due jobs until `stop` is set; sleeps between empty polls. `on_pass` hears of each pass."""
     while not stop.is_set():
         try:
             result = fire_due_jobs(factory, clock, worker)
         except Exception:  # keep the loop alive through a database restart
             log.exception("worker poll failed")
             result = FireResult()
+        if on_pass is not None:
+            on_pass(result)
         if result.done == 0:
             stop.wait(poll_seconds)

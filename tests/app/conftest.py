@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.test import EnvironBuilder, TestResponse
 
 from app import create_app
@@ -18,11 +19,15 @@ from workflows.clock import FrozenClock
 
 
 @pytest.fixture
-def app_config(engine: Engine, clock: FrozenClock, tmp_path: Path) -> dict[str, Any]:
+def app_config(
+    engine: Engine, factory: sessionmaker[Session], clock: FrozenClock, tmp_path: Path
+) -> dict[str, Any]:
+    """The app on the test's transaction: what its requests commit is undone with the test."""
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_ENGINE": engine,
+        "SQLALCHEMY_SESSIONS": factory,
         "CLOCK": clock,
         "FILE_STORE": str(tmp_path / "files"),
         "WTF_CSRF_ENABLED": False,

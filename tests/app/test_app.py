@@ -6,13 +6,12 @@ import importlib
 import os
 import shutil
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from app import create_app
 from app.config import ConfigError, from_env
@@ -57,19 +56,19 @@ def test_no_worker_in_tests_unless_asked(app_config: dict[str, Any], demo: Demo)
 
 
 def test_the_in_process_worker_sends_queued_mail_and_stops(
-    app_config: dict[str, Any], flow: Flow, _mail_outbox: Path
+    app_config: dict[str, Any], committed_flow: Flow, committed_engine: Engine, _mail_outbox: Path
 ) -> None:
-    app = create_app({**app_config, "START_WORKER": True, "WORKER_POLL_SECONDS": 0.05})
+    config = {**app_config, "SQLALCHEMY_ENGINE": committed_engine, "SQLALCHEMY_SESSIONS": None}
+    app = create_app({**config, "START_WORKER": True, "WORKER_POLL_SECONDS": 0.05})
     worker = app.extensions["biliktilik.worker"]
     try:
         assert worker.alive
-        flow.start()  # queues a task_assigned email to the head
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            with flow.factory() as s:
-                if all(j.status == "done" for j in s.scalars(select(Job).where(Job.kind == "email"))):
-                    break
-            time.sleep(0.05)
+        before = worker.passes
+        committed_flow.start()  # queues a task_assigned email to the head
+        # A pass that began after the commit has seen the job (the first may have begun before it).
+        assert worker.wait_for_passes(before + 2, timeout=60), "the worker stopped passing"
+        with committed_flow.factory() as s:
+            assert [j.status for j in s.scalars(select(Job).where(Job.kind == "email"))] == ["done"]
         assert list(_mail_outbox.glob("*.eml"))
     finally:
         worker.stop()

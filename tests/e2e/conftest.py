@@ -6,8 +6,10 @@ app reads and fires due jobs directly, as the worker would.
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -48,18 +50,31 @@ class LiveServer:
         return fire_due_jobs(self.sessions, self.clock, "e2e")
 
 
-@pytest.fixture
-def live(tmp_path: Path) -> Iterator[LiveServer]:
-    VERSIONS.clear()
-    engine: Engine = make_engine(f"sqlite:///{tmp_path / 'e2e.sqlite3'}")
+@pytest.fixture(scope="session")
+def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    """A migrated database with the demo university and the published diagrams, built once."""
+    path = tmp_path_factory.mktemp("e2e") / "template.sqlite3"
+    engine: Engine = make_engine(f"sqlite:///{path}")
     migrate.upgrade(engine)
-    clock = FrozenClock(datetime.fromisoformat("2026-03-01T09:00:00+05:00"))
-    sessions = make_session_factory(engine)
-    with sessions() as session:
+    with make_session_factory(engine)() as session:
         load_demo(session)
-        publish_directory(session, None, clock)
+        publish_directory(session, None, FrozenClock(datetime.fromisoformat("2026-03-01T09:00:00+05:00")))
         session.commit()
         people = {p.username: p.id for p in session.scalars(select(Person))}
+    engine.dispose()
+    return path, people
+
+
+@pytest.fixture
+def live(tmp_path: Path, template: tuple[Path, dict[str, int]]) -> Iterator[LiveServer]:
+    VERSIONS.clear()
+    source, people = template
+    target = tmp_path / "e2e.sqlite3"
+    with closing(sqlite3.connect(source)) as original, closing(sqlite3.connect(target)) as copy:
+        original.backup(copy)  # the server's own database, fresh for each test
+    engine: Engine = make_engine(f"sqlite:///{target}")
+    clock = FrozenClock(datetime.fromisoformat("2026-03-01T09:00:00+05:00"))
+    sessions = make_session_factory(engine)
     app = create_app(
         {
             "SECRET_KEY": "e2e",

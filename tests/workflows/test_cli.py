@@ -29,18 +29,18 @@ def _run(engine: Engine, *args: str, now: str = "2026-03-01T09:00:00+05:00") -> 
     return result.output
 
 
-def test_a_case_driven_from_the_command_line(engine: Engine, demo: Demo) -> None:
-    out = _run(engine, "start", "--as", "teacher", "--data", json.dumps(application()))
+def test_a_case_driven_from_the_command_line(committed_engine: Engine, demo: Demo) -> None:
+    out = _run(committed_engine, "start", "--as", "teacher", "--data", json.dumps(application()))
     case = int(re.search(r"case (\d+)", out).group(1))  # type: ignore[union-attr]
-    listing = _run(engine, "tasks", "--as", "head")
+    listing = _run(committed_engine, "tasks", "--as", "head")
     assert "Жоғары мектептегі цифрлық педагогика" in listing
     task = int(listing.split("\t", 1)[0])
-    _run(engine, "claim", str(task), "--as", "head")
-    out = _run(engine, "complete", str(task), "--as", "head", "--data", '{"decision": "approve"}')
+    _run(committed_engine, "claim", str(task), "--as", "head")
+    out = _run(committed_engine, "complete", str(task), "--as", "head", "--data", '{"decision": "approve"}')
     assert "open tasks" in out
-    rector_task = int(_run(engine, "tasks", "--as", "rector").split("\t", 1)[0])
+    rector_task = int(_run(committed_engine, "tasks", "--as", "rector").split("\t", 1)[0])
     _run(
-        engine,
+        committed_engine,
         "complete",
         str(rector_task),
         "--as",
@@ -48,16 +48,16 @@ def test_a_case_driven_from_the_command_line(engine: Engine, demo: Demo) -> None
         "--data",
         '{"decision": "reject", "comment": "Жоқ"}',
     )
-    history = _run(engine, "history", str(case))
+    history = _run(committed_engine, "history", str(case))
     assert "case_started" in history and "case_rejected" in history
 
 
-def test_refusals_are_explained_and_exit_non_zero(engine: Engine, demo: Demo) -> None:
+def test_refusals_are_explained_and_exit_non_zero(committed_engine: Engine, demo: Demo) -> None:
     result = CliRunner().invoke(
         main,
         [
             "--database",
-            _url(engine),
+            _url(committed_engine),
             "--now",
             "2026-03-02T09:00:00+05:00",
             "start",
@@ -71,15 +71,17 @@ def test_refusals_are_explained_and_exit_non_zero(engine: Engine, demo: Demo) ->
     assert "start_date" in result.output and "2026-03-22" in result.output
 
 
-def test_setup_is_idempotent(engine: Engine, demo: Demo) -> None:
-    out = _run(engine, "setup")
+def test_setup_is_idempotent(committed_engine: Engine, demo: Demo) -> None:
+    out = _run(committed_engine, "setup")
     assert "unchanged" in out and "0 people added" in out
 
 
-def test_two_worker_processes_fire_each_job_once(engine: Engine, demo: Demo, tmp_path: Path) -> None:
+def test_two_worker_processes_fire_each_job_once(
+    committed_engine: Engine, demo: Demo, tmp_path: Path
+) -> None:
     for _ in range(4):
-        _run(engine, "start", "--as", "teacher", "--data", json.dumps(application()))
-    with engine.connect() as conn:
+        _run(committed_engine, "start", "--as", "teacher", "--data", json.dumps(application()))
+    with committed_engine.connect() as conn:
         pending = conn.execute(select(Job.id).where(Job.status == "pending")).scalars().all()
     assert len(pending) == 4  # one "new task" email per case, for the head
     command = [
@@ -87,7 +89,7 @@ def test_two_worker_processes_fire_each_job_once(engine: Engine, demo: Demo, tmp
         "-m",
         "workflows.cli",
         "--database",
-        _url(engine),
+        _url(committed_engine),
         "--now",
         "2026-03-01T10:00:00+05:00",
         "worker",
@@ -101,7 +103,7 @@ def test_two_worker_processes_fire_each_job_once(engine: Engine, demo: Demo, tmp
     assert all(w.returncode == 0 for w in workers), outputs
     done = sum(int(re.search(r"done (\d+)", o).group(1)) for o in outputs)  # type: ignore[union-attr]
     assert done == 4
-    with engine.connect() as conn:
+    with committed_engine.connect() as conn:
         rows = conn.execute(select(Job.status, Job.attempts).where(Job.id.in_(pending))).all()
         assert rows and all(r == ("done", 1) for r in rows)
         assert conn.execute(select(Event.id)).first() is not None

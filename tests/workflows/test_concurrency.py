@@ -50,45 +50,57 @@ def _complete(
     return act
 
 
-def test_two_deputies_approve_at_once_exactly_one_wins(flow: Flow) -> None:
-    case = flow.start()
-    with flow.factory() as s:  # both deputise for the head this week
+def test_two_deputies_approve_at_once_exactly_one_wins(committed_flow: Flow) -> None:
+    case = committed_flow.start()
+    with committed_flow.factory() as s:  # both deputise for the head this week
         for deputy in ("head2", "director"):
             s.add(
                 Delegation(
-                    from_person_id=flow.demo["head"],
-                    to_person_id=flow.demo[deputy],
+                    from_person_id=committed_flow.demo["head"],
+                    to_person_id=committed_flow.demo[deputy],
                     valid_from=datetime(2026, 2, 1).date(),
                     valid_to=datetime(2026, 3, 31).date(),
                 )
             )
         s.commit()
-    task = flow.task(case, "endorse")
+    task = committed_flow.task(case, "endorse")
     outcomes = _race(
         [
-            _complete(flow.factory, task.id, flow.demo["head2"], {"decision": "approve"}, flow.clock),
-            _complete(flow.factory, task.id, flow.demo["director"], {"decision": "approve"}, flow.clock),
+            _complete(
+                committed_flow.factory,
+                task.id,
+                committed_flow.demo["head2"],
+                {"decision": "approve"},
+                committed_flow.clock,
+            ),
+            _complete(
+                committed_flow.factory,
+                task.id,
+                committed_flow.demo["director"],
+                {"decision": "approve"},
+                committed_flow.clock,
+            ),
         ]
     )
     failures = [o for o in outcomes if o is not None]
     assert len(failures) == 1, outcomes
     assert isinstance(failures[0], Conflict)
-    with flow.factory() as s:
+    with committed_flow.factory() as s:
         done = s.get(HumanTask, task.id)
         assert done is not None and done.status == "completed"
-        assert done.on_behalf_of_id == flow.demo["head"]
+        assert done.on_behalf_of_id == committed_flow.demo["head"]
         completions = s.scalars(
             select(Event).where(Event.instance_id == case, Event.kind == "task_completed")
         ).all()
     assert len(completions) == 1
-    assert flow.open_elements(case) == ["rector_visa"]
+    assert committed_flow.open_elements(case) == ["rector_visa"]
 
 
-def test_two_hr_officers_issue_orders_at_once_numbers_never_repeat(flow: Flow) -> None:
-    with flow.factory() as s:
+def test_two_hr_officers_issue_orders_at_once_numbers_never_repeat(committed_flow: Flow) -> None:
+    with committed_flow.factory() as s:
         from workflows.org.models import Person, RoleAssignment
 
-        hr = s.get(Person, flow.demo["hr"])
+        hr = s.get(Person, committed_flow.demo["hr"])
         assert hr is not None
         second = Person(username="hr2", full_name="Екінші HR", org_unit_id=hr.org_unit_id)
         s.add(second)
@@ -96,44 +108,48 @@ def test_two_hr_officers_issue_orders_at_once_numbers_never_repeat(flow: Flow) -
         s.add(RoleAssignment(person_id=second.id, role="hr", org_unit_id=hr.org_unit_id))
         s.commit()
         second_id = second.id
-    cases = [flow.start(), flow.start(username="teacher2")]
+    cases = [committed_flow.start(), committed_flow.start(username="teacher2")]
     for case in cases:
-        flow.do("head" if case == cases[0] else "head2", case, "endorse", decision="approve")
-        flow.do("rector", case, "rector_visa", decision="approve")
-    tasks = [flow.task(case, "prepare_order") for case in cases]
+        committed_flow.do("head" if case == cases[0] else "head2", case, "endorse", decision="approve")
+        committed_flow.do("rector", case, "rector_visa", decision="approve")
+    tasks = [committed_flow.task(case, "prepare_order") for case in cases]
     data = {"order_date": "2026-03-05"}
     outcomes = _race(
         [
-            _complete(flow.factory, tasks[0].id, flow.demo["hr"], data, flow.clock),
-            _complete(flow.factory, tasks[1].id, second_id, data, flow.clock),
+            _complete(
+                committed_flow.factory, tasks[0].id, committed_flow.demo["hr"], data, committed_flow.clock
+            ),
+            _complete(committed_flow.factory, tasks[1].id, second_id, data, committed_flow.clock),
         ]
     )
     assert outcomes == [None, None]
-    with flow.factory() as s:
+    with committed_flow.factory() as s:
         numbers = sorted(s.scalars(select(Order.number)))
     assert numbers == ["БА-2026/0001", "БА-2026/0002"]
 
 
-def test_two_workers_fire_each_due_job_exactly_once(flow: Flow) -> None:
-    cases = [flow.start() for _ in range(6)]
+def test_two_workers_fire_each_due_job_exactly_once(committed_flow: Flow) -> None:
+    cases = [committed_flow.start() for _ in range(6)]
     for case in cases:
-        flow.approve_to_order(case)
-    flow.at("2026-04-01T08:00:00+05:00")
-    with flow.factory() as s:
+        committed_flow.approve_to_order(case)
+    committed_flow.at("2026-04-01T08:00:00+05:00")
+    with committed_flow.factory() as s:
         due = s.scalars(select(Job).where(Job.kind == "timer", Job.status == "pending")).all()
     assert len(due) == len(cases)
     results = []
     outcomes = _race(
         [
-            lambda name=name: results.append(fire_due_jobs(flow.factory, flow.clock, name))  # type: ignore[misc]
+            lambda name=name: results.append(
+                fire_due_jobs(committed_flow.factory, committed_flow.clock, name)
+            )  # type: ignore[misc]
             for name in ("w1", "w2")
         ]
     )
     assert outcomes == [None, None]
-    with flow.factory() as s:
+    with committed_flow.factory() as s:
         timers = s.scalars(select(Job).where(Job.id.in_([j.id for j in due]))).all()
         fired = s.scalars(select(Event).where(Event.kind == "timer_fired")).all()
     assert all(j.status == "done" and j.attempts == 1 for j in timers)
     assert len(fired) == len(cases)
     for case in cases:
-        assert flow.open_elements(case) == ["submit_report"]
+        assert committed_flow.open_elements(case) == ["submit_report"]

@@ -128,10 +128,10 @@ def test_stale_save_is_a_conflict_and_changes_nothing(
 
 
 def test_simultaneous_saves_lose_on_the_row_version(
-    factory: sessionmaker[Session], demo: Demo, clock: FrozenClock
+    committed_factory: sessionmaker[Session], demo: Demo, clock: FrozenClock
 ) -> None:
     """Both saves pass the token check; the database's row version decides, and the loser gets Conflict."""
-    owner = demo["owner"]
+    factory, owner = committed_factory, demo["owner"]
     with factory() as s:
         opened = browser.get_draft_or_latest(s, KEY, owner, clock)
         saved = drafts.save_draft(s, KEY, lead_time(opened.bpmn_xml, 21), None, opened.token, owner, clock)

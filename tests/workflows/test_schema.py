@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import CheckConstraint, Engine, inspect, text
+from sqlalchemy import CheckConstraint, Connection, Engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
 from tests.workflows.flow import Flow
@@ -68,14 +68,12 @@ def test_every_state_column_is_checked_by_the_database(engine: Engine) -> None:
     [("process_instance", "status"), ("job", "kind"), ("event", "kind"), ("role_assignment", "role")],
 )
 def test_a_value_outside_its_states_is_refused_by_the_database(
-    flow: Flow, engine: Engine, table: str, column: str
+    flow: Flow, connection: Connection, table: str, column: str
 ) -> None:
     flow.start()  # a case with its events and jobs; the demo has the role assignments
-    with engine.connect() as conn:
-        assert conn.scalar(text(f"SELECT count(*) FROM {table}"))
-        with pytest.raises(IntegrityError):
-            conn.execute(text(f"UPDATE {table} SET {column} = 'no such state'"))
-        conn.rollback()
+    assert connection.scalar(text(f"SELECT count(*) FROM {table}"))
+    with pytest.raises(IntegrityError), connection.begin_nested():
+        connection.execute(text(f"UPDATE {table} SET {column} = 'no such state'"))
 
 
 def test_states_match_what_the_product_says_about_them() -> None:
