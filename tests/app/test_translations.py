@@ -4,15 +4,14 @@ placeholders."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
+from tests.conftest import ROOT
 from workflows.language import CATALOGUES
 
-ROOT = Path(__file__).resolve().parents[2]
 # N_ marks the texts of workflows.wording: they are said in the app and in emails.
 KEYWORDS = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2), "N_": None}
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")

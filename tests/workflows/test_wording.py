@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import ast
-from pathlib import Path
 
+from tests.conftest import ROOT
 from workflows.errors import field_error, problem
 from workflows.wording import FIELDS, PROBLEMS, fill
 
-ROOT = Path(__file__).resolve().parents[2] / "workflows"
+WORKFLOWS = ROOT / "workflows"
 
 
 def _codes(function: str, position: int) -> set[str]:
     """The constant codes passed to `function` (at argument `position`) anywhere in workflows/."""
     codes: set[str] = set()
-    for path in ROOT.rglob("*.py"):
+    for path in WORKFLOWS.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
             called = isinstance(node, ast.Call) and getattr(node.func, "id", None) == function
             if called and len(node.args) > position and isinstance(node.args[position], ast.Constant):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 from io import BytesIO
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,14 +14,14 @@ from sqlalchemy import select
 
 from tests.app.conftest import LoginAs, post_files
 from tests.app.html_audit import audit
+from tests.conftest import ROOT
+from tests.workflows.definitions.test_definitions import edited, one, set_property
 from tests.workflows.flow import Flow
-from tests.workflows.test_definitions import edited, one, set_property
 from workflows.clock import FrozenClock
 from workflows.definitions import browser, drafts
 from workflows.definitions.models import ProcessDraft, ProcessVersion
 from workflows.engine.definition import MAX_BPMN_BYTES, NS
 
-ROOT = Path(__file__).resolve().parents[2]
 KEY = "qualification_request"
 SHIPPED = (ROOT / "bpmn" / f"{KEY}.bpmn").read_text("utf-8")
 CAMUNDA = "http://camunda.org/schema/1.0/bpmn"

@@ -11,9 +11,16 @@ from lxml import etree
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.conftest import Demo
+from tests import factories
+from tests.conftest import ROOT, Demo
+from tests.workflows.definitions.test_definitions import (
+    HR_CHECK_FORM,
+    add_hr_check,
+    edited,
+    one,
+    set_property,
+)
 from tests.workflows.flow import Flow
-from tests.workflows.test_definitions import HR_CHECK_FORM, add_hr_check, edited, one, set_property
 from workflows.cases.models import Event
 from workflows.clock import FrozenClock
 from workflows.definitions import browser, drafts, publishing
@@ -22,9 +29,7 @@ from workflows.definitions.drafts import DraftBehindLive
 from workflows.definitions.models import ProcessDraft, ProcessVersion
 from workflows.engine.definition import NS, read_info
 from workflows.errors import Conflict, DefinitionInvalid, Forbidden, NotFound
-from workflows.org.models import OrgUnit, RoleAssignment
 
-ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "bpmn").glob("*.bpmn"))
 CORPUS = Path(__file__).parent / "corpus"
 KEY = "qualification_request"
@@ -59,9 +64,7 @@ def versions(session: Session) -> list[int]:
 
 def second_owner(session: Session, demo: Demo) -> int:
     """The HR specialist also becomes a process owner: two people can now edit the same diagram."""
-    university = session.scalars(select(OrgUnit).where(OrgUnit.parent_id.is_(None))).one()
-    session.add(RoleAssignment(person_id=demo["hr"], role="process_owner", org_unit_id=university.id))
-    session.flush()
+    factories.seat(session, demo["hr"], "process_owner", factories.university(session).id)
     return demo["hr"]
 
 

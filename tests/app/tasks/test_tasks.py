@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from tests import factories
 from tests.app.conftest import LoginAs, post_files
 from tests.workflows.flow import PDF, Flow
 from workflows.cases.history import case_data
@@ -247,10 +248,8 @@ def test_claim_and_release(flow: Flow, login_as: LoginAs) -> None:
 
 
 def test_a_task_claimed_by_someone_else_is_shown_as_such(flow: Flow, login_as: LoginAs, factory: Any) -> None:
-    from workflows.org.models import RoleAssignment
-
     with factory() as s:  # a second rector seat holder: the vice-rector
-        s.add(RoleAssignment(person_id=flow.demo["director"], role="rector", org_unit_id=1))
+        factories.seat(s, flow.demo["director"], "rector", factories.university(s).id)
         s.commit()
     case = flow.start()
     flow.do("head", case, "endorse", decision="approve")

@@ -3,7 +3,6 @@ touches the live version; a published change applies to new cases only."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +12,7 @@ from lxml import etree
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.conftest import Demo
+from tests.conftest import ROOT, Demo
 from tests.workflows.flow import Flow, application
 from workflows.cases.models import Event, ProcessInstance
 from workflows.clock import FrozenClock
@@ -24,7 +23,6 @@ from workflows.engine.definition import MAX_BPMN_BYTES, NS
 from workflows.errors import DefinitionInvalid, Problem, ValidationFailed
 from workflows.forms.schema import load_forms
 
-ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = (ROOT / "bpmn" / "qualification_request.bpmn").read_text("utf-8")
 CORPUS = Path(__file__).parent / "corpus"
 KEY = "qualification_request"
@@ -279,10 +277,8 @@ def test_broken_diagram_is_refused_and_live_version_kept(
 ) -> None:
     before = _live(db)
     events = db.scalar(select(func.count()).select_from(Event))
-    started = time.monotonic()
     with pytest.raises(DefinitionInvalid) as refused:
         publishing.publish(db, case.text(), load_forms(), demo["owner"], clock, note=case.name)
-    assert time.monotonic() - started < 10  # nothing is expanded or fetched
     problems: list[Problem] = refused.value.problems
     matching = [p for p in problems if p.code == case.code and p.element_id == case.element_id]
     assert matching, [(p.code, p.element_id, p.message) for p in problems]

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests import factories
 from tests.workflows.flow import Flow
 from workflows.cases.models import Event, HumanTask, Job, Order
 from workflows.cases.tasks import complete_task
 from workflows.clock import FrozenClock
 from workflows.errors import Conflict
-from workflows.org.models import Delegation
 from workflows.worker import fire_due_jobs
 
 
@@ -54,14 +54,8 @@ def test_two_deputies_approve_at_once_exactly_one_wins(committed_flow: Flow) -> 
     case = committed_flow.start()
     with committed_flow.factory() as s:  # both deputise for the head this week
         for deputy in ("head2", "director"):
-            s.add(
-                Delegation(
-                    from_person_id=committed_flow.demo["head"],
-                    to_person_id=committed_flow.demo[deputy],
-                    valid_from=datetime(2026, 2, 1).date(),
-                    valid_to=datetime(2026, 3, 31).date(),
-                )
-            )
+            head, substitute = committed_flow.demo["head"], committed_flow.demo[deputy]
+            factories.deputy(s, head, substitute, date(2026, 2, 1), date(2026, 3, 31))
         s.commit()
     task = committed_flow.task(case, "endorse")
     outcomes = _race(
@@ -98,16 +92,8 @@ def test_two_deputies_approve_at_once_exactly_one_wins(committed_flow: Flow) -> 
 
 def test_two_hr_officers_issue_orders_at_once_numbers_never_repeat(committed_flow: Flow) -> None:
     with committed_flow.factory() as s:
-        from workflows.org.models import Person, RoleAssignment
-
-        hr = s.get(Person, committed_flow.demo["hr"])
-        assert hr is not None
-        second = Person(username="hr2", full_name="Екінші HR", org_unit_id=hr.org_unit_id)
-        s.add(second)
-        s.flush()
-        s.add(RoleAssignment(person_id=second.id, role="hr", org_unit_id=hr.org_unit_id))
+        second_id = factories.colleague(s, committed_flow.demo["hr"], "hr", "Екінші HR").id
         s.commit()
-        second_id = second.id
     cases = [committed_flow.start(), committed_flow.start(username="teacher2")]
     for case in cases:
         committed_flow.do("head" if case == cases[0] else "head2", case, "endorse", decision="approve")

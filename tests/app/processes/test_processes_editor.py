@@ -12,9 +12,9 @@ from sqlalchemy import select
 from werkzeug.test import TestResponse
 
 from tests.app.conftest import LoginAs
-from tests.app.test_processes import BASE, KEY, SHIPPED, lead_time, publish, versions
+from tests.app.processes.test_processes import BASE, KEY, SHIPPED, lead_time, publish, versions
+from tests.workflows.definitions.test_definitions import HR_CHECK_FORM, add_hr_check, edited, set_property
 from tests.workflows.flow import Flow
-from tests.workflows.test_definitions import HR_CHECK_FORM, add_hr_check, edited, set_property
 from workflows.cases.models import Event
 from workflows.definitions.models import ProcessDraft, ProcessVersion
 from workflows.forms.schema import load_forms

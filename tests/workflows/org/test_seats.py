@@ -7,11 +7,12 @@ from datetime import date
 import pytest
 from sqlalchemy import delete, select
 
+from tests import factories
 from tests.workflows.flow import Flow
 from workflows.cases.inbox import InboxFilter, count_open, inbox
 from workflows.cases.models import HumanTask
 from workflows.errors import Forbidden
-from workflows.org.models import Delegation, Person, RoleAssignment
+from workflows.org.models import RoleAssignment
 
 
 def test_a_head_applying_is_endorsed_by_the_institute_director(flow: Flow) -> None:
@@ -37,14 +38,7 @@ def test_an_empty_seat_goes_up(flow: Flow) -> None:
 def test_a_deputy_sees_and_acts_on_the_heads_tasks_while_away(flow: Flow) -> None:
     case = flow.start()
     with flow.factory() as s:
-        s.add(
-            Delegation(
-                from_person_id=flow.demo["head"],
-                to_person_id=flow.demo["teacher2"],
-                valid_from=date(2026, 3, 1),
-                valid_to=date(2026, 3, 10),
-            )
-        )
+        factories.deputy(s, flow.demo["head"], flow.demo["teacher2"], date(2026, 3, 1), date(2026, 3, 10))
         s.commit()
     with flow.factory() as s:
         page = inbox(s, flow.demo["teacher2"], flow.clock)
@@ -67,14 +61,8 @@ def test_claimed_tasks_show_as_claimed_and_only_the_claimant_completes(flow: Flo
     from workflows.errors import TaskClaimedByOther
 
     with flow.factory() as s:
-        hr = s.get(Person, flow.demo["hr"])
-        assert hr is not None
-        other = Person(username="hr2", full_name="Екінші HR маманы", org_unit_id=hr.org_unit_id)
-        s.add(other)
-        s.flush()
-        s.add(RoleAssignment(person_id=other.id, role="hr", org_unit_id=hr.org_unit_id))
+        other_id = factories.colleague(s, flow.demo["hr"], "hr", "Екінші HR маманы").id
         s.commit()
-        other_id = other.id
     case = flow.start()
     flow.do("head", case, "endorse", decision="approve")
     flow.do("rector", case, "rector_visa", decision="approve")

@@ -8,11 +8,11 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from tests import factories
 from tests.app.conftest import LoginAs
 from tests.statements import counting
 from tests.workflows.flow import Flow, application
 from workflows.cases.start import start_case
-from workflows.org.models import Delegation
 
 
 def _rows(page: str) -> int:
@@ -68,14 +68,7 @@ def test_search_by_employee_or_course_and_filter_by_step(flow: Flow, login_as: L
 
 def test_a_deputy_sees_the_heads_tasks_marked_as_such(flow: Flow, login_as: LoginAs, factory: Any) -> None:
     with factory() as s:
-        s.add(
-            Delegation(
-                from_person_id=flow.demo["head"],
-                to_person_id=flow.demo["head2"],
-                valid_from=date(2026, 3, 1),
-                valid_to=date(2026, 3, 15),
-            )
-        )
+        factories.deputy(s, flow.demo["head"], flow.demo["head2"], date(2026, 3, 1), date(2026, 3, 15))
         s.commit()
     case = flow.start()
     task = flow.task(case, "endorse")
