@@ -43,20 +43,21 @@ and ``except`` clauses may only name exception classes (an arbitrary
 expression there would run while the timeout is propagating).
 """
 
-from workflows.sandbox.compiler import (
+from workflows.sandbox.compiler import check_expression, check_script, compile_expression, compile_script
+from workflows.sandbox.environment import SandboxEnvironment
+from workflows.sandbox.errors import (
+    SandboxError,
     ScriptFailed,
+    ScriptLimitExceeded,
     ScriptRejected,
     ScriptTimeout,
-    check_expression,
-    check_script,
-    compile_expression,
-    compile_script,
 )
-from workflows.sandbox.environment import SandboxEnvironment
 
 __all__ = [
     "SandboxEnvironment",
+    "SandboxError",
     "ScriptFailed",
+    "ScriptLimitExceeded",
     "ScriptRejected",
     "ScriptTimeout",
     "check_expression",

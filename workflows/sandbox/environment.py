@@ -24,11 +24,10 @@ from workflows.sandbox.compiler import (
     _CHECKPOINT,
     _FORBIDDEN_NAMES,
     MAX_RANGE_LENGTH,
-    ScriptFailed,
-    ScriptTimeout,
     _compile,
     _Compiled,
 )
+from workflows.sandbox.errors import ScriptFailed, ScriptTimeout
 
 # --------------------------------------------------------------------------
 # Run-time environment

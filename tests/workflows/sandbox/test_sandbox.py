@@ -223,6 +223,19 @@ REJECTED = [
     ("print('hi')", "exec"),
     ("setattr(double, 'x', 1)", "eval"),
     ("try:\n    pass\nexcept double(1):\n    pass", "exec"),
+    # Constant sizes that would allocate gigabytes in one C call.
+    ("'x' * 10**9", "eval"),
+    ("[0] * 10**9", "eval"),
+    ("10**9 * b'x'", "eval"),
+    ("(0,) * 1000 * 1000 * 1000", "eval"),
+    ("s = 'ab' * 10**6", "exec"),
+    ("'x'.ljust(10**9)", "eval"),
+    ("'x'.center(10**9)", "eval"),
+    ("'0'.zfill(10**9)", "eval"),
+    ("'\\t'.expandtabs(10**9)", "eval"),
+    ("f'{1:>1000000000}'", "eval"),
+    ("f'{1:.2000000f}'", "eval"),
+    ("'%1000000000d' % 1", "eval"),
 ]
 
 
@@ -236,6 +249,22 @@ def test_escape_is_rejected_at_compile_time(source: str, mode: str) -> None:
             env.execute(source, {})
     checker = check_expression if mode == "eval" else check_script
     assert checker(source)
+
+
+ACCEPTED_SIZES = [
+    "'-' * 80",
+    "[0] * 10 + [1] * 2",
+    "'x' * 10**6",
+    "name.ljust(20) + '0'.zfill(3)",
+    "f'{n:>10.2f}|{n:%}'",
+    "'%5d of %s' % (n, 'all 1000000000')",
+    "names * 10**9",
+]
+
+
+@pytest.mark.parametrize("source", ACCEPTED_SIZES)
+def test_small_or_data_sized_repetition_compiles(source: str) -> None:
+    assert check_expression(source) == []
 
 
 # (source, mode, exception): accepted by the compiler, stopped by the guards.
