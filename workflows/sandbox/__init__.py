@@ -24,8 +24,8 @@ This package owns how that code is compiled, checked and run:
   the environment's ``cpu_limit`` (the time limit plus one second by default,
   rounded up to whole seconds by the kernel); past it the kernel ends the
   process, even inside one long C call. A watchdog in the parent kills
-  (SIGKILL) a process that has not answered within the limits plus
-  ``kill_grace`` -- one blocked without using CPU. Either way the caller gets
+  (SIGKILL) a process that has not answered within its limits plus
+  ``kill_grace`` (one second) -- one blocked without using CPU. Either way the caller gets
   :class:`ScriptLimitExceeded` (``limit`` says which) and the process is
   replaced; after a MemoryError it is replaced too. Each evaluation has a
   process of its own, so threads evaluate concurrently up to the pool's size
@@ -59,7 +59,7 @@ This package owns how that code is compiled, checked and run:
 
 Known limits: the wall-clock limit sees Python-level events only, so one long
 C-level operation runs on until the CPU or memory limit ends its process,
-which costs starting a new interpreter (tens of milliseconds). The sandbox
+which costs starting a new interpreter (about a tenth of a second). The sandbox
 processes run as the same user as the application: the limits bound CPU and
 memory, while what code can reach is still decided by the compile-time
 policy and the guards. Values that are not data (generators, ``map``

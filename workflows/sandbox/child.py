@@ -106,10 +106,10 @@ def main(argv: list[str]) -> int:
     conn = Connection(fd)
     sys.path[:] = wire.read_hello(conn.recv_bytes())
     limit_memory(memory_mb)
-    conn.send_bytes(wire.READY)
-    while True:
-        try:
-            raw = conn.recv_bytes()
-        except EOFError:
-            return 0
-        conn.send_bytes(serve(raw, conn))
+    try:
+        conn.send_bytes(wire.READY)
+        while True:
+            conn.send_bytes(serve(conn.recv_bytes(), conn))
+    except (EOFError, OSError):
+        # The parent closed its end or went away: nobody is left to answer.
+        return 0

@@ -19,15 +19,9 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 
 from workflows.sandbox.compiler import _FORBIDDEN_NAMES, _compile
 from workflows.sandbox.errors import ScriptFailed
-from workflows.sandbox.evaluator import Request
+from workflows.sandbox.evaluator import CPU_LIMIT_MARGIN, DEFAULT_TIME_LIMIT, Request
 from workflows.sandbox.functions import check_transferable
 from workflows.sandbox.pool import SandboxPool, default_pool
-
-DEFAULT_TIME_LIMIT = 1.0
-# The kernel's CPU limit is the backstop for what the time limit cannot see (one
-# long C call); it sits above the time limit so that ordinary Python loops still
-# end with a ScriptTimeout at the line they were running, in a process that lives on.
-CPU_LIMIT_MARGIN = 1.0
 
 
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):

@@ -27,6 +27,11 @@ from workflows.sandbox.compiler import _CHECKPOINT, _compile, _Compiled
 from workflows.sandbox.errors import ScriptTimeout
 
 MAX_RANGE_LENGTH = 1_000_000
+DEFAULT_TIME_LIMIT = 1.0
+# The kernel's CPU limit is the backstop for what the time limit cannot see (one
+# long C call); it sits above the time limit so that ordinary Python loops still
+# end with a ScriptTimeout at the line they were running, in a process that lives on.
+CPU_LIMIT_MARGIN = 1.0
 
 
 @dataclass(frozen=True)
@@ -43,8 +48,8 @@ class Request:
     data: dict[str, Any]
     external: dict[str, Any] = field(default_factory=dict)
     functions: dict[str, Callable[..., Any]] = field(default_factory=dict)
-    time_limit: float = 1.0
-    cpu_limit: float = 2.0
+    time_limit: float = DEFAULT_TIME_LIMIT
+    cpu_limit: float = DEFAULT_TIME_LIMIT + CPU_LIMIT_MARGIN
 
 
 def evaluate(request: Request) -> Any:

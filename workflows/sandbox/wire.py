@@ -50,6 +50,8 @@ _DATA_TYPES = frozenset(
 )
 
 _PLAIN = (str, int, float, bool, type(None))
+# Characters of an error message that cross; the rest of a giant one is dropped.
+MAX_MESSAGE = 10_000
 
 _MALFORMED = "the sandbox process sent a malformed reply"
 
@@ -103,9 +105,13 @@ def error_reply(exc: Exception) -> bytes:
     if isinstance(exc, ScriptTimeout):
         return pickle.dumps(("timeout", str(exc), line), _PROTOCOL)
     kind = type(exc)
-    # Arguments cross only when they are plain, so that the parent can always read them.
-    args = exc.args if all(isinstance(arg, _PLAIN) for arg in exc.args) else (str(exc),)
-    return pickle.dumps(("raised", kind.__module__, kind.__qualname__, args, str(exc), line), _PROTOCOL)
+    message = str(exc)
+    if len(message) > MAX_MESSAGE:
+        message = message[:MAX_MESSAGE] + "..."
+    # Arguments cross only when they are plain and short, so that the parent can always read them.
+    plain = all(isinstance(a, _PLAIN) and not (isinstance(a, str) and len(a) > MAX_MESSAGE) for a in exc.args)
+    args = exc.args if plain else (message,)
+    return pickle.dumps(("raised", kind.__module__, kind.__qualname__, args, message, line), _PROTOCOL)
 
 
 def memory_reply(line: int | None) -> bytes:

@@ -176,3 +176,11 @@ def test_values_that_are_not_data_cannot_come_back(pool: SandboxPool) -> None:
     with pytest.raises(ScriptFailed, match="not plain data"):
         env.evaluate("map(double, xs)", {"xs": [1]})
     assert_still_serves(env)
+
+
+def test_a_giant_error_message_crosses_shortened(pool: SandboxPool) -> None:
+    env = make_env(pool)
+    with pytest.raises(ValueError, match=r"^x+\.\.\.$") as caught:
+        env.execute("raise ValueError('x' * n)", {"n": 10**7})
+    assert len(str(caught.value)) < 20_000
+    assert_still_serves(env)

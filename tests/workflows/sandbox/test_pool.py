@@ -149,6 +149,40 @@ def test_processes_are_shut_down_at_interpreter_exit() -> None:
     assert "left []" in result.stdout, result.stdout
 
 
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a zombie has ended; reaping it is up to whoever adopted it
+
+
+def test_a_sandbox_process_ends_when_its_parent_dies_without_closing_the_pool() -> None:
+    script = textwrap.dedent(
+        """
+        import os
+        from workflows.sandbox import SandboxEnvironment, SandboxPool
+        pool = SandboxPool(size=1)
+        SandboxEnvironment(pool=pool).evaluate("1", {})
+        print(pool.child_pids()[0], flush=True)
+        os._exit(0)  # no exit hooks, as when a worker is killed
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    pid = int(result.stdout)
+    # A hang guard, not a timing: the process reads end-of-file and returns.
+    deadline = threading.Event()
+    for _ in range(200):
+        if not _running(pid):
+            break
+        deadline.wait(0.05)
+    assert not _running(pid)
+    assert result.stderr == ""
+
+
 def test_close_stops_the_processes_and_refuses_further_work() -> None:
     pool = SandboxPool(size=1)
     env = make_env(pool)
