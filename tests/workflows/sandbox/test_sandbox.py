@@ -24,6 +24,7 @@ from workflows.sandbox import (
     check_script,
     compile_expression,
     compile_script,
+    evaluator,
 )
 
 
@@ -364,6 +365,25 @@ def test_timeout_restores_a_previously_installed_trace_function() -> None:
     try:
         with pytest.raises(ScriptTimeout):
             make_env(time_limit=0.2).execute("while True: pass", {})
+        restored = sys.gettrace()
+    finally:
+        sys.settrace(original)
+    assert restored is outer_tracer
+
+
+def test_the_evaluator_itself_restores_a_previous_trace_function() -> None:
+    # Through the environment the tracer runs in a sandbox process; a process serves one
+    # evaluation after another, so the evaluator must leave tracing as it found it.
+    def outer_tracer(frame: FrameType, event: str, arg: Any) -> None:
+        return None
+
+    original = sys.gettrace()
+    sys.settrace(outer_tracer)
+    try:
+        with pytest.raises(ScriptTimeout):
+            evaluator.evaluate(
+                evaluator.Request(mode="exec", source="while True: pass", data={}, time_limit=0.2)
+            )
         restored = sys.gettrace()
     finally:
         sys.settrace(original)
