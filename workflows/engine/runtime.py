@@ -27,7 +27,7 @@ from workflows.engine import state as engine_state
 from workflows.engine.definition import ParsedDefinition
 from workflows.engine.timeshift import clock_context
 from workflows.errors import ProcessError, TaskAlreadyCompleted
-from workflows.sandbox import SandboxEnvironment, ScriptRejected, ScriptTimeout
+from workflows.sandbox import SandboxEnvironment, SandboxError, Snapshot
 
 # (operator, evaluated parameters, the calling task's data) -> a JSON-able result
 ServiceHandler = Callable[[str, dict[str, Any], dict[str, Any]], Any]
@@ -35,19 +35,41 @@ SCRIPT_TIME_LIMIT = 2.0
 _CALENDAR = WorkingCalendar()
 
 
+def _iso(value: str) -> date:
+    return date.fromisoformat(str(value)[:10])
+
+
+# Module-level, not lambdas: scripts run in sandbox processes, which load host functions by name.
+def _add_days(d: str, n: int) -> str:
+    return add_days(_iso(d), int(n)).isoformat()
+
+
+def _add_working_days(d: str, n: int) -> str:
+    return _CALENDAR.add_working_days(_iso(d), int(n)).isoformat()
+
+
+def _add_months(d: str, n: int) -> str:
+    return add_months(_iso(d), int(n)).isoformat()
+
+
+def _day_start(d: str) -> str:
+    return day_start(_iso(d)).isoformat()
+
+
+def _days_between(a: str, b: str) -> int:
+    return days_between(_iso(a), _iso(b))
+
+
 def expression_functions(clock: Clock) -> dict[str, Callable[..., Any]]:
     """The functions diagrams may call; dates travel as ISO strings because task data are JSON."""
-
-    def iso(value: str) -> date:
-        return date.fromisoformat(str(value)[:10])
-
     return {
-        "today": lambda: local_date(clock.now()).isoformat(),
-        "add_days": lambda d, n: add_days(iso(d), int(n)).isoformat(),
-        "add_working_days": lambda d, n: _CALENDAR.add_working_days(iso(d), int(n)).isoformat(),
-        "add_months": lambda d, n: add_months(iso(d), int(n)).isoformat(),
-        "day_start": lambda d: day_start(iso(d)).isoformat(),
-        "days_between": lambda a, b: days_between(iso(a), iso(b)),
+        # The sandbox receives today's date as of each evaluation, not the clock.
+        "today": Snapshot(lambda: local_date(clock.now()).isoformat()),
+        "add_days": _add_days,
+        "add_working_days": _add_working_days,
+        "add_months": _add_months,
+        "day_start": _day_start,
+        "days_between": _days_between,
     }
 
 
@@ -124,7 +146,7 @@ class Runtime:
         with clock_context(self.clock):
             try:
                 action()
-            except (SpiffWorkflowException, ScriptRejected, ScriptTimeout) as exc:
+            except (SpiffWorkflowException, SandboxError) as exc:
                 raise _process_error(exc) from exc
 
     def advance(self) -> None:
@@ -173,7 +195,7 @@ class Runtime:
         with clock_context(self.clock):
             try:
                 return self.workflow.script_engine.evaluate(task, expression)
-            except (SpiffWorkflowException, ScriptRejected, ScriptTimeout) as exc:
+            except (SpiffWorkflowException, SandboxError) as exc:
                 raise _process_error(exc) from exc
 
     def timer_due_times(self) -> list[datetime]:

@@ -12,43 +12,14 @@ from typing import Any, Literal, cast
 from RestrictedPython import compile_restricted_eval, compile_restricted_exec
 from RestrictedPython.transformer import RestrictingNodeTransformer, copy_locations
 
+from workflows.sandbox import folding
+from workflows.sandbox.errors import ScriptRejected, format_error
+
 # Both SpiffWorkflow's error reporting (it looks for frames of this file name
 # to find the failing line) and RestrictedPython's defaults use this name.
 _FILENAME = "<string>"
 
-MAX_EXPONENT = 10_000
-MAX_LITERAL_DIGITS = 100
 MAX_RANGE_LENGTH = 1_000_000
-
-
-class ScriptRejected(Exception):
-    """Source refused at compile time (imports, dunder/underscore names, syntax errors...)."""
-
-    message: str
-    lineno: int | None
-    errors: tuple[str, ...]
-
-    def __init__(self, message: str, lineno: int | None = None, errors: tuple[str, ...] = ()) -> None:
-        self.message = message
-        self.lineno = lineno
-        self.errors = errors or (_format_error(message, lineno),)
-        super().__init__("; ".join(self.errors))
-
-
-class ScriptTimeout(Exception):
-    """The script or expression ran past its time limit."""
-
-
-class ScriptFailed(Exception):
-    """The sandbox could not carry out a request (e.g. a service call it cannot serve).
-
-    Errors raised by the script itself are deliberately not wrapped: SpiffWorkflow
-    reads the failing line from their traceback.
-    """
-
-
-def _format_error(message: str, lineno: int | None) -> str:
-    return message if lineno is None else f"line {lineno}: {message}"
 
 
 # --------------------------------------------------------------------------
@@ -91,40 +62,6 @@ _FORBIDDEN_ATTRIBUTES = frozenset({"mro"})
 
 _CHECKPOINT = "_sandbox_checkpoint_"
 
-# Stand-in for "too big to matter" while folding constant exponents, so that
-# folding itself never does expensive arithmetic.
-_HUGE = 1 << 256
-
-
-def _literal_int(node: ast.expr) -> int | None:
-    """Value of an integer constant expression, or ``None`` if it is not one."""
-    if isinstance(node, ast.Constant):
-        return node.value if type(node.value) is int else None
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.UAdd):
-        value = _literal_int(node.operand)
-        if value is None:
-            return None
-        return -value if isinstance(node.op, ast.USub) else value
-    if isinstance(node, ast.BinOp):
-        left, right = _literal_int(node.left), _literal_int(node.right)
-        if left is None or right is None:
-            return None
-        if isinstance(node.op, ast.Pow):
-            if right < 0:
-                return None
-            if abs(left) > 1 and right * abs(left).bit_length() > 256:
-                return _HUGE
-            return int(left**right)
-        if isinstance(node.op, ast.LShift):
-            return _HUGE if right > 256 else left << max(right, 0)
-        if isinstance(node.op, ast.Add):
-            return left + right
-        if isinstance(node.op, ast.Sub):
-            return left - right
-        if isinstance(node.op, ast.Mult):
-            return left * right
-    return None
-
 
 def _is_class_reference(node: ast.expr) -> bool:
     if isinstance(node, ast.Name):
@@ -163,31 +100,34 @@ class _SandboxPolicy(RestrictingNodeTransformer):
         return super().visit_Attribute(node)
 
     def visit_Constant(self, node: ast.Constant) -> Any:
-        if type(node.value) is int and abs(node.value) >= 10**MAX_LITERAL_DIGITS:
-            self.error(node, f"integer literals of {MAX_LITERAL_DIGITS} digits or more are not allowed")
+        digits = folding.MAX_LITERAL_DIGITS
+        if type(node.value) is int and abs(node.value) >= 10**digits:
+            self.error(node, f"integer literals of {digits} digits or more are not allowed")
         return super().visit_Constant(node)
 
-    def _check_power(self, node: ast.AST, op: ast.operator, right: ast.expr) -> None:
-        amount = _literal_int(right)
-        if amount is None or amount <= MAX_EXPONENT:
-            return
-        if isinstance(op, ast.Pow):
-            self.error(node, f"an exponent above {MAX_EXPONENT} is not allowed")
-        elif isinstance(op, ast.LShift):
-            self.error(node, f"shifting by more than {MAX_EXPONENT} bits is not allowed")
+    def _refuse(self, node: ast.AST, problem: str | None) -> None:
+        if problem is not None:
+            self.error(node, problem)
 
     def visit_BinOp(self, node: ast.BinOp) -> Any:
-        self._check_power(node, node.op, node.right)
+        self._refuse(node, folding.power_problem(node.op, node.right))
+        self._refuse(node, folding.repetition_problem(node))
+        self._refuse(node, folding.percent_format_problem(node))
         return super().visit_BinOp(node)
 
     def visit_AugAssign(self, node: ast.AugAssign) -> Any:
-        self._check_power(node, node.op, node.value)
+        self._refuse(node, folding.power_problem(node.op, node.value))
         return super().visit_AugAssign(node)
 
     def visit_Call(self, node: ast.Call) -> Any:
         if isinstance(node.func, ast.Name) and node.func.id == "pow" and len(node.args) == 2:
-            self._check_power(node, ast.Pow(), node.args[1])
+            self._refuse(node, folding.power_problem(ast.Pow(), node.args[1]))
+        self._refuse(node, folding.padding_problem(node))
         return super().visit_Call(node)
+
+    def visit_FormattedValue(self, node: ast.FormattedValue) -> Any:
+        self._refuse(node, folding.format_spec_problem(node))
+        return super().visit_FormattedValue(node)
 
     def visit_ExceptHandler(self, node: ast.ExceptHandler) -> Any:
         if node.type is not None and not _is_class_reference(node.type):
@@ -262,7 +202,7 @@ def _compile(source: str, mode: Literal["eval", "exec"]) -> _Compiled:
         if not parsed:
             parsed = [("the code could not be compiled", None)]
         message, lineno = parsed[0]
-        raise ScriptRejected(message, lineno, tuple(_format_error(m, n) for m, n in parsed))
+        raise ScriptRejected(message, lineno, tuple(format_error(m, n) for m, n in parsed))
     return _Compiled(result.code, _nested_code_ids(result.code))
 
 

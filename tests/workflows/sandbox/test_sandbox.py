@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import sys
 import threading
-import time
-from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
@@ -16,6 +14,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
+from tests.workflows.sandbox import hosts
 from workflows.sandbox import (
     SandboxEnvironment,
     ScriptFailed,
@@ -25,26 +24,12 @@ from workflows.sandbox import (
     check_script,
     compile_expression,
     compile_script,
+    evaluator,
 )
 
 
-class Lookup:
-    """A provided function that is also an object with attributes."""
-
-    def __init__(self) -> None:
-        self.label = "lookup"
-
-    def __call__(self, key: str) -> int:
-        return {"a": 1, "b": 2}[key]
-
-
 def make_env(time_limit: float = 1.0, **kwargs: Any) -> SandboxEnvironment:
-    functions: dict[str, Callable[..., Any]] = {
-        "double": lambda x: 2 * x,
-        "pass_mark": lambda: 50,
-        "lookup": Lookup(),
-    }
-    return SandboxEnvironment(functions=functions, time_limit=time_limit, **kwargs)
+    return SandboxEnvironment(functions=hosts.lookup_table(), time_limit=time_limit, **kwargs)
 
 
 # ---------------------------------------------------------------- ordinary code
@@ -223,6 +208,19 @@ REJECTED = [
     ("print('hi')", "exec"),
     ("setattr(double, 'x', 1)", "eval"),
     ("try:\n    pass\nexcept double(1):\n    pass", "exec"),
+    # Constant sizes that would allocate gigabytes in one C call.
+    ("'x' * 10**9", "eval"),
+    ("[0] * 10**9", "eval"),
+    ("10**9 * b'x'", "eval"),
+    ("(0,) * 1000 * 1000 * 1000", "eval"),
+    ("s = 'ab' * 10**6", "exec"),
+    ("'x'.ljust(10**9)", "eval"),
+    ("'x'.center(10**9)", "eval"),
+    ("'0'.zfill(10**9)", "eval"),
+    ("'\\t'.expandtabs(10**9)", "eval"),
+    ("f'{1:>1000000000}'", "eval"),
+    ("f'{1:.2000000f}'", "eval"),
+    ("'%1000000000d' % 1", "eval"),
 ]
 
 
@@ -236,6 +234,22 @@ def test_escape_is_rejected_at_compile_time(source: str, mode: str) -> None:
             env.execute(source, {})
     checker = check_expression if mode == "eval" else check_script
     assert checker(source)
+
+
+ACCEPTED_SIZES = [
+    "'-' * 80",
+    "[0] * 10 + [1] * 2",
+    "'x' * 10**6",
+    "name.ljust(20) + '0'.zfill(3)",
+    "f'{n:>10.2f}|{n:%}'",
+    "'%5d of %s' % (n, 'all 1000000000')",
+    "names * 10**9",
+]
+
+
+@pytest.mark.parametrize("source", ACCEPTED_SIZES)
+def test_small_or_data_sized_repetition_compiles(source: str) -> None:
+    assert check_expression(source) == []
 
 
 # (source, mode, exception): accepted by the compiler, stopped by the guards.
@@ -307,12 +321,10 @@ def run_bounded(script: str, time_limit: float = 0.2) -> dict[str, Any]:
 
     def work() -> None:
         before = sys.gettrace()
-        started = time.monotonic()
         try:
             make_env(time_limit=time_limit).execute(script, {})
         except Exception as exc:
             outcome["error"] = exc
-        outcome["elapsed"] = time.monotonic() - started
         outcome["restored"] = sys.gettrace() is before
         outcome["main_thread"] = threading.current_thread() is threading.main_thread()
 
@@ -327,16 +339,13 @@ def run_bounded(script: str, time_limit: float = 0.2) -> dict[str, Any]:
 def test_runaway_script_times_out_and_restores_tracing(script: str) -> None:
     outcome = run_bounded(script)
     assert isinstance(outcome.get("error"), ScriptTimeout)
-    assert outcome["elapsed"] < 2.0
     assert outcome["restored"] is True
 
 
 def test_timeout_in_the_main_thread_restores_tracing() -> None:
     before = sys.gettrace()
-    started = time.monotonic()
     with pytest.raises(ScriptTimeout):
         make_env(time_limit=0.2).execute("while True: pass", {})
-    assert time.monotonic() - started < 2.0
     assert sys.gettrace() is before
 
 
@@ -356,6 +365,25 @@ def test_timeout_restores_a_previously_installed_trace_function() -> None:
     try:
         with pytest.raises(ScriptTimeout):
             make_env(time_limit=0.2).execute("while True: pass", {})
+        restored = sys.gettrace()
+    finally:
+        sys.settrace(original)
+    assert restored is outer_tracer
+
+
+def test_the_evaluator_itself_restores_a_previous_trace_function() -> None:
+    # Through the environment the tracer runs in a sandbox process; a process serves one
+    # evaluation after another, so the evaluator must leave tracing as it found it.
+    def outer_tracer(frame: FrameType, event: str, arg: Any) -> None:
+        return None
+
+    original = sys.gettrace()
+    sys.settrace(outer_tracer)
+    try:
+        with pytest.raises(ScriptTimeout):
+            evaluator.evaluate(
+                evaluator.Request(mode="exec", source="while True: pass", data={}, time_limit=0.2)
+            )
         restored = sys.gettrace()
     finally:
         sys.settrace(original)
@@ -498,3 +526,18 @@ def test_workflow_stops_a_runaway_script() -> None:
     with pytest.raises(WorkflowTaskException) as caught:
         workflow.do_engine_steps()
     assert caught.value.error_type == "ScriptTimeout"
+
+
+@pytest.mark.parametrize(
+    ("script", "error_type"),
+    [
+        ("total = sum(points)\npassed = total / 0", "ZeroDivisionError"),
+        ("total = sum(points)\npassed = 'x' * (total * 10**7)", "ScriptLimitExceeded"),
+    ],
+)
+def test_workflow_reports_the_line_that_failed_in_the_sandbox_process(script: str, error_type: str) -> None:
+    with pytest.raises(WorkflowTaskException) as caught:
+        run_grading([60], script=script)
+    assert caught.value.error_type == error_type
+    assert caught.value.line_number == 2
+    assert caught.value.error_line == script.splitlines()[1]
