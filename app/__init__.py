@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-from app import errors, i18n, security, transaction
+from app import assets, errors, i18n, security, transaction
 from app import views as pages
 from app.config import DEFAULTS, ConfigError, check, from_env
 from app.extensions import babel, csrf, login_manager
@@ -21,14 +21,6 @@ from workflows.cases.documents import FileStore
 from workflows.clock import SystemClock
 from workflows.db import make_engine, make_session_factory
 from workflows.language import CataloguesMissing, check_catalogues
-
-
-def _viewer_check(directory: str) -> None:
-    if not (Path(directory) / "bpmn-navigated-viewer.production.min.js").is_file():
-        raise ConfigError(
-            f"The BPMN diagram viewer is missing ({directory}): run `npm ci` in the project folder "
-            "to install the pinned bpmn-js, or set BPMN_JS_DIR"
-        )
 
 
 def _catalogue_check(directory: Path) -> None:
@@ -47,7 +39,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     check(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secrets.token_hex(32)  # development and tests only (see check)
-    _viewer_check(app.config["BPMN_JS_DIR"])
+    try:
+        assets.check(app.config["BPMN_JS_DIR"])
+    except assets.AssetsMissing as exc:
+        raise ConfigError(str(exc)) from exc
     _catalogue_check(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
 
     engine = app.config.get("SQLALCHEMY_ENGINE") or make_engine(app.config["DATABASE_URL"])

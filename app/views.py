@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 from flask_login import current_user
 
-from app import i18n, labels, wording
+from app import assets, i18n, labels, wording
 from app.auth import bp as auth_bp
 from app.cases import bp as cases_bp
 from app.inbox import bp as inbox_bp
@@ -61,7 +61,7 @@ def _header() -> dict[str, Any]:
 
 
 def init_app(app: Flask) -> None:
-    for blueprint in (auth_bp, inbox_bp, tasks_bp, cases_bp, notifications_bp, processes_bp):
+    for blueprint in (assets.bp, auth_bp, inbox_bp, tasks_bp, cases_bp, notifications_bp, processes_bp):
         app.register_blueprint(blueprint)
     app.context_processor(_header)
     app.jinja_env.globals.update(

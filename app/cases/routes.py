@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 from urllib.parse import quote
 
 from flask import (
@@ -13,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _
@@ -149,9 +147,3 @@ def _disposition(kind: str, filename: str) -> str:
     """A file name any browser accepts: an ASCII fallback plus the real (Unicode) name."""
     fallback = "".join(ch for ch in filename if ch.isascii() and (ch.isalnum() or ch in "._-")) or "document"
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"
-
-
-@bp.get("/vendor/bpmn-js/<path:filename>")
-def viewer_asset(filename: str) -> Response:
-    """The pinned bpmn-js viewer, served from node_modules by the app itself (no CDN)."""
-    return send_from_directory(Path(current_app.config["BPMN_JS_DIR"]), filename, max_age=86400)

@@ -12,6 +12,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 from werkzeug.test import EnvironBuilder, TestResponse
+from werkzeug.wrappers import Response
 
 from app import create_app
 from tests.conftest import Demo
@@ -72,3 +73,9 @@ def post_files(client: FlaskClient, url: str, data: dict[str, Any]) -> TestRespo
     finally:
         environ["wsgi.input"].close()
         builder.close()
+
+
+def json_of(response: Response) -> Any:
+    """The JSON body of a response that must have one."""
+    assert response.is_json, response.get_data(as_text=True)[:200]
+    return response.json

@@ -101,7 +101,7 @@ def test_two_worker_processes_fire_each_job_once(
     ]
     outputs = [w.communicate(timeout=120)[0].decode() for w in workers]
     assert all(w.returncode == 0 for w in workers), outputs
-    done = sum(int(re.search(r"done (\d+)", o).group(1)) for o in outputs)  # type: ignore[union-attr]
+    done = sum(int(found.group(1)) for o in outputs if (found := re.search(r"done (\d+)", o)))
     assert done == 4
     with committed_engine.connect() as conn:
         rows = conn.execute(select(Job.status, Job.attempts).where(Job.id.in_(pending))).all()

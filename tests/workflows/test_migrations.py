@@ -72,7 +72,7 @@ ROWS_AT_0002 = {
         "updated_at": "2026-01-01 00:00:00",
     },
 }
-EVENTS = [
+EVENTS: list[dict[str, object]] = [
     {
         "id": 1,
         "instance_id": None,

@@ -16,9 +16,10 @@ def _codes(function: str, position: int) -> set[str]:
     codes: set[str] = set()
     for path in WORKFLOWS.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text("utf-8"))):
-            called = isinstance(node, ast.Call) and getattr(node.func, "id", None) == function
-            if called and len(node.args) > position and isinstance(node.args[position], ast.Constant):
-                codes.add(str(node.args[position].value))
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == function:
+                argument = node.args[position] if len(node.args) > position else None
+                if isinstance(argument, ast.Constant):
+                    codes.add(str(argument.value))
             if function == "problem" and isinstance(node, ast.Tuple) and node.elts:
                 first = node.elts[0]
                 if isinstance(first, ast.Constant) and str(first.value).startswith("timer_"):

@@ -10,9 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflows.calendar import local_date
 from workflows.cases.models import Document, HumanTask, ProcessInstance, TaskStatus
-from workflows.clock import Clock
 from workflows.definitions.versions import LoadedVersion
 from workflows.errors import FieldError, ValidationFailed, field_error
 from workflows.forms.checks import CheckContext, parse_checks, validate_submission
@@ -25,10 +23,6 @@ class CaseRef:
     business_key: str
     status: str
     open_tasks: list[int]
-
-
-def today_of(clock: Clock) -> date:
-    return local_date(clock.now())
 
 
 def validate_step_data(

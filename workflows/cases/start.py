@@ -8,10 +8,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from workflows.cases.input import CaseRef, attach_documents, case_ref, today_of, validate_step_data
+from workflows.cases.input import CaseRef, attach_documents, case_ref, validate_step_data
 from workflows.cases.models import CaseStatus, EventKind, ProcessInstance
 from workflows.cases.steps import Step
 from workflows.clock import Clock
+from workflows.clock import today as local_today
 from workflows.definitions.publishing import latest_version
 from workflows.definitions.versions import VERSIONS
 from workflows.engine.state import SERIALIZER_VERSION
@@ -28,7 +29,7 @@ def start_case(
         raise Forbidden("Unknown or inactive person")
     version = VERSIONS.put(latest_version(session, process_key))
     info = version.definition.info
-    today = today_of(clock)
+    today = local_today(clock)
     policy = info.policy()
     schema = validate_step_data(version, info.start_event.id, data, today, policy)
     documents = attach_documents(session, schema, data, actor_id, None)

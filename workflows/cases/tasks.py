@@ -9,10 +9,11 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, undefer
 
 from workflows.cases.access import visible_task
-from workflows.cases.input import CaseRef, attach_documents, case_ref, today_of, validate_step_data
+from workflows.cases.input import CaseRef, attach_documents, case_ref, validate_step_data
 from workflows.cases.models import CaseStatus, Event, EventKind, HumanTask, ProcessInstance, TaskStatus
 from workflows.cases.steps import Step
 from workflows.clock import Clock
+from workflows.clock import today as local_today
 from workflows.errors import Forbidden, NotFound, TaskAlreadyCompleted, TaskClaimedByOther
 from workflows.messaging.models import NoticeKind
 from workflows.messaging.notices import notify_people
@@ -57,7 +58,7 @@ def complete_task(
     session: Session, task_id: int, actor_id: int, data: dict[str, Any], clock: Clock
 ) -> CaseRef:
     """Submit a task's form. Exactly one of two simultaneous submitters wins; the other gets a Conflict."""
-    today = today_of(clock)
+    today = local_today(clock)
     task, on_behalf_of = _task_for_actor(session, task_id, actor_id, today)
     instance = session.get(ProcessInstance, task.instance_id, options=[undefer(ProcessInstance.state)])
     if instance is None or instance.status != CaseStatus.RUNNING:
@@ -98,8 +99,8 @@ def complete_task(
 
 def claim_task(session: Session, task_id: int, actor_id: int, clock: Clock) -> None:
     """Take a role task so that others see someone works on it; NotFound for a task the actor cannot see."""
-    visible_task(session, actor_id, task_id, today_of(clock))
-    task, _ = _task_for_actor(session, task_id, actor_id, today_of(clock))
+    visible_task(session, actor_id, task_id, local_today(clock))
+    task, _ = _task_for_actor(session, task_id, actor_id, local_today(clock))
     if task.role == EMPLOYEE or task.assignee_id == actor_id:
         return
     claimed = session.execute(
@@ -115,7 +116,7 @@ def claim_task(session: Session, task_id: int, actor_id: int, clock: Clock) -> N
 
 def release_task(session: Session, task_id: int, actor_id: int, clock: Clock) -> None:
     """Give a claimed task back to the shared queue; only whoever claimed it may."""
-    visible_task(session, actor_id, task_id, today_of(clock))
+    visible_task(session, actor_id, task_id, local_today(clock))
     task = session.get(HumanTask, task_id)
     assert task is not None  # visible_task found it
     if task.role == EMPLOYEE or task.assignee_id != actor_id or task.status != TaskStatus.OPEN:

@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
 
-from tests.app.conftest import LoginAs
+from tests.app.conftest import LoginAs, json_of
 from tests.app.processes.test_processes import BASE, KEY, SHIPPED, lead_time, publish, versions
 from tests.workflows.definitions.test_definitions import HR_CHECK_FORM, add_hr_check, edited, set_property
 from tests.workflows.flow import Flow
@@ -69,7 +69,7 @@ def test_the_editor_page_carries_the_diagram_forms_and_token(flow: Flow, login_a
     assert [name for name, _label in data["processProperties"]][:2] == ["lead_time_days", "report_days"]
     assert [name for name, _label in data["checks"]] == ["lead_time", "date_range", "funding"]
     with owner.get(data["urls"]["moddle"]) as descriptor:
-        assert descriptor.json["uri"] == "http://spiffworkflow.org/bpmn/schema/1.0/core"
+        assert json_of(descriptor)["uri"] == "http://spiffworkflow.org/bpmn/schema/1.0/core"
 
 
 def test_check_lists_problems_without_saving(flow: Flow, login_as: LoginAs) -> None:
@@ -77,17 +77,17 @@ def test_check_lists_problems_without_saving(flow: Flow, login_as: LoginAs) -> N
     token = editor_data(owner)["token"]
     response = owner.post(f"{BASE}/check", json={"xml": no_form(), "forms": texts(FORMS), "token": token})
     assert response.status_code == 200
-    [problem] = response.json["problems"]
+    [problem] = json_of(response)["problems"]
     assert (problem["code"], problem["element_id"]) == ("no_form", "rector_visa")
     assert problem["text"] == "Пайдаланушы тапсырмасында форма көрсетілмеген."
     assert draft(flow) is None
     clean = owner.post(f"{BASE}/check", json={"xml": SHIPPED, "forms": texts(FORMS), "token": token})
-    assert clean.json["problems"] == []
+    assert json_of(clean)["problems"] == []
     renamed = owner.post(
         f"{BASE}/check",
         json={"xml": SHIPPED.replace('id="qualification_request"', 'id="other"'), "forms": {}},
     )
-    assert "process_key" in {p["code"] for p in renamed.json["problems"]}
+    assert "process_key" in {p["code"] for p in json_of(renamed)["problems"]}
 
 
 def test_save_keeps_a_draft_with_problems_and_publish_refuses_it(flow: Flow, login_as: LoginAs) -> None:
@@ -95,24 +95,26 @@ def test_save_keeps_a_draft_with_problems_and_publish_refuses_it(flow: Flow, log
     token = editor_data(owner)["token"]
     saved = save(owner, no_form(), token)
     assert saved.status_code == 200
-    assert saved.json["publishable"] is False
-    assert [(p["code"], p["element_id"]) for p in saved.json["problems"]] == [("no_form", "rector_visa")]
+    assert json_of(saved)["publishable"] is False
+    assert [(p["code"], p["element_id"]) for p in json_of(saved)["problems"]] == [("no_form", "rector_visa")]
     stored = draft(flow)
     assert stored is not None and stored.bpmn_xml == no_form()  # the work is kept
-    refused = owner.post(f"{BASE}/publish", json={"token": saved.json["token"], "note": "x"})
+    refused = owner.post(f"{BASE}/publish", json={"token": json_of(saved)["token"], "note": "x"})
     assert refused.status_code == 422
-    assert refused.json["problems"][0]["element_id"] == "rector_visa"
+    assert json_of(refused)["problems"][0]["element_id"] == "rector_visa"
     assert versions(flow) == [1]
     data = editor_data(owner)  # reopening shows the draft and its problems
-    assert data["xml"] == no_form() and data["token"] == saved.json["token"]
+    assert data["xml"] == no_form() and data["token"] == json_of(saved)["token"]
     assert data["problems"][0]["code"] == "no_form"
 
 
 def test_publish_a_valid_draft_makes_the_next_version(flow: Flow, login_as: LoginAs) -> None:
     owner = login_as("owner")
     saved = save(owner, lead_time(25), editor_data(owner)["token"])
-    assert saved.json["problems"] == [] and saved.json["publishable"] is True
-    published = owner.post(f"{BASE}/publish", json={"token": saved.json["token"], "note": "Мерзім 25 күн"})
+    assert json_of(saved)["problems"] == [] and json_of(saved)["publishable"] is True
+    published = owner.post(
+        f"{BASE}/publish", json={"token": json_of(saved)["token"], "note": "Мерзім 25 күн"}
+    )
     assert published.status_code == 200
     assert published.json == {"version": 2, "unchanged": False, "url": BASE}
     assert versions(flow) == [1, 2]
@@ -133,7 +135,7 @@ def test_a_stale_save_or_publish_is_a_conflict_and_changes_nothing(flow: Flow, l
     assert theirs.status_code == 200
     stale = save(owner, lead_time(40), mine)
     assert stale.status_code == 409
-    assert stale.json["error"] == "conflict" and stale.json["message"]
+    assert json_of(stale)["error"] == "conflict" and json_of(stale)["message"]
     stored = draft(flow)
     assert stored is not None and stored.bpmn_xml == lead_time(30)  # never overwritten
     assert owner.post(f"{BASE}/publish", json={"token": mine, "note": "x"}).status_code == 409
@@ -141,7 +143,7 @@ def test_a_stale_save_or_publish_is_a_conflict_and_changes_nothing(flow: Flow, l
     garbage = {"xml": lead_time(40), "forms": {}, "token": "garbage", "note": "x"}
     for path in ("draft", "publish"):
         refused = owner.post(f"{BASE}/{path}", json=garbage)
-        assert (refused.status_code, refused.json["error"]) == (409, "conflict"), path
+        assert (refused.status_code, json_of(refused)["error"]) == (409, "conflict"), path
     assert versions(flow) == [1]
 
 
@@ -151,14 +153,16 @@ def test_a_draft_behind_a_newer_version_must_be_kept_on_top_explicitly(flow: Flo
     saved = save(owner, lead_time(25), editor_data(owner)["token"])  # a draft on version 2
     login_as("owner").post(f"{BASE}/versions/1/republish", data={"note": "back to 20"})
     # The draft's own token still matches, but version 3 appeared under it.
-    behind = owner.post(f"{BASE}/publish", json={"token": saved.json["token"], "note": "x"})
-    assert behind.status_code == 409 and behind.json["error"] == "behind"
-    assert "3" in behind.json["message"]
+    behind = owner.post(f"{BASE}/publish", json={"token": json_of(saved)["token"], "note": "x"})
+    assert behind.status_code == 409 and json_of(behind)["error"] == "behind"
+    assert "3" in json_of(behind)["message"]
     assert versions(flow) == [1, 2, 3]
-    rebased = save(owner, lead_time(25), saved.json["token"], rebase=True)
+    rebased = save(owner, lead_time(25), json_of(saved)["token"], rebase=True)
     assert rebased.status_code == 200
     assert (
-        owner.post(f"{BASE}/publish", json={"token": rebased.json["token"], "note": "25"}).json["version"]
+        json_of(owner.post(f"{BASE}/publish", json={"token": json_of(rebased)["token"], "note": "25"}))[
+            "version"
+        ]
         == 4
     )
 
@@ -170,25 +174,28 @@ def test_form_texts_are_checked_on_save(flow: Flow, login_as: LoginAs) -> None:
     forms["rector_visa"] = '{"type": "object",\n "properties": {'
     broken = save(owner, SHIPPED, token, forms)
     assert broken.status_code == 422
-    [problem] = broken.json["problems"]
+    [problem] = json_of(broken)["problems"]
     assert (problem["code"], problem["form"]) == ("form_json", "rector_visa")
     assert "2" in problem["text"]  # the line
     assert draft(flow) is None
     forms["rector_visa"] = json.dumps({**FORMS["rector_visa"], "type": "objekt"})
     invalid = save(owner, SHIPPED, token, forms)
     assert invalid.status_code == 200  # saved, but listed
-    assert [(p["code"], p["form"]) for p in invalid.json["problems"]] == [("form_schema", "rector_visa")]
-    bad_key = save(owner, SHIPPED, invalid.json["token"], {**texts(FORMS), "Bad Key": "{}"})
-    assert bad_key.status_code == 422 and bad_key.json["problems"][0]["code"] == "form_key"
+    assert [(p["code"], p["form"]) for p in json_of(invalid)["problems"]] == [("form_schema", "rector_visa")]
+    bad_key = save(owner, SHIPPED, json_of(invalid)["token"], {**texts(FORMS), "Bad Key": "{}"})
+    assert bad_key.status_code == 422 and json_of(bad_key)["problems"][0]["code"] == "form_key"
 
 
 def test_a_new_step_with_a_new_form_publishes(flow: Flow, login_as: LoginAs) -> None:
     owner = login_as("owner")
     forms = {**texts(FORMS), "hr_check": json.dumps(HR_CHECK_FORM, ensure_ascii=False)}
     saved = save(owner, add_hr_check(SHIPPED), editor_data(owner)["token"], forms)
-    assert saved.json["problems"] == []
+    assert json_of(saved)["problems"] == []
     assert (
-        owner.post(f"{BASE}/publish", json={"token": saved.json["token"], "note": "HR"}).json["version"] == 2
+        json_of(owner.post(f"{BASE}/publish", json={"token": json_of(saved)["token"], "note": "HR"}))[
+            "version"
+        ]
+        == 2
     )
     case = flow.start()
     flow.do("head", case, "endorse", decision="approve")
@@ -200,14 +207,14 @@ def test_the_preview_draws_a_form_with_the_task_renderer(flow: Flow, login_as: L
     owner = login_as("owner")
     text = json.dumps(FORMS["head_endorsement"], ensure_ascii=False)
     response = owner.post(f"{BASE}/forms/preview", json={"key": "head_endorsement", "text": text})
-    assert response.status_code == 200 and response.json["problems"] == []
-    html = response.json["html"]
+    assert response.status_code == 200 and json_of(response)["problems"] == []
+    html = json_of(response)["html"]
     assert '<fieldset class="form-preview__fields" disabled>' in html
     assert 'id="f-comment"' in html and "Келісу" in html
     broken = owner.post(f"{BASE}/forms/preview", json={"key": "x", "text": "[1, 2"})
-    assert broken.json["html"] == "" and broken.json["problems"][0]["code"] == "form_json"
+    assert json_of(broken)["html"] == "" and json_of(broken)["problems"][0]["code"] == "form_json"
     schema_error = owner.post(f"{BASE}/forms/preview", json={"key": "x", "text": '{"type": 5}'})
-    assert schema_error.json["problems"][0]["code"] == "form_schema"
+    assert json_of(schema_error)["problems"][0]["code"] == "form_schema"
     assert owner.post(f"{BASE}/forms/preview", data="not json").status_code == 400
 
 
@@ -222,9 +229,9 @@ def test_problems_are_said_in_the_owners_language(flow: Flow, login_as: LoginAs)
     }
     for lang, text in expected.items():
         owner.post("/language", data={"lang": lang})
-        [problem] = owner.post(
-            f"{BASE}/check", json={"xml": missing, "forms": texts(FORMS), "token": token}
-        ).json["problems"]
+        [problem] = json_of(
+            owner.post(f"{BASE}/check", json={"xml": missing, "forms": texts(FORMS), "token": token})
+        )["problems"]
         assert problem["text"] == text, lang
         assert editor_data(owner)["messages"]["noProblems"]
 
@@ -234,7 +241,7 @@ def test_a_refused_request_body_is_a_bad_request(flow: Flow, login_as: LoginAs) 
     assert owner.post(f"{BASE}/draft", data="xml").status_code == 400
     assert owner.post(f"{BASE}/draft", json={"xml": 5, "forms": {}, "token": "1.0"}).status_code == 400
     unreadable = save(owner, "<not xml", editor_data(owner)["token"])
-    assert unreadable.status_code == 422 and unreadable.json["problems"][0]["code"] == "xml_syntax"
+    assert unreadable.status_code == 422 and json_of(unreadable)["problems"][0]["code"] == "xml_syntax"
     assert draft(flow) is None
     assert publish(flow, lead_time(22), "ok") == 2
     assert KEY in owner.get("/processes").text

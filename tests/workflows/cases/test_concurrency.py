@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -39,7 +40,7 @@ def _race(actions: list[Callable[[], object]]) -> list[BaseException | None]:
 
 
 def _complete(
-    factory: sessionmaker[Session], task_id: int, actor: int, data: dict[str, object], clock: FrozenClock
+    factory: sessionmaker[Session], task_id: int, actor: int, data: dict[str, Any], clock: FrozenClock
 ) -> Callable[[], object]:
     def act() -> object:
         with factory() as session:

@@ -240,7 +240,8 @@ def test_publish_removes_the_draft_and_bumps_the_version(flow: Flow) -> None:
             drafts.publish_draft(s, KEY, reopened.token, None, owner, flow.clock)
         with pytest.raises(Conflict):  # the token of the draft that was just published
             drafts.publish_draft(s, KEY, saved.token, None, owner, flow.clock)
-    assert flow.case(running).version_id == published.id - 1
+    assert flow.case(running).version_id == opened.token.base_version_id  # still on version 1
+    assert opened.token.base_version_id != published.id
 
 
 def test_publishing_an_unchanged_draft_publishes_nothing(db: Session, demo: Demo, clock: FrozenClock) -> None:

@@ -65,5 +65,6 @@ def test_an_expression_over_the_memory_limit_is_a_process_error() -> None:
     (task,) = runtime.ready_user_tasks()
     with pytest.raises(ProcessError) as info:
         runtime.evaluate(task.engine_id, "len([0] * n)")
-    assert isinstance(info.value.__cause__.__context__, ScriptLimitExceeded)
+    cause = info.value.__cause__
+    assert cause is not None and isinstance(cause.__context__, ScriptLimitExceeded)
     assert runtime.evaluate(task.engine_id, "n // 10") == 10**8

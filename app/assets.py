@@ -1,0 +1,29 @@
+"""The pinned bpmn-js files (viewer and modeler), served by the app itself from node_modules: the
+case page's diagram and the process editor use the same ones, and no page loads a CDN."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, send_from_directory
+
+bp = Blueprint("assets", __name__)
+VIEWER = "bpmn-navigated-viewer.production.min.js"
+
+
+class AssetsMissing(RuntimeError):
+    pass
+
+
+def check(directory: str) -> None:
+    """The pinned files are installed, or the app says how to install them (at start, not on a page)."""
+    if not (Path(directory) / VIEWER).is_file():
+        raise AssetsMissing(
+            f"The BPMN diagram viewer is missing ({directory}): run `npm ci` in the project folder "
+            "to install the pinned bpmn-js, or set BPMN_JS_DIR"
+        )
+
+
+@bp.get("/vendor/bpmn-js/<path:filename>")
+def bpmn_js(filename: str) -> Response:
+    return send_from_directory(Path(current_app.config["BPMN_JS_DIR"]), filename, max_age=86400)
