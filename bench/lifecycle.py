@@ -252,7 +252,7 @@ class Backend:
         clock = FrozenClock(APPLY_AT)
         with factory() as session:
             load_demo(session)
-            publish_directory(session, None, clock)
+            publish_directory(session, clock)
             session.commit()
             people = {p.username: p.id for p in session.scalars(select(Person))}
         with engine.connect() as conn:

@@ -106,7 +106,7 @@ def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     migrate.upgrade(engine)
     with make_session_factory(engine)() as session:
         load_demo(session)
-        publish_directory(session, None, FrozenClock(datetime.fromisoformat(START)))
+        publish_directory(session, FrozenClock(datetime.fromisoformat(START)))
         session.commit()
         demo = Demo({p.username: p.id for p in session.scalars(select(Person))})
     with engine.connect() as conn:

@@ -23,7 +23,7 @@ from workflows.cases.start import start_case
 from workflows.cases.tasks import claim_task, complete_task, release_task
 from workflows.clock import Clock, FrozenClock, SystemClock
 from workflows.db import make_engine, make_session_factory
-from workflows.definitions.publishing import publish_directory
+from workflows.definitions.publishing import ShippedOutcome, publish_directory
 from workflows.errors import DefinitionInvalid, DomainError, ValidationFailed
 from workflows.org.demo import load_demo
 from workflows.org.models import Person
@@ -76,17 +76,30 @@ def upgrade_db(ctx: Context) -> None:
 
 
 @main.command()
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Publish the shipped diagrams even over versions process owners published in the browser.",
+)
 @pass_ctx
-def publish(ctx: Context) -> None:
-    """Publish every diagram in bpmn/ (unchanged ones keep their version)."""
+def publish(ctx: Context, force: bool) -> None:
+    """Deploy the diagrams in bpmn/: new content is published; content published before, and a
+    process owner's live version, are left alone (unless --force)."""
     try:
         with ctx.session() as session:
-            for v in publish_directory(session, None, ctx.clock):
-                click.echo(f"{v.process_key}: version {v.version}{' (unchanged)' if v.unchanged else ''}")
+            for shipped in publish_directory(session, ctx.clock, force=force):
+                click.echo(f"{shipped.process_key}: {_SHIPPED[shipped.outcome].format(v=shipped.version)}")
     except DefinitionInvalid as exc:
         for p in exc.problems:
             click.echo(f"  {p.element_id or '-'} (line {p.line or '?'}): {p.message}", err=True)
         raise click.ClickException("the diagram was not published") from exc
+
+
+_SHIPPED = {
+    ShippedOutcome.PUBLISHED: "version {v} published",
+    ShippedOutcome.UNCHANGED: "unchanged (this diagram is version {v})",
+    ShippedOutcome.KEPT: "version {v}, published by a process owner, stays live (--force replaces it)",
+}
 
 
 @main.command("load-demo")

@@ -58,7 +58,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
     migrate.upgrade(engine)
     with make_session_factory(engine)() as session:
         load_demo(session)
-        publish_directory(session, None, FrozenClock(datetime.fromisoformat("2026-03-01T09:00:00+05:00")))
+        publish_directory(session, FrozenClock(datetime.fromisoformat("2026-03-01T09:00:00+05:00")))
         session.commit()
         people = {p.username: p.id for p in session.scalars(select(Person))}
     engine.dispose()

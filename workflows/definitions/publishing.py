@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,9 @@ from sqlalchemy.orm import Session
 from workflows.cases.models import Event, EventKind
 from workflows.clock import Clock
 from workflows.definitions.models import ProcessVersion
+from workflows.definitions.reading import read_document
 from workflows.definitions.validation import validate
-from workflows.engine.definition import DEFINITIONS, ParsedDefinition
+from workflows.engine.definition import DEFINITIONS, ParsedDefinition, read_info
 from workflows.errors import DefinitionInvalid, NotFound
 from workflows.forms.schema import load_forms
 
@@ -123,12 +125,70 @@ def publish(
     return PublishedVersion(row.id, key, number, digest, now, unchanged=False)
 
 
+class ShippedOutcome(StrEnum):
+    PUBLISHED = "published"  # a new version
+    UNCHANGED = "unchanged"  # this very content was published before (whatever is live now)
+    KEPT = "kept"  # a process owner's version is live: the shipped diagram does not replace it
+
+
+@dataclass(frozen=True)
+class Shipped:
+    process_key: str
+    file: str
+    outcome: ShippedOutcome
+    version: int  # the version published, or the one that has this content, or the live one kept
+
+
+def _shipped_digest(bpmn_xml: str, forms: dict[str, Any]) -> tuple[str, str]:
+    """The process key and the content hash a publication of this diagram would have."""
+    info = read_info(read_document(bpmn_xml))
+    used = {
+        name: forms[name]
+        for name in sorted({e.properties["form"] for e in info.elements.values() if e.properties.get("form")})
+        if name in forms
+    }
+    return info.process_key, content_hash(bpmn_xml, used)
+
+
+def publish_shipped(
+    session: Session,
+    bpmn_xml: str,
+    forms: dict[str, Any],
+    clock: Clock,
+    file: str,
+    *,
+    force: bool = False,
+) -> Shipped:
+    """Deploy one diagram shipped with the product, without ever undoing a process owner's work.
+
+    A diagram whose content was published before is left alone (a restart publishes nothing);
+    a changed one is published only while the live version is the product's own, unless `force`.
+    """
+    key, digest = _shipped_digest(bpmn_xml, forms)
+    latest = session.scalars(
+        select(ProcessVersion)
+        .where(ProcessVersion.process_key == key)
+        .order_by(ProcessVersion.version.desc())
+    ).first()
+    same = session.scalars(
+        select(ProcessVersion.version).where(
+            ProcessVersion.process_key == key, ProcessVersion.content_hash == digest
+        )
+    ).first()
+    if same is not None and not (force and latest is not None and latest.content_hash != digest):
+        return Shipped(key, file, ShippedOutcome.UNCHANGED, same)
+    if latest is not None and latest.published_by_id is not None and not force:
+        return Shipped(key, file, ShippedOutcome.KEPT, latest.version)
+    published = publish(session, bpmn_xml, forms, None, clock, note=file)
+    return Shipped(key, file, ShippedOutcome.PUBLISHED, published.version)
+
+
 def publish_directory(
-    session: Session, actor_id: int | None, clock: Clock, directory: Path = BPMN_DIR
-) -> list[PublishedVersion]:
-    """Publish every shipped diagram with the shipped forms (a no-op for unchanged ones)."""
+    session: Session, clock: Clock, directory: Path = BPMN_DIR, *, force: bool = False
+) -> list[Shipped]:
+    """Deploy every shipped diagram with the shipped forms (see `publish_shipped`)."""
     forms = load_forms()
     return [
-        publish(session, path.read_text("utf-8"), forms, actor_id, clock, note=f"{path.name}")
+        publish_shipped(session, path.read_text("utf-8"), forms, clock, path.name, force=force)
         for path in sorted(directory.glob("*.bpmn"))
     ]
