@@ -7,6 +7,8 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from app.i18n import format_day
+
 ROLES = {
     "employee": _l("Employee"),
     "department_head": _l("Head of department"),
@@ -65,6 +67,12 @@ def event_label(kind: str, data: dict[str, Any], step_name: str | None) -> str:
         return _("Released the task: %(task)s", task=task)
     if kind == "timer_fired":
         return _("A set date came")
+    if kind == "order_issued" and data.get("late"):
+        return _(
+            "Order %(number)s issued after the training had started (%(start)s)",
+            number=data.get("number", ""),
+            start=format_day(data.get("course_start")),
+        )
     if kind == "order_issued":
         return _("Order %(number)s issued", number=data.get("number", ""))
     if kind == "nonconformity":

@@ -91,6 +91,21 @@ FIELDS: dict[str, str] = {
         "For an application filed today the earliest allowed start date is %(earliest_start)s; "
         "for this start date the last day to apply was %(last_day_to_apply)s."
     ),
+    "lead_time_first_filed": N_(
+        "The training must start at least %(lead_days)s days after the application was first filed "
+        "(%(filed_on)s): the earliest allowed start date is %(earliest_start)s."
+    ),
+    "start_too_far": N_("The start can be at most %(days)s days ahead: no later than %(latest_start)s."),
+    "course_too_long": N_("A course of %(days)s days is longer than the %(max_days)s days allowed."),
+    "too_many_hours": N_("%(hours)s hours in %(days)s days is more than the %(max_hours)s hours allowed."),
+    "order_in_future": N_("The order cannot be dated after today (%(today)s)."),
+    "order_before_application": N_("The order cannot be dated before the application (%(filed_on)s)."),
+    "order_late_reason": N_(
+        "The training started on %(start)s: say why the order is issued only now (the employee "
+        "is not held responsible for the delay)."
+    ),
+    "counted_over_course": N_("No more hours can be counted than the course has (%(hours)s)."),
+    "duplicate_application": N_("You already applied for this course on these dates: case %(business_key)s."),
     "date_range": N_("The end date cannot be before the start date (%(start)s)."),
     "funding_cost_required": N_("Training paid by the university needs its cost."),
     "funding_own_no_cost": N_("With own funds the university pays nothing: leave the cost empty."),

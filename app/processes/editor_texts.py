@@ -23,6 +23,9 @@ def check_labels() -> dict[str, str]:
         "lead_time": _("Lead time before the start of training"),
         "date_range": _("The end is not before the start"),
         "funding": _("Funding source and cost agree"),
+        "course_limits": _("Dates and hours within the process's limits"),
+        "order_date": _("Order dated between the application and today; a late one says why"),
+        "counted_hours": _("Counted hours no more than the course's"),
     }
 
 

@@ -133,7 +133,8 @@ def test_a_longer_lead_time_applies_to_new_applications_only(
     teacher.fill("#f-end_date", "2026-03-25")
     teacher.click(".schema-form button[type=submit]")
     expect(teacher.locator("#f-start_date-error")).to_contain_text("21.03.2026")  # 20 days, not 25
-    teacher.fill("#f-start_date", "2026-03-23")  # 22 days ahead: enough under version 1
+    teacher.fill("#f-start_date", "2026-03-23")  # 22 days after the filing: enough under version 1
+    teacher.fill("#f-end_date", "2026-03-31")  # the 72 hours over nine days
     teacher.click(".schema-form button[type=submit]")
     expect(teacher.locator(".notice--success")).to_be_visible()
     assert flow.open_elements(before) == ["endorse"]
@@ -316,4 +317,4 @@ def test_the_side_panel_edits_every_product_setting(live: LiveServer, people: Pe
         "checks": "funding",
         "name_en": "Endorsement",
     }
-    assert elements["start"].properties["checks"] == "lead_time,date_range"
+    assert elements["start"].properties["checks"] == "lead_time,date_range,course_limits"

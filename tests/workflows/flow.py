@@ -13,7 +13,7 @@ from workflows.cases.documents import FileStore, store_upload
 from workflows.cases.models import Document, HumanTask, ProcessInstance
 from workflows.cases.start import start_case
 from workflows.cases.tasks import complete_task
-from workflows.clock import FrozenClock
+from workflows.clock import FrozenClock, today
 from workflows.worker import FireResult, fire_due_jobs
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -44,11 +44,17 @@ class Flow:
         self, factory: sessionmaker[Session], demo: Demo, clock: FrozenClock, store: FileStore
     ) -> None:
         self.factory, self.demo, self.clock, self.store = factory, demo, clock, store
+        self.started = 0
 
     def at(self, moment: str) -> None:
         self.clock.set(datetime.fromisoformat(moment))
 
     def start(self, username: str = "teacher", **overrides: Any) -> int:
+        """Apply as `username`. Each application is for a course of its own unless `course` is given
+        (the product refuses a second application for the same course and dates)."""
+        self.started += 1
+        if "course" not in overrides and self.started > 1:
+            overrides["course"] = f"{application()['course']} ({self.started})"
         with self.factory() as session:
             ref = start_case(
                 session, "qualification_request", self.demo[username], application(**overrides), self.clock
@@ -121,7 +127,7 @@ class Flow:
                 refund_clause=True,
                 refund_years=3,
             )
-        self.do("hr", case_id, "prepare_order", order_date=self.clock.now().date().isoformat())
+        self.do("hr", case_id, "prepare_order", order_date=today(self.clock).isoformat())
 
     def submit_report(self, case_id: int) -> None:
         doc = self.upload("teacher")

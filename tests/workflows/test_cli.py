@@ -79,8 +79,9 @@ def test_setup_is_idempotent(committed_engine: Engine, demo: Demo) -> None:
 def test_two_worker_processes_fire_each_job_once(
     committed_engine: Engine, demo: Demo, tmp_path: Path
 ) -> None:
-    for _ in range(4):
-        _run(committed_engine, "start", "--as", "teacher", "--data", json.dumps(application()))
+    for n in range(4):
+        data = json.dumps(application(course=f"Курс {n}"))
+        _run(committed_engine, "start", "--as", "teacher", "--data", data)
     with committed_engine.connect() as conn:
         pending = conn.execute(select(Job.id).where(Job.status == "pending")).scalars().all()
     assert len(pending) == 4  # one "new task" email per case, for the head

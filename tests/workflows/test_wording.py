@@ -35,7 +35,7 @@ def test_every_problem_code_has_its_wording() -> None:
 
 def test_every_field_error_code_has_its_wording() -> None:
     codes = _codes("field_error", 1)
-    assert {"lead_time", "file_type", "document"} <= codes
+    assert {"start_too_far", "file_type", "document"} <= codes
     assert codes - set(FIELDS) == set()
 
 

@@ -66,6 +66,19 @@ class StepEffects:
             )
         return people
 
+    def _log(self, event: EventKind, actor_id: int | None, comment: str | None, /, **data: Any) -> None:
+        self.session.add(
+            Event(
+                instance_id=self.instance.id,
+                process_key=self.instance.process_key,
+                at=self.clock.now(),
+                kind=event,
+                actor_id=actor_id,
+                comment=comment,
+                data=data,
+            )
+        )
+
     def op_notify(self, event: str, to: str, **extra: Any) -> dict[str, Any]:
         if event not in NOTIFIED:
             raise ProcessError(f"Unknown notice '{event}'", notice=event)
@@ -83,16 +96,7 @@ class StepEffects:
             recorded_at=now,
         )
         self.session.add(entry)
-        self.session.add(
-            Event(
-                instance_id=self.instance.id,
-                at=now,
-                kind=EventKind.NONCONFORMITY,
-                actor_id=None,
-                comment=note,
-                data={"kind": kind},
-            )
-        )
+        self._log(EventKind.NONCONFORMITY, None, note, kind=kind)
         return {"kind": kind}
 
     def op_issue_order(self, prefix: str = "БА", order_date: str | None = None) -> dict[str, Any]:
@@ -122,15 +126,15 @@ class StepEffects:
                 issued_at=now,
             )
         )
-        self.session.add(
-            Event(
-                instance_id=self.instance.id,
-                at=now,
-                kind=EventKind.ORDER_ISSUED,
-                actor_id=self.actor_id,
-                data={"number": label, "date": issued.isoformat()},
-            )
-        )
+        start = self.task_data.get("start_date")
+        late = isinstance(start, str) and issued.isoformat() > start[:10]
+        details: dict[str, Any] = {"number": label, "date": issued.isoformat()}
+        reason = None
+        if late:
+            # Issued after the course began: the history says so, who issued it and why.
+            reason = str(self.task_data.get("late_reason") or "").strip() or None
+            details.update(late=True, course_start=start)
+        self._log(EventKind.ORDER_ISSUED, self.actor_id, reason, **details)
         self.data["order_number"] = label
         return {"number": label, "date": issued.isoformat()}
 

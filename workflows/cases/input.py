@@ -26,13 +26,15 @@ class CaseRef:
 
 
 def validate_step_data(
-    version: LoadedVersion, element_id: str, data: dict[str, Any], today: date, policy: dict[str, Any]
+    version: LoadedVersion, element_id: str, data: dict[str, Any], today: date, case: dict[str, Any]
 ) -> dict[str, Any]:
+    """The form's schema and the step's named checks, against the case's data so far (`case`, with
+    the policy the case started with; empty when applying, then the version's own policy counts)."""
     element = version.definition.info.elements[element_id]
     schema = version.forms[element.properties["form"]]
-    errors = validate_submission(
-        schema, parse_checks(element.properties.get("checks")), data, CheckContext(today=today, policy=policy)
-    )
+    policy = case.get("policy") if case else version.definition.info.policy()
+    ctx = CheckContext(today=today, policy=policy or {}, case=case)
+    errors = validate_submission(schema, parse_checks(element.properties.get("checks")), data, ctx)
     if errors:
         raise ValidationFailed(errors)
     return schema

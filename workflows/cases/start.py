@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflows.cases.input import CaseRef, attach_documents, case_ref, validate_step_data
@@ -16,8 +17,32 @@ from workflows.clock import today as local_today
 from workflows.definitions.publishing import latest_version
 from workflows.definitions.versions import VERSIONS
 from workflows.engine.state import SERIALIZER_VERSION
-from workflows.errors import Forbidden
+from workflows.errors import Forbidden, ValidationFailed, field_error
 from workflows.org.models import Person
+
+
+def _same_course(summary: dict[str, Any], data: dict[str, Any]) -> bool:
+    def key(values: dict[str, Any]) -> tuple[str, Any, Any]:
+        course = " ".join(str(values.get("course") or "").split()).casefold()
+        return course, values.get("start_date"), values.get("end_date")
+
+    return key(summary) == key(data)
+
+
+def _refuse_duplicate(session: Session, person_id: int, process_key: str, data: dict[str, Any]) -> None:
+    """One application per course and dates: a second one (running or done) is refused, naming the first."""
+    existing = session.execute(
+        select(ProcessInstance.business_key, ProcessInstance.summary).where(
+            ProcessInstance.subject_id == person_id,
+            ProcessInstance.process_key == process_key,
+            ProcessInstance.status.in_([CaseStatus.RUNNING, CaseStatus.COMPLETED]),
+        )
+    ).all()
+    for business_key, summary in existing:
+        if _same_course(summary or {}, data):
+            raise ValidationFailed(
+                [field_error("course", "duplicate_application", "", business_key=business_key)]
+            )
 
 
 def start_case(
@@ -31,7 +56,8 @@ def start_case(
     info = version.definition.info
     today = local_today(clock)
     policy = info.policy()
-    schema = validate_step_data(version, info.start_event.id, data, today, policy)
+    schema = validate_step_data(version, info.start_event.id, data, today, {})
+    _refuse_duplicate(session, person.id, info.process_key, data)
     documents = attach_documents(session, schema, data, actor_id, None)
     now = clock.now()
     instance = ProcessInstance(

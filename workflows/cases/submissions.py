@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from workflows.calendar import local_date
 from workflows.cases.access import task_access
 from workflows.cases.documents import MAX_BYTES, FileStore, file_errors, store_upload
+from workflows.cases.history import case_data
 from workflows.cases.input import CaseRef
 from workflows.cases.models import CaseStatus, HumanTask, ProcessInstance, TaskStatus
 from workflows.cases.start import start_case
@@ -41,10 +42,12 @@ def _precheck(
     uploads: list[Upload],
     clock: Clock,
     max_bytes: int,
+    case: dict[str, Any] | None = None,
 ) -> None:
     schema = process.schema(step.form_key)
     placeholders = {u.field: _PLACEHOLDER_ID for u in uploads}
-    ctx = CheckContext(today=local_date(clock.now()), policy=process.policy)
+    policy = case.get("policy", process.policy) if case else process.policy
+    ctx = CheckContext(today=local_date(clock.now()), policy=policy, case=case or {})
     errors = validate_submission(schema, step.checks, {**data, **placeholders}, ctx)
     failed = {e.field for e in errors}
     for upload in uploads:
@@ -99,7 +102,9 @@ def submit_task(
     if task.status == TaskStatus.OPEN and instance.status == CaseStatus.RUNNING:
         process = version_info(session, instance.version_id)
         step = process.steps.get(task.element_id)
-        if step is not None:
-            _precheck(process, step, data, uploads, clock, max_bytes)
+        if step is not None and uploads:
+            # Checked before any file is stored; the named checks need the case's data.
+            case = case_data(session, instance.id, clock) if step.checks else None
+            _precheck(process, step, data, uploads, clock, max_bytes, case)
     stored = _store(session, store, uploads, actor_id, clock, max_bytes) if uploads else {}
     return complete_task(session, task_id, actor_id, {**data, **stored}, clock)

@@ -64,8 +64,8 @@ def complete_task(
     if instance is None or instance.status != CaseStatus.RUNNING:
         raise TaskAlreadyCompleted("This case is no longer running", task_id=task_id)
     step = Step.open(session, instance, clock, actor_id)
-    policy = step.runtime.task_data(task.engine_task_id).get("policy", {})
-    schema = validate_step_data(step.version, task.element_id, data, today, policy)
+    case = step.runtime.task_data(task.engine_task_id)
+    schema = validate_step_data(step.version, task.element_id, data, today, case)
     for doc in attach_documents(session, schema, data, actor_id, instance.id):
         doc.instance_id = instance.id
     step.runtime.complete(task.engine_task_id, data)

@@ -4,7 +4,7 @@ for (the lead time before a course, a date range, funding and cost)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -17,6 +17,7 @@ from workflows.forms.schema import validate_against
 class CheckContext:
     today: date
     policy: dict[str, Any]
+    case: dict[str, Any] = field(default_factory=dict)  # the case's data so far; empty when applying
 
 
 Check = Callable[[dict[str, Any], CheckContext], list[FieldError]]
@@ -30,17 +31,75 @@ def _date(data: dict[str, Any], name: str) -> date | None:
 
 
 def check_lead_time(data: dict[str, Any], ctx: CheckContext) -> list[FieldError]:
-    """001 §7.1: the application is filed no later than N calendar days before the start."""
+    """001 §7.1: the application is filed no later than N calendar days before the start.
+
+    Counted from the first submission: an application returned for changes and sent again is
+    late only if its new dates are too early for the day it was first filed.
+    """
     start = _date(data, "start_date")
     lead = int(ctx.policy.get("lead_time_days", 0))
-    if start is None or days_between(ctx.today, start) >= lead:
+    filed = _date(ctx.case, "submitted_on") or ctx.today
+    if start is None or days_between(filed, start) >= lead:
         return []
     params = {
         "lead_days": lead,
-        "earliest_start": add_days(ctx.today, lead).isoformat(),
+        "earliest_start": add_days(filed, lead).isoformat(),
         "last_day_to_apply": add_days(start, -lead).isoformat(),
     }
-    return [field_error("start_date", "lead_time", "", **params)]
+    code = "lead_time" if filed == ctx.today else "lead_time_first_filed"
+    return [field_error("start_date", code, "", filed_on=filed.isoformat(), **params)]
+
+
+def _limit(ctx: CheckContext, name: str) -> int | None:
+    value = ctx.policy.get(name)
+    return int(value) if isinstance(value, int | float) else None
+
+
+def check_course_limits(data: dict[str, Any], ctx: CheckContext) -> list[FieldError]:
+    """Dates and hours a real course can have, by the process's limits (abroad at most a year, 002 §3)."""
+    start, end, hours = _date(data, "start_date"), _date(data, "end_date"), data.get("hours")
+    errors: list[FieldError] = []
+    ahead = _limit(ctx, "max_start_days_ahead")
+    if start is not None and ahead is not None and days_between(ctx.today, start) > ahead:
+        latest = add_days(ctx.today, ahead).isoformat()
+        errors.append(field_error("start_date", "start_too_far", "", latest_start=latest, days=ahead))
+    if start is None or end is None or end < start:
+        return errors  # date_range reports an end before the start
+    days = days_between(start, end) + 1
+    longest = _limit(ctx, "max_course_days")
+    if longest is not None and days > longest:
+        errors.append(field_error("end_date", "course_too_long", "", days=days, max_days=longest))
+    per_day = _limit(ctx, "max_hours_per_day")
+    if isinstance(hours, int) and per_day is not None and hours > per_day * days:
+        errors.append(
+            field_error("hours", "too_many_hours", "", hours=hours, days=days, max_hours=per_day * days)
+        )
+    return errors
+
+
+def check_order_date(data: dict[str, Any], ctx: CheckContext) -> list[FieldError]:
+    """The order is dated between the application and today; dated after the course has started it
+    needs the reason for the delay (the employee is not to be blamed for it)."""
+    issued = _date(data, "order_date")
+    if issued is None:
+        return []
+    filed = _date(ctx.case, "submitted_on")
+    if issued > ctx.today:
+        return [field_error("order_date", "order_in_future", "", today=ctx.today.isoformat())]
+    if filed is not None and issued < filed:
+        return [field_error("order_date", "order_before_application", "", filed_on=filed.isoformat())]
+    start = _date(ctx.case, "start_date")
+    if start is not None and issued > start and not str(data.get("late_reason") or "").strip():
+        return [field_error("late_reason", "order_late_reason", "", start=start.isoformat())]
+    return []
+
+
+def check_counted_hours(data: dict[str, Any], ctx: CheckContext) -> list[FieldError]:
+    """The hours counted in the record never exceed the course's own."""
+    counted, hours = data.get("counted_hours"), ctx.case.get("hours")
+    if isinstance(counted, int) and isinstance(hours, int) and counted > hours:
+        return [field_error("counted_hours", "counted_over_course", "", hours=hours)]
+    return []
 
 
 def check_date_range(data: dict[str, Any], ctx: CheckContext) -> list[FieldError]:
@@ -63,6 +122,9 @@ CHECKS: dict[str, Check] = {
     "lead_time": check_lead_time,
     "date_range": check_date_range,
     "funding": check_funding,
+    "course_limits": check_course_limits,
+    "order_date": check_order_date,
+    "counted_hours": check_counted_hours,
 }
 
 

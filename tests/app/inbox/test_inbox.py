@@ -55,7 +55,7 @@ def test_overdue_tasks_are_marked_and_filterable(flow: Flow, login_as: LoginAs) 
 def test_search_by_employee_or_course_and_filter_by_step(flow: Flow, login_as: LoginAs, factory: Any) -> None:
     flow.start(course="Академиялық жазылым")
     flow.start(course="Python in teaching")
-    second = flow.start(course="Python in teaching")
+    second = flow.start(course="Python in teaching", start_date="2026-03-25", end_date="2026-04-02")
     flow.do("head", second, "endorse", decision="approve")
     client = login_as("head")
     assert _rows(client.get("/?q=python").text) == 1

@@ -100,7 +100,7 @@ def test_two_hr_officers_issue_orders_at_once_numbers_never_repeat(committed_flo
         committed_flow.do("head" if case == cases[0] else "head2", case, "endorse", decision="approve")
         committed_flow.do("rector", case, "rector_visa", decision="approve")
     tasks = [committed_flow.task(case, "prepare_order") for case in cases]
-    data = {"order_date": "2026-03-05"}
+    data = {"order_date": "2026-03-01"}
     outcomes = _race(
         [
             _complete(

@@ -137,13 +137,24 @@ def test_head_returns_then_employee_resubmits(flow: Flow) -> None:
     assert _notices(flow, "teacher", "approved") == 1
 
 
-def test_resubmission_is_held_to_the_lead_time_too(flow: Flow) -> None:
+def test_a_resubmission_counts_the_lead_time_from_the_first_filing(flow: Flow) -> None:
+    """001 §7.1: the 20 days are about the first submission; the head's return does not make it late."""
     case = flow.start()
-    flow.do("head", case, "endorse", decision="return", comment="Басқа курс таңдаңыз")
-    flow.at("2026-03-10T09:00:00+05:00")
+    flow.do("head", case, "endorse", decision="return", comment="Орынды нақтылаңыз")
+    flow.at("2026-03-10T09:00:00+05:00")  # 11 days before the course: too late for a new application
+    flow.do("teacher", case, "revise_application", **_app(place="Алматы, Қазақстан"))
+    assert flow.open_elements(case) == ["endorse"]
+
+
+def test_a_resubmission_may_not_move_the_course_earlier_than_the_first_filing_allowed(flow: Flow) -> None:
+    case = flow.start()
+    flow.do("head", case, "endorse", decision="return", comment="Күндерді өзгертіңіз")
+    flow.at("2026-03-05T09:00:00+05:00")
     with pytest.raises(ValidationFailed) as info:
-        flow.do("teacher", case, "revise_application", **_app())
-    assert info.value.errors[0].code == "lead_time"
+        flow.do("teacher", case, "revise_application", **_app(start_date="2026-03-15", end_date="2026-03-25"))
+    [error] = info.value.errors
+    assert (error.field, error.code) == ("start_date", "lead_time_first_filed")
+    assert (error.params["filed_on"], error.params["earliest_start"]) == ("2026-03-01", "2026-03-21")
     assert flow.open_elements(case) == ["revise_application"]
 
 
@@ -262,7 +273,7 @@ def test_nobody_acts_outside_their_seat(flow: Flow) -> None:
     flow.do("head", case, "endorse", decision="approve")
 
 
-def _app() -> dict[str, object]:
+def _app(**overrides: Any) -> dict[str, Any]:
     from tests.workflows.flow import application
 
-    return application()
+    return application(**overrides)

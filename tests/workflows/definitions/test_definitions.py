@@ -365,17 +365,17 @@ def test_new_lead_time_applies_to_new_cases_only(flow: Flow) -> None:
     assert _version_of(flow, old_case) == 1
     assert _version_of(flow, new_case) == 2
 
-    # ...while the case started before keeps 20: its resubmission is checked against 20 days.
+    # ...while the case started before keeps 20: its resubmission is held to 20 days from its filing.
     flow.do("head", old_case, "endorse", decision="return", comment="Курс күндерін нақтылаңыз")
     flow.do("head", new_case, "endorse", decision="return", comment="Курс күндерін нақтылаңыз")
     flow.at("2026-03-02T10:00:00+05:00")
-    twenty_days = application(start_date="2026-03-22", end_date="2026-04-01")
-    with pytest.raises(ValidationFailed):  # 19 days is too few under either rule
-        flow.do("teacher", old_case, "revise_application", **application(start_date="2026-03-21"))
+    three_weeks = application(start_date="2026-03-22", end_date="2026-04-01")  # 21 days after 1 March
+    with pytest.raises(ValidationFailed):  # 19 days after the filing is too few under either rule
+        flow.do("teacher", old_case, "revise_application", **application(start_date="2026-03-20"))
     with pytest.raises(ValidationFailed) as refused:
-        flow.do("teacher", new_case, "revise_application", **twenty_days)
-    assert [e.code for e in refused.value.errors] == ["lead_time"]
-    flow.do("teacher", old_case, "revise_application", **twenty_days)
+        flow.do("teacher", new_case, "revise_application", **three_weeks)
+    assert [e.code for e in refused.value.errors] == ["lead_time_first_filed"]
+    flow.do("teacher", old_case, "revise_application", **three_weeks)
     assert flow.open_elements(old_case) == ["endorse"]
 
 

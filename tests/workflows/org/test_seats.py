@@ -75,7 +75,7 @@ def test_claimed_tasks_show_as_claimed_and_only_the_claimant_completes(flow: Flo
         assert item.claimed_by_other and item.assignee_name == "Әсем Болатқызы Жұмабаева"
         assert count_open(s, other_id, flow.clock) == 0
         with pytest.raises(TaskClaimedByOther):
-            complete_task(s, task.id, other_id, {"order_date": "2026-03-02"}, flow.clock)
+            complete_task(s, task.id, other_id, {"order_date": "2026-03-01"}, flow.clock)
         with pytest.raises(TaskClaimedByOther):
             claim_task(s, task.id, other_id, flow.clock)
     with flow.factory() as s:
