@@ -22,7 +22,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from app.transaction import refuse
-from app.wording import field_error_text, problem_view, problems_text
+from app.wording import field_error_text, problem_view, problems_text, say
 from workflows.definitions.draft_rows import DefinitionConflict, DraftBehindLive
 from workflows.errors import (
     Conflict,
@@ -30,6 +30,7 @@ from workflows.errors import (
     DomainError,
     FieldError,
     Forbidden,
+    NotAllowedNow,
     NotFound,
     Problem,
     ProcessError,
@@ -37,6 +38,7 @@ from workflows.errors import (
     TaskClaimedByOther,
     ValidationFailed,
 )
+from workflows.wording import REFUSALS
 
 Rerender = Callable[[list[FieldError]], str]
 ProblemRerender = Callable[[list[Problem]], str]
@@ -73,7 +75,7 @@ def _status(exc: DomainError) -> int:
         return 404
     if isinstance(exc, Forbidden):
         return 403
-    if isinstance(exc, Conflict):
+    if isinstance(exc, Conflict | NotAllowedNow):
         return 409
     if isinstance(exc, DefinitionInvalid) and any(p.code == "too_large" for p in exc.problems):
         return 413
@@ -118,6 +120,8 @@ def _conflict_text(exc: Conflict, in_editor: bool) -> tuple[str, str]:
 
 def _text(exc: DomainError, in_editor: bool = False) -> tuple[str, str]:
     """(title, message) of any refusal, in the user's language."""
+    if isinstance(exc, NotAllowedNow) and exc.code in REFUSALS:
+        return _("Not possible now"), say(REFUSALS[exc.code], exc.params)
     if isinstance(exc, Conflict):
         return _conflict_text(exc, in_editor)
     if isinstance(exc, NotFound):
@@ -173,7 +177,9 @@ def handle_domain_error(exc: DomainError) -> ResponseReturnValue:
         return rerender_problems(exc.problems), _status(exc)
     title, message = _text(exc)
     target: str | None = g.get("refusal_target")
-    if target is not None:
+    # Who may not see or do this gets the error page; a refusal of what was sent, or of the moment,
+    # goes back to the page the form was on.
+    if target is not None and not isinstance(exc, NotFound | Forbidden):
         lead: str | None = g.get("refusal_lead")
         flash(f"{lead} {message}" if lead and isinstance(exc, DefinitionInvalid) else message, "error")
         return redirect(target, 303)

@@ -27,6 +27,8 @@ STATUSES = {
     "completed": _l("Completed"),
     "rejected": _l("Rejected"),
     "error": _l("Error"),
+    "withdrawn": _l("Withdrawn"),
+    "cancelled": _l("Cancelled"),
 }
 
 DECISIONS = {
@@ -81,4 +83,10 @@ def event_label(kind: str, data: dict[str, Any], step_name: str | None) -> str:
         return _("Case completed")
     if kind == "case_rejected":
         return _("Application rejected")
+    if kind == "case_withdrawn":
+        return _("Application withdrawn by the applicant")
+    if kind == "order_cancelled":
+        return _("Order %(number)s cancelled", number=data.get("number", ""))
+    if kind == "case_cancelled":
+        return _("Case ended: the order was cancelled")
     return kind

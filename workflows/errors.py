@@ -59,6 +59,14 @@ class ValidationFailed(DomainError):
         self.errors = errors
 
 
+class NotAllowedNow(DomainError):
+    """The action is not open in the present state of things; `code` says why (workflows.wording.REFUSALS)."""
+
+    def __init__(self, code: str, message: str, **params: Any) -> None:
+        super().__init__(message, **params)
+        self.code = code
+
+
 class ProcessError(DomainError):
     """The diagram failed while running (a script error, a bad expression); the step was not saved."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -23,6 +24,14 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    _migrate(engine, command.upgrade, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    _migrate(engine, command.downgrade, revision)
+
+
+def _migrate(engine: Engine, step: Callable[[Config, str], None], revision: str) -> None:
     """Bring the schema to `revision`, in one transaction.
 
     SQLite changes a table by copying it into a new one (Alembic's batch mode), which a table that
@@ -38,7 +47,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             with connection.begin():
                 config = alembic_config(engine)
                 config.attributes["connection"] = connection
-                command.upgrade(config, revision)
+                step(config, revision)
                 if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
                     raise RuntimeError("the migration left rows pointing at missing rows; nothing changed")
         finally:

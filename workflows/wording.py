@@ -104,6 +104,7 @@ FIELDS: dict[str, str] = {
         "The training started on %(start)s: say why the order is issued only now (the employee "
         "is not held responsible for the delay)."
     ),
+    "cancel_reason": N_("Say why the order is cancelled: the applicant and the records keep the reason."),
     "counted_over_course": N_("No more hours can be counted than the course has (%(hours)s)."),
     "duplicate_application": N_("You already applied for this course on these dates: case %(business_key)s."),
     "date_range": N_("The end date cannot be before the start date (%(start)s)."),
@@ -124,6 +125,17 @@ NOTICES: dict[str, str] = {
     "reminder": N_("Reminder: the certificate and report are due soon"),
     "escalation": N_("Overdue: the certificate and report were not submitted in time"),
     "completed": N_("The training has been recorded"),
+    "withdrawn": N_("An application you had a step on was withdrawn"),
+    "order_cancelled": N_("The order sending you to training was cancelled"),
+}
+
+# Refusals that are neither a field's nor a diagram's fault, by DomainError code.
+REFUSALS: dict[str, str] = {
+    "case_not_running": N_("The case is no longer in progress."),
+    "order_already_issued": N_(
+        "The order %(number)s has been issued: ask the HR service to cancel it instead."
+    ),
+    "no_order_to_cancel": N_("The case has no issued order to cancel."),
 }
 
 EMAIL_BODY = N_("Dear %(name)s,\n\n%(subject)s.\nCase: %(case)s — %(course)s\n\nOpen: %(link)s\n\nBiliktilik")

@@ -19,7 +19,7 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response as BaseResponse
 
 from app.cases import bp
-from app.errors import on_invalid, too_large_page
+from app.errors import on_invalid, refusals_go_to, too_large_page
 from app.i18n import locale_code
 from app.pdf.order import render_order
 from app.schema_form import build_form, read_submission
@@ -30,6 +30,7 @@ from workflows.cases.detail import case_detail, case_diagram, my_cases
 from workflows.cases.documents import document_file
 from workflows.cases.orders import order_sheet
 from workflows.cases.submissions import start_application
+from workflows.cases.withdrawal import cancel_order, withdraw_application
 from workflows.definitions.catalog import latest_process, version_info
 from workflows.errors import FieldError
 
@@ -108,6 +109,24 @@ def show(case_id: int) -> str:
         later=later_sections(process, detail.data, locale, {d.id: d.filename for d in detail.documents}),
         steps={s.element_id: s.name(locale) for s in process.steps.values()},
     )
+
+
+@bp.post("/cases/<int:case_id>/withdraw")
+@login_required
+def withdraw(case_id: int) -> BaseResponse:
+    refusals_go_to(url_for("cases.show", case_id=case_id))
+    ref = withdraw_application(db(), case_id, current_user.id, request.form.get("reason"), clock())
+    flash(_("Your application %(key)s has been withdrawn.", key=ref.business_key), "success")
+    return redirect(url_for("cases.show", case_id=case_id), 303)
+
+
+@bp.post("/cases/<int:case_id>/cancel-order")
+@login_required
+def cancel(case_id: int) -> BaseResponse:
+    refusals_go_to(url_for("cases.show", case_id=case_id))
+    cancel_order(db(), case_id, current_user.id, request.form.get("reason"), clock())
+    flash(_("The order was cancelled; the applicant has been told."), "success")
+    return redirect(url_for("cases.show", case_id=case_id), 303)
 
 
 @bp.get("/cases/<int:case_id>/diagram.xml")

@@ -98,7 +98,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_event_process_key"), ["process_key"], unique=False)
     _backfill_process_keys()
     with op.batch_alter_table("process_version", schema=None) as batch_op:
-        batch_op.drop_constraint("uq_process_version_process_key", type_="unique")
+        batch_op.drop_constraint(batch_op.f("uq_process_version_process_key"), type_="unique")
         batch_op.create_unique_constraint(
             batch_op.f("uq_process_version_process_key_version"), ["process_key", "version"]
         )
@@ -116,11 +116,11 @@ def downgrade() -> None:
     for table, columns in CHECKS.items():
         with op.batch_alter_table(table, schema=None) as batch_op:
             for column in columns:
-                batch_op.drop_constraint(f"ck_{table}_{column}", type_="check")
+                batch_op.drop_constraint(batch_op.f(f"ck_{table}_{column}"), type_="check")
     with op.batch_alter_table("human_task", schema=None) as batch_op:
-        batch_op.drop_constraint("uq_human_task_instance_id_engine_task_id", type_="unique")
+        batch_op.drop_constraint(batch_op.f("uq_human_task_instance_id_engine_task_id"), type_="unique")
     with op.batch_alter_table("process_version", schema=None) as batch_op:
-        batch_op.drop_constraint("uq_process_version_process_key_version", type_="unique")
+        batch_op.drop_constraint(batch_op.f("uq_process_version_process_key_version"), type_="unique")
         batch_op.create_unique_constraint("uq_process_version_process_key", ["process_key", "version"])
     with op.batch_alter_table("event", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_event_process_key"))

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 from workflows.db import make_engine
-from workflows.migrate import upgrade
+from workflows.migrate import downgrade, upgrade
 
 
 @pytest.fixture(params=["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else []))
@@ -101,3 +101,14 @@ def test_events_get_their_process_key_and_versions_keep_their_numbers(empty: Eng
         keys = {event_id: key for event_id, key in conn.execute(text("SELECT id, process_key FROM event"))}
         assert keys == {1: "qr", 2: "qr"}
         assert conn.scalar(text("SELECT version FROM process_version WHERE id = 1")) == 1
+
+
+def test_the_migrations_go_down_and_up_again(empty: Engine) -> None:
+    upgrade(empty, "head")
+    downgrade(empty, "0002")
+    with empty.connect() as conn:
+        columns = {c["name"] for c in inspect(conn).get_columns("event")}
+        assert "process_key" not in columns
+    upgrade(empty, "head")
+    with empty.connect() as conn:
+        assert "cancel_reason" in {c["name"] for c in inspect(conn).get_columns("training_order")}

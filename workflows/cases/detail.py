@@ -11,7 +11,18 @@ from sqlalchemy.orm import Session, aliased
 
 from workflows.cases.access import visible_case
 from workflows.cases.history import case_data, history
-from workflows.cases.models import Document, Event, EventKind, HumanTask, Order, ProcessInstance, TaskStatus
+from workflows.cases.models import (
+    CaseStatus,
+    Document,
+    Event,
+    EventKind,
+    HumanTask,
+    Order,
+    OrderStatus,
+    ProcessInstance,
+    TaskStatus,
+)
+from workflows.cases.withdrawal import is_hr_for
 from workflows.clock import Clock, today
 from workflows.definitions.catalog import bpmn_xml
 from workflows.org.models import OrgUnit, Person
@@ -138,6 +149,8 @@ class CaseDetail:
     holders: list[Holder]
     done_elements: list[str]  # steps already passed, for highlighting the diagram
     current_elements: list[str]
+    can_withdraw: bool = False  # the reader is the applicant and no order has been issued
+    can_cancel_order: bool = False  # the reader is HR for the case and its order is issued
 
 
 def timeline(session: Session, instance_id: int) -> list[TimelineEntry]:
@@ -195,6 +208,8 @@ def case_detail(session: Session, person_id: int, case_id: int, clock: Clock) ->
         )
     )
     current = list(dict.fromkeys(h.element_id for h in holders))
+    running = instance.status == CaseStatus.RUNNING
+    order_open = order if order is not None and order.status == OrderStatus.ISSUED else None
     return CaseDetail(
         id=instance.id,
         business_key=instance.business_key,
@@ -216,6 +231,10 @@ def case_detail(session: Session, person_id: int, case_id: int, clock: Clock) ->
         holders=holders,
         done_elements=[e for e in done if e not in current],
         current_elements=current,
+        can_withdraw=running and instance.subject_id == person_id and order_open is None,
+        can_cancel_order=running
+        and order_open is not None
+        and is_hr_for(session, person_id, instance, clock),
     )
 
 

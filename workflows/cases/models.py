@@ -20,6 +20,8 @@ class CaseStatus(StrEnum):
     COMPLETED = "completed"
     REJECTED = "rejected"
     ERROR = "error"
+    WITHDRAWN = "withdrawn"  # by the applicant, before an order
+    CANCELLED = "cancelled"  # its order was cancelled by HR
 
 
 # How a case can end: the `outcome` property of the end event it reaches.
@@ -55,6 +57,9 @@ class EventKind(StrEnum):
     CASE_COMPLETED = "case_completed"
     CASE_REJECTED = "case_rejected"
     CASE_ERROR = "case_error"
+    CASE_WITHDRAWN = "case_withdrawn"
+    CASE_CANCELLED = "case_cancelled"
+    ORDER_CANCELLED = "order_cancelled"
     DEFINITION_PUBLISHED = "definition_published"
     DEFINITION_REPUBLISHED = "definition_republished"
     DRAFT_SAVED = "draft_saved"
@@ -187,8 +192,13 @@ class OrderCounter(Base):
     last_number: Mapped[int] = mapped_column(default=0)
 
 
+class OrderStatus(StrEnum):
+    ISSUED = "issued"
+    CANCELLED = "cancelled"
+
+
 class Order(Base):
-    """A rector's order (бұйрық) sending an employee to training."""
+    """A rector's order (бұйрық) sending an employee to training; cancelled ones stay, marked."""
 
     __tablename__ = "training_order"
     __table_args__ = (UniqueConstraint("number"),)
@@ -200,3 +210,7 @@ class Order(Base):
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id"), index=True)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     issued_at: Mapped[datetime]
+    status: Mapped[OrderStatus] = mapped_column(states(OrderStatus, "status", 16), default=OrderStatus.ISSUED)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    cancelled_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(Text)

@@ -74,10 +74,11 @@ class Step:
 
     def log(
         self,
-        kind: str,
+        kind: EventKind,
         element_id: str | None = None,
         comment: str | None = None,
         on_behalf_of: int | None = None,
+        /,
         **data: Any,
     ) -> None:
         self.session.add(

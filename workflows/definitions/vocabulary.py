@@ -18,7 +18,12 @@ from workflows.errors import Problem, problem
 from workflows.messaging.models import NoticeKind
 from workflows.org.roles import KNOWN_ROLES
 
-NOTIFIED = frozenset(NoticeKind) - {NoticeKind.TASK_ASSIGNED}  # that one is the product's own notice
+# The product's own notices (a new task, a withdrawal, a cancelled order) are not a diagram's to send.
+NOTIFIED = frozenset(NoticeKind) - {
+    NoticeKind.TASK_ASSIGNED,
+    NoticeKind.WITHDRAWN,
+    NoticeKind.ORDER_CANCELLED,
+}
 
 
 def _constant(source: str | None) -> str | None:

@@ -161,6 +161,11 @@ class Runtime:
 
         self._guarded(fire)
 
+    def cancel(self) -> None:
+        """Stop the workflow where it stands: every open task and waiting timer is cancelled."""
+        with clock_context(self.clock):
+            self.workflow.cancel()
+
     def ready_user_tasks(self) -> list[ReadyTask]:
         return [
             ReadyTask(str(t.id), t.task_spec.bpmn_id, t.task_spec.bpmn_name or t.task_spec.bpmn_id)

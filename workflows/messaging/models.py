@@ -23,6 +23,8 @@ class NoticeKind(StrEnum):
     REMINDER = "reminder"
     ESCALATION = "escalation"
     COMPLETED = "completed"
+    WITHDRAWN = "withdrawn"  # an application someone had a task on was withdrawn
+    ORDER_CANCELLED = "order_cancelled"
 
 
 class Notification(Base):

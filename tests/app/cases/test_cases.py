@@ -190,3 +190,32 @@ def test_nothing_is_logged_for_a_refused_application(flow: Flow, login_as: Login
     login_as("teacher").post("/cases/new", data=_form(hours=0))
     with flow.factory() as s:
         assert s.scalars(select(Event).where(Event.instance_id.is_not(None))).all() == []
+
+
+def test_the_applicant_withdraws_from_the_case_page(flow: Flow, login_as: LoginAs) -> None:
+    case = flow.start()
+    teacher = login_as("teacher")
+    page = teacher.get(f"/cases/{case}").text
+    assert f'action="/cases/{case}/withdraw"' in page
+    assert f'action="/cases/{case}/withdraw"' not in login_as("head").get(f"/cases/{case}").text
+    response = teacher.post(f"/cases/{case}/withdraw", data={"reason": "Басқа курс"}, follow_redirects=True)
+    assert response.status_code == 200
+    assert "кері қайтарылды" in response.text and "Басқа курс" in response.text
+    assert flow.case(case).status == "withdrawn"
+    assert f'action="/cases/{case}/withdraw"' not in teacher.get(f"/cases/{case}").text
+
+
+def test_hr_cancels_an_order_from_the_case_page_and_a_missing_reason_changes_nothing(
+    flow: Flow, login_as: LoginAs
+) -> None:
+    case = flow.start()
+    flow.approve_to_order(case)
+    hr = login_as("hr")
+    assert f'action="/cases/{case}/cancel-order"' in hr.get(f"/cases/{case}").text
+    assert f'action="/cases/{case}/withdraw"' not in login_as("teacher").get(f"/cases/{case}").text
+    refused = hr.post(f"/cases/{case}/cancel-order", data={"reason": ""}, follow_redirects=True)
+    assert "Бұйрықтың неге жойылатынын көрсетіңіз" in refused.text
+    assert flow.case(case).status == "running"
+    done = hr.post(f"/cases/{case}/cancel-order", data={"reason": "Курс өтпейді"}, follow_redirects=True)
+    assert "Бұйрықтың күші жойылды" in done.text
+    assert flow.case(case).status == "cancelled"
