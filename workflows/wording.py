@@ -43,6 +43,10 @@ PROBLEMS: dict[str, str] = {
     "unreachable": N_("The element cannot be reached from the start."),
     "form_schema": N_("Form “%(form)s” is not a valid JSON Schema: %(detail)s"),
     "form_json": N_("Form “%(form)s” is not valid JSON (line %(line)s, column %(column)s): %(detail)s"),
+    "form_pattern": N_(
+        "Form “%(form)s”: the pattern of “%(field)s” cannot be checked safely (%(detail)s); write it "
+        "without backreferences or lookarounds."
+    ),
     "form_not_object": N_("Form “%(form)s” must be a JSON object."),
     "form_key": N_("“%(form)s” cannot be a form key: use small Latin letters, digits and _."),
     "forms_json": N_("The forms are not JSON data."),

@@ -16,6 +16,7 @@ from workflows.definitions.vocabulary import vocabulary_problems
 from workflows.engine.definition import BPMN_NS, NS, DefinitionInfo, ParsedDefinition, parse, read_info
 from workflows.errors import DefinitionInvalid, Problem, problem
 from workflows.forms.checks import CHECKS, parse_checks
+from workflows.forms.patterns import refused_patterns
 from workflows.org.roles import KNOWN_ROLES
 
 FLOW_NODE_SUFFIXES = ("Task", "Event", "Gateway")
@@ -120,6 +121,8 @@ def form_schema_problem(key: str, schema: Any) -> Problem | None:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
         return problem("form_schema", **{"form": key, "detail": exc.message})
+    for field, pattern, why in refused_patterns(schema):
+        return problem("form_pattern", form=key, field=field, pattern=pattern, detail=why)
     return None
 
 

@@ -20,6 +20,8 @@ from workflows.sandbox.errors import ScriptRejected, format_error
 _FILENAME = "<string>"
 
 MAX_RANGE_LENGTH = 1_000_000
+# Diagram code is a condition or a short script; anything longer is not written by hand.
+MAX_SOURCE_CHARS = 20_000
 
 
 # --------------------------------------------------------------------------
@@ -186,16 +188,20 @@ def _nested_code_ids(code: types.CodeType) -> frozenset[int]:
 
 @functools.lru_cache(maxsize=1024)
 def _compile(source: str, mode: Literal["eval", "exec"]) -> _Compiled:
+    if len(source) > MAX_SOURCE_CHARS:
+        raise ScriptRejected(f"the code is longer than {MAX_SOURCE_CHARS} characters")
     try:
         tree = cast(ast.Expression | ast.Module, ast.parse(source, _FILENAME, mode))
     except SyntaxError as exc:
         raise ScriptRejected(f"syntax error: {exc.msg}", exc.lineno) from None
     except ValueError as exc:  # e.g. NUL bytes in the source
         raise ScriptRejected(str(exc)) from None
+    except (RecursionError, MemoryError):  # a 50,000-term sum is one 50,000-deep tree
+        raise ScriptRejected("the code is nested too deeply to be read") from None
     compiler = compile_restricted_eval if mode == "eval" else compile_restricted_exec
     try:
         result = compiler(tree, _FILENAME, policy=_SandboxPolicy)
-    except RecursionError:
+    except (RecursionError, MemoryError):
         raise ScriptRejected("the code is nested too deeply") from None
     if result.errors or result.code is None:
         parsed = [_parse_error(text) for text in dict.fromkeys(result.errors)]

@@ -63,6 +63,13 @@ def set_parameter(root: etree._Element, element_id: str, name: str, value: str) 
     one(root, f"//*[@id='{element_id}']//spiffworkflow:parameter[@id='{name}']").set("value", value)
 
 
+def set_condition(flow_id: str, text: str) -> Callable[[etree._Element], None]:
+    def change(root: etree._Element) -> None:
+        one(root, f"//bpmn:sequenceFlow[@id='{flow_id}']/bpmn:conditionExpression").text = text
+
+    return change
+
+
 def set_script(element_id: str, text: str) -> Callable[[etree._Element], None]:
     def change(root: etree._Element) -> None:
         one(root, f"//bpmn:scriptTask[@id='{element_id}']/bpmn:script").text = text
@@ -236,6 +243,24 @@ CASES = [
         lambda: SHIPPED.replace('encoding="UTF-8"', 'encoding="windows-1251"'),
         "encoding_declared",
         None,
+    ),
+    Broken(
+        "a 100 KB condition",
+        lambda: edited(set_condition("flow_endorse_approve", 'decision == "approve" and ' * 4000 + "True")),
+        "expression",
+        "flow_endorse_approve",
+    ),
+    Broken(
+        "a 50,000-term sum",
+        lambda: edited(set_condition("flow_endorse_approve", " + ".join(["1"] * 50_000) + " > 0")),
+        "expression",
+        "flow_endorse_approve",
+    ),
+    Broken(
+        "a condition nested a thousand deep",
+        lambda: edited(set_condition("flow_endorse_approve", "not " * 1000 + "False")),
+        "expression",
+        "flow_endorse_approve",
     ),
     Broken(
         "an outcome the product does not know",
