@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from app.transaction import refuse
+from app.transaction import keep_despite_refusal, refuse
 from app.wording import field_error_text, problem_view, problems_text, say
 from workflows.definitions.draft_rows import DefinitionConflict, DraftBehindLive
 from workflows.errors import (
@@ -82,7 +82,7 @@ def _status(exc: DomainError) -> int:
     if isinstance(exc, ValidationFailed | DefinitionInvalid):
         return 422
     if isinstance(exc, ProcessError):
-        return 500
+        return 422
     return 400
 
 
@@ -134,8 +134,8 @@ def _text(exc: DomainError, in_editor: bool = False) -> tuple[str, str]:
         return _("The diagram was not accepted"), problems_text(exc.problems)
     if isinstance(exc, ProcessError):
         return _("The process could not continue"), _(
-            "The process diagram failed at this step, so nothing was saved. "
-            "Please tell the process owner (step: %(step)s).",
+            "The process diagram failed at this step, so nothing was saved. The process owners have "
+            "been told and can run it again once the cause is fixed (step: %(step)s).",
             step=exc.params.get("element_id") or "?",
         )
     return _("The request was refused"), str(exc)
@@ -166,7 +166,10 @@ def _case_of(exc: DomainError) -> int | None:
 
 
 def handle_domain_error(exc: DomainError) -> ResponseReturnValue:
-    refuse()
+    if exc.keeps_writes:
+        keep_despite_refusal()  # the step was undone by the service; the incident it recorded stays
+    else:
+        refuse()
     if request.is_json:
         return _json(exc)
     rerender: Rerender | None = g.get("on_invalid")

@@ -26,9 +26,15 @@ STATUSES = {
     "running": _l("In progress"),
     "completed": _l("Completed"),
     "rejected": _l("Rejected"),
-    "error": _l("Error"),
+    "error": _l("Held up by an error"),
     "withdrawn": _l("Withdrawn"),
     "cancelled": _l("Cancelled"),
+}
+
+INCIDENT_KINDS = {
+    "start": _l("applying"),
+    "step": _l("a submitted step"),
+    "timer": _l("a date that came"),
 }
 
 DECISIONS = {
@@ -51,6 +57,10 @@ def role_label(role: str | None) -> str:
 
 def status_label(status: str) -> str:
     return str(STATUSES.get(status, status))
+
+
+def incident_kind_label(kind: str) -> str:
+    return str(INCIDENT_KINDS.get(kind, kind))
 
 
 def decision_label(decision: str | None) -> str:

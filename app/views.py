@@ -12,6 +12,7 @@ from app import assets, i18n, labels, wording
 from app.auth import bp as auth_bp
 from app.cases import bp as cases_bp
 from app.inbox import bp as inbox_bp
+from app.incidents import bp as incidents_bp
 from app.notifications import bp as notifications_bp
 from app.processes import bp as processes_bp
 from app.state import clock, db
@@ -30,6 +31,7 @@ class Header:
     open_tasks: int
     unread: int
     process_owner: bool = False
+    incidents: bool = False  # process owners and administrators watch the failing cases
 
 
 def localized(names: dict[str, str] | None) -> str:
@@ -56,12 +58,23 @@ def _header() -> dict[str, Any]:
             count_open(session, current_user.id, clock()),
             unread_count(session, current_user.id),
             any(seat.role == "process_owner" for seat in held),
+            any(seat.role in {"process_owner", "admin"} for seat in held),
         )
     }
 
 
 def init_app(app: Flask) -> None:
-    for blueprint in (assets.bp, auth_bp, inbox_bp, tasks_bp, cases_bp, notifications_bp, processes_bp):
+    blueprints = (
+        assets.bp,
+        auth_bp,
+        inbox_bp,
+        tasks_bp,
+        cases_bp,
+        notifications_bp,
+        processes_bp,
+        incidents_bp,
+    )
+    for blueprint in blueprints:
         app.register_blueprint(blueprint)
     app.context_processor(_header)
     app.jinja_env.globals.update(
@@ -69,6 +82,7 @@ def init_app(app: Flask) -> None:
         locale_code=i18n.locale_code,
         role_label=labels.role_label,
         status_label=labels.status_label,
+        incident_kind_label=labels.incident_kind_label,
         decision_label=labels.decision_label,
         event_label=labels.event_label,
         notice_label=wording.notice_text,

@@ -43,6 +43,12 @@ class Context:
             try:
                 yield session
                 session.commit()
+            except DomainError as exc:
+                if exc.keeps_writes:  # an incident recorded for a failed step
+                    session.commit()
+                else:
+                    session.rollback()
+                raise
             except BaseException:
                 session.rollback()
                 raise

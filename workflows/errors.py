@@ -15,6 +15,8 @@ from workflows.wording import FIELDS, PROBLEMS, english
 
 class DomainError(Exception):
     code = "error"
+    # Set when what the refused action wrote must still be kept (an incident recorded for a failed step).
+    keeps_writes = False
 
     def __init__(self, message: str, **params: Any) -> None:
         super().__init__(message)

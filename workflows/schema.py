@@ -3,7 +3,16 @@
 
 from __future__ import annotations
 
-from workflows.cases.models import Document, Event, HumanTask, Job, Order, OrderCounter, ProcessInstance
+from workflows.cases.models import (
+    Document,
+    Event,
+    HumanTask,
+    Incident,
+    Job,
+    Order,
+    OrderCounter,
+    ProcessInstance,
+)
 from workflows.db import Base
 from workflows.definitions.models import ProcessDraft, ProcessVersion
 from workflows.messaging.models import Notification
@@ -17,6 +26,7 @@ __all__ = [
     "Document",
     "Event",
     "HumanTask",
+    "Incident",
     "Job",
     "Nonconformity",
     "Notification",

@@ -131,6 +131,7 @@ NOTICES: dict[str, str] = {
     "completed": N_("The training has been recorded"),
     "withdrawn": N_("An application you had a step on was withdrawn"),
     "order_cancelled": N_("The order sending you to training was cancelled"),
+    "incident": N_("A case is held up by an error in its process diagram"),
 }
 
 # Refusals that are neither a field's nor a diagram's fault, by DomainError code.

@@ -16,10 +16,11 @@ from datetime import timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from workflows.cases.incidents import hold_timer
 from workflows.cases.models import Job, JobKind, JobStatus
 from workflows.cases.steps import fire_timer
 from workflows.clock import Clock
-from workflows.errors import Conflict
+from workflows.errors import Conflict, ProcessError
 from workflows.messaging.email import send_email_job
 
 log = logging.getLogger(__name__)
@@ -85,11 +86,18 @@ def fire_due_jobs(
             except Exception as exc:  # a failing job must not stop the worker; it is retried, then parked
                 session.rollback()
                 error = f"{exc.__class__.__name__}: {exc}"
+                failure = exc if isinstance(exc, ProcessError) else None
                 if not isinstance(exc, Conflict):
                     log.warning("job %s failed: %s", job_id, error)
         with factory() as session:
             job = session.get(Job, job_id)
             if job is None or job.status != JobStatus.PENDING:
+                continue
+            if failure is not None and job.kind == JobKind.TIMER:
+                # The diagram itself failed: retrying will not help until the cause is fixed.
+                hold_timer(session, job, failure, clock)
+                session.commit()
+                result.failed += 1
                 continue
             job.attempts += 1
             job.last_error = error[:2000]

@@ -105,6 +105,8 @@ MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
     ("POST", "/notifications/read-all", {}, _all(303)),
     ("POST", "/notifications/{teacher_notice}/read", {}, {**_all(404), "teacher": 303}),
     ("POST", "/language", {"lang": "ru"}, {role: 303 for role in ROLES}),
+    ("GET", "/incidents", {}, {**_all(403), "owner": 200, "admin": 200}),
+    ("POST", "/incidents/999999/retry", {}, {**_all(403), "owner": 404, "admin": 404}),
     # Last: they end the cases (for the one role allowed to).
     ("POST", "/cases/{b}/cancel-order", {"reason": "Өтпейді"}, _act("hr", SEE_B, 303)),
     ("POST", "/cases/{a}/withdraw", {}, _act("teacher", SEE_A, 303)),

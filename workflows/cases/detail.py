@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, aliased
 
 from workflows.cases.access import visible_case
 from workflows.cases.history import case_data, history
+from workflows.cases.incidents import open_incident_of
 from workflows.cases.models import (
     CaseStatus,
     Document,
@@ -151,6 +152,7 @@ class CaseDetail:
     current_elements: list[str]
     can_withdraw: bool = False  # the reader is the applicant and no order has been issued
     can_cancel_order: bool = False  # the reader is HR for the case and its order is issued
+    held_up: bool = False  # its diagram failed at a step and the incident is open
 
 
 def timeline(session: Session, instance_id: int) -> list[TimelineEntry]:
@@ -235,6 +237,7 @@ def case_detail(session: Session, person_id: int, case_id: int, clock: Clock) ->
         can_cancel_order=running
         and order_open is not None
         and is_hr_for(session, person_id, instance, clock),
+        held_up=open_incident_of(session, instance.id) is not None,
     )
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflows.db import Base, states
@@ -60,6 +60,7 @@ class EventKind(StrEnum):
     CASE_WITHDRAWN = "case_withdrawn"
     CASE_CANCELLED = "case_cancelled"
     ORDER_CANCELLED = "order_cancelled"
+    INCIDENT_RETRIED = "incident_retried"
     DEFINITION_PUBLISHED = "definition_published"
     DEFINITION_REPUBLISHED = "definition_republished"
     DRAFT_SAVED = "draft_saved"
@@ -214,3 +215,42 @@ class Order(Base):
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class IncidentKind(StrEnum):
+    START = "start"  # applying failed: there is no case to retry, the applicant applies again
+    STEP = "step"  # a person's submission failed: it is kept, to be replayed
+    TIMER = "timer"  # a due timer failed: the case is held up until it is retried
+
+
+class IncidentStatus(StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class Incident(Base):
+    """A case's diagram failed at an element (a script, an expression, a service operator).
+
+    The failed step itself was not saved; what it would have needed to run again is kept here,
+    so that a process owner can retry it once the cause is fixed.
+    """
+
+    __tablename__ = "incident"
+    __table_args__ = (Index("ix_incident_open", "status", "instance_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[IncidentKind] = mapped_column(states(IncidentKind, "kind", 16))
+    status: Mapped[IncidentStatus] = mapped_column(states(IncidentStatus, "status", 16))
+    process_key: Mapped[str] = mapped_column(String(100))
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+    element_id: Mapped[str | None] = mapped_column(String(200))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("human_task.id"))
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))  # whose submission failed
+    submitted: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str] = mapped_column(Text)
+    occurrences: Mapped[int] = mapped_column(default=1)
+    first_at: Mapped[datetime]
+    last_at: Mapped[datetime]
+    resolved_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))

@@ -9,15 +9,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflows.cases.incidents import Failure, held_up
 from workflows.cases.input import CaseRef, attach_documents, case_ref, validate_step_data
-from workflows.cases.models import CaseStatus, EventKind, ProcessInstance
+from workflows.cases.models import CaseStatus, EventKind, IncidentKind, ProcessInstance
 from workflows.cases.steps import Step
 from workflows.clock import Clock
 from workflows.clock import today as local_today
 from workflows.definitions.publishing import latest_version
 from workflows.definitions.versions import VERSIONS
 from workflows.engine.state import SERIALIZER_VERSION
-from workflows.errors import Forbidden, ValidationFailed, field_error
+from workflows.errors import Forbidden, ProcessError, ValidationFailed, field_error
 from workflows.org.models import Person
 
 
@@ -85,7 +86,11 @@ def start_case(
         "submitted_on": today.isoformat(),
         "case_key": instance.business_key,
     }
-    step = Step(session, instance, version, clock, actor_id, start_data=initial)
-    step.log(EventKind.CASE_STARTED, info.start_event.id, version=version.version, submitted=data)
-    step.save()
+    try:
+        step = Step(session, instance, version, clock, actor_id, start_data=initial)
+        step.log(EventKind.CASE_STARTED, info.start_event.id, version=version.version, submitted=data)
+        step.save()
+    except ProcessError as exc:
+        failure = Failure(IncidentKind.START, info.process_key, None, info.start_event.id, actor_id=actor_id)
+        raise held_up(session, failure, exc, clock) from exc
     return case_ref(session, instance)

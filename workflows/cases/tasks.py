@@ -9,12 +9,21 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session, undefer
 
 from workflows.cases.access import visible_task
+from workflows.cases.incidents import Failure, held_up
 from workflows.cases.input import CaseRef, attach_documents, case_ref, validate_step_data
-from workflows.cases.models import CaseStatus, Event, EventKind, HumanTask, ProcessInstance, TaskStatus
+from workflows.cases.models import (
+    CaseStatus,
+    Event,
+    EventKind,
+    HumanTask,
+    IncidentKind,
+    ProcessInstance,
+    TaskStatus,
+)
 from workflows.cases.steps import Step
 from workflows.clock import Clock
 from workflows.clock import today as local_today
-from workflows.errors import Forbidden, NotFound, TaskAlreadyCompleted, TaskClaimedByOther
+from workflows.errors import Forbidden, NotFound, ProcessError, TaskAlreadyCompleted, TaskClaimedByOther
 from workflows.messaging.models import NoticeKind
 from workflows.messaging.notices import notify_people
 from workflows.org.roles import EMPLOYEE
@@ -68,32 +77,38 @@ def complete_task(
     schema = validate_step_data(step.version, task.element_id, data, today, case)
     for doc in attach_documents(session, schema, data, actor_id, instance.id):
         doc.instance_id = instance.id
-    step.runtime.complete(task.engine_task_id, data)
-    task.status, task.completed_at, task.completed_by_id = TaskStatus.COMPLETED, clock.now(), actor_id
-    task.on_behalf_of_id = on_behalf_of
-    task.outcome = data.get("decision")
-    task.comment = data.get("comment") or None
-    step.log(
-        EventKind.TASK_COMPLETED,
-        task.element_id,
-        task.comment,
-        on_behalf_of,
-        task=task.name,
-        decision=task.outcome,
-        submitted=data,
+    failure = Failure(
+        IncidentKind.STEP, instance.process_key, instance.id, task.element_id, task.id, None, actor_id, data
     )
-    if task.outcome in DECISION_NOTICES and task.role != EMPLOYEE:
-        # The applicant follows each decision on their case, with the comment when sent back.
-        notify_people(
-            session,
-            [instance.subject_id],
-            DECISION_NOTICES[task.outcome],
-            instance,
-            clock,
-            task_id=task.id,
-            data={"task": task.name, "comment": task.comment},
+    try:
+        step.runtime.complete(task.engine_task_id, data)
+        task.status, task.completed_at, task.completed_by_id = TaskStatus.COMPLETED, clock.now(), actor_id
+        task.on_behalf_of_id = on_behalf_of
+        task.outcome = data.get("decision")
+        task.comment = data.get("comment") or None
+        step.log(
+            EventKind.TASK_COMPLETED,
+            task.element_id,
+            task.comment,
+            on_behalf_of,
+            task=task.name,
+            decision=task.outcome,
+            submitted=data,
         )
-    step.save()
+        if task.outcome in DECISION_NOTICES and task.role != EMPLOYEE:
+            # The applicant follows each decision on their case, with the comment when sent back.
+            notify_people(
+                session,
+                [instance.subject_id],
+                DECISION_NOTICES[task.outcome],
+                instance,
+                clock,
+                task_id=task.id,
+                data={"task": task.name, "comment": task.comment},
+            )
+        step.save()
+    except ProcessError as exc:
+        raise held_up(session, failure, exc, clock) from exc
     return case_ref(session, instance)
 
 

@@ -23,6 +23,7 @@ NOTIFIED = frozenset(NoticeKind) - {
     NoticeKind.TASK_ASSIGNED,
     NoticeKind.WITHDRAWN,
     NoticeKind.ORDER_CANCELLED,
+    NoticeKind.INCIDENT,
 }
 
 

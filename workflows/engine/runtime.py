@@ -108,8 +108,13 @@ class ReadyTask:
 def _process_error(exc: Exception) -> ProcessError:
     task = getattr(exc, "task", None)
     element = task.task_spec.bpmn_id if task is not None else None
+    # SpiffWorkflow's own message names the expression; what went wrong in it is the cause's.
+    cause = exc.__cause__ or exc.__context__
+    detail = str(exc).strip()
+    if cause is not None and str(cause) not in detail:
+        detail = f"{detail} {type(cause).__name__}: {cause}"
     return ProcessError(
-        f"The process failed at {element or 'a step'}: {exc}", element_id=element, detail=str(exc)
+        f"The process failed at {element or 'a step'}: {detail}", element_id=element, detail=detail
     )
 
 
@@ -140,7 +145,15 @@ class Runtime:
         return cls(definition, engine_state.load(state, version, definition), clock, services)
 
     def dump(self) -> str:
-        return engine_state.dump(self.workflow)
+        """The state as JSON; data that cannot be stored (a set a script left behind) fails the step."""
+        try:
+            return engine_state.dump(self.workflow)
+        except (TypeError, ValueError) as exc:
+            raise ProcessError(
+                f"The case's data cannot be stored: {exc}",
+                element_id=None,
+                detail=f"the case's data cannot be stored: {exc}",
+            ) from exc
 
     def _guarded(self, action: Callable[[], Any]) -> None:
         with clock_context(self.clock):

@@ -25,6 +25,7 @@ class NoticeKind(StrEnum):
     COMPLETED = "completed"
     WITHDRAWN = "withdrawn"  # an application someone had a task on was withdrawn
     ORDER_CANCELLED = "order_cancelled"
+    INCIDENT = "incident"  # to process owners: a case's diagram failed
 
 
 class Notification(Base):
