@@ -258,13 +258,16 @@ def resubmission_changes(entries: list[TimelineEntry], form_elements: set[str]) 
     returns an application, the employee changes the dates, the head sees what changed).
 
     `form_elements` are the steps that submit the form (the start event and its revision task).
+    Only the decision right after a resubmission is shown what changed: once someone has decided
+    on the changed application, the later steps see it as it is.
     """
+    decided = [e for e in entries if e.kind in (EventKind.CASE_STARTED, EventKind.TASK_COMPLETED)]
     submissions = [
         e.data["submitted"]
-        for e in entries
+        for e in decided
         if e.element_id in form_elements and isinstance(e.data.get("submitted"), dict)
     ]
-    if len(submissions) < 2:
+    if len(submissions) < 2 or decided[-1].element_id not in form_elements:
         return []
     before, after = submissions[-2], submissions[-1]
     return [

@@ -282,3 +282,8 @@ def test_the_head_sees_what_a_resubmission_changed(flow: Flow, login_as: LoginAs
     assert "<del>21 Mar 2026</del>" in page and "<ins>25 Mar 2026</ins>" in page
     assert "<del>31 Mar 2026</del>" in page and "<ins>4 Apr 2026</ins>" in page
     assert page.count("<ins>") == 2  # nothing else changed
+    # Once the head has decided on the changed application, the rector sees it as it is.
+    flow.do("head", case, "endorse", decision="approve")
+    rector = login_as("rector")
+    rector.post("/language", data={"lang": "en", "next": "/"})
+    assert "previous submission" not in rector.get(f"/tasks/{flow.task(case, 'rector_visa').id}").text

@@ -277,3 +277,20 @@ def _app(**overrides: Any) -> dict[str, Any]:
     from tests.workflows.flow import application
 
     return application(**overrides)
+
+
+@pytest.mark.parametrize(("role", "element"), [("finance", "finance_agreement"), ("rector", "rector_visa")])
+def test_finance_and_the_rector_can_return_an_application_for_changes(
+    flow: Flow, role: str, element: str
+) -> None:
+    case = flow.start(funding_source="university", cost=150000)
+    flow.do("head", case, "endorse", decision="approve")
+    if element == "rector_visa":
+        flow.do("finance", case, "finance_agreement", decision="approve", budget_line="BA-2026-01")
+    with pytest.raises(ValidationFailed):  # returning says why
+        flow.do(role, case, element, decision="return")
+    flow.do(role, case, element, decision="return", comment="Құнын нақтылаңыз")
+    assert flow.open_elements(case) == ["revise_application"]
+    assert _notices(flow, "teacher", "returned") == 1
+    flow.do("teacher", case, "revise_application", **_app(funding_source="university", cost=120000))
+    assert flow.open_elements(case) == ["endorse"]  # the changed application is endorsed again
