@@ -53,6 +53,8 @@ case "${1:-}" in
         export DEMO=1
         host=${HOST:-127.0.0.1}
         port=${PORT:-5000}
+        # Links in emails point at the address the demo really serves.
+        export APP_BASE_URL=${APP_BASE_URL:-http://$host:$port}
         echo "Biliktilik: http://$host:$port  (demo logins are listed on the sign-in page; password: demo)"
         exec .venv/bin/flask --app app run --host "$host" --port "$port"
         ;;

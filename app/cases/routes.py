@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from urllib.parse import quote
 
@@ -148,8 +149,9 @@ def order_pdf(case_id: int) -> Response:
         compress=current_app.config["PDF_COMPRESS"],
     )
     response = Response(content, mimetype="application/pdf")
-    number = "".join(ch if ch.isalnum() else "-" for ch in sheet.number)
-    response.headers["Content-Disposition"] = _disposition("inline", f"order-{number}.pdf")
+    # Named as people say it: "бұйрық БА-2026-0001.pdf" (the slash cannot be in a file name).
+    name = _("order %(number)s.pdf", number=sheet.number.replace("/", "-"))
+    response.headers["Content-Disposition"] = _disposition("inline", name)
     return response
 
 
@@ -164,5 +166,6 @@ def document(document_id: str) -> Response:
 
 def _disposition(kind: str, filename: str) -> str:
     """A file name any browser accepts: an ASCII fallback plus the real (Unicode) name."""
-    fallback = "".join(ch for ch in filename if ch.isascii() and (ch.isalnum() or ch in "._-")) or "document"
+    kept = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "._-") else "-" for ch in filename)
+    fallback = re.sub(r"-{2,}", "-", kept).strip("-.") or "document"
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename)}"

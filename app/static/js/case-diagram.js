@@ -20,6 +20,7 @@
     return;
   }
 
+  var READABLE = 0.8;
   var done = JSON.parse(container.getAttribute("data-done") || "[]");
   var current = JSON.parse(container.getAttribute("data-current") || "[]");
   var viewer = new window.BpmnJS({ container: container });
@@ -48,6 +49,15 @@
         }
       });
       canvas.zoom("fit-viewport", "auto");
+      if (canvas.zoom() < READABLE) {
+        // A wide diagram fitted whole is too small to read: show the current step at a readable
+        // size instead (the rest is a drag or a wheel away).
+        var focus = registry.get(current[0]) || registry.get(done[done.length - 1]);
+        canvas.zoom(READABLE);
+        if (focus) {
+          canvas.scrollToElement(focus, { top: 80, bottom: 80, left: 160, right: 160 });
+        }
+      }
       container.setAttribute("data-state", "ready");
     })
     .catch(fail);

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from io import BytesIO
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import func, select
@@ -140,7 +141,12 @@ def test_the_order_pdf(flow: Flow, login_as: LoginAs) -> None:
     title = re.search(rb"/Title <([0-9a-f]+)>", response.data)
     assert title is not None
     assert bytes.fromhex(title.group(1).decode()).decode("utf-16") == "№ БА-2026/0001 бұйрық"
-    assert "filename*=UTF-8''order-%D0%91%D0%90-2026-0001.pdf" in response.headers["Content-Disposition"]
+    disposition = response.headers["Content-Disposition"]
+    assert f"filename*=UTF-8''{quote('бұйрық БА-2026-0001.pdf')}" in disposition  # readable, in Kazakh
+    assert 'filename="2026-0001.pdf"' in disposition  # the ASCII fallback keeps what it can
+    client.post("/language", data={"lang": "ru"})
+    russian = client.get(f"/cases/{case}/order.pdf").headers["Content-Disposition"]
+    assert f"filename*=UTF-8''{quote('приказ БА-2026-0001.pdf')}" in russian
 
 
 def test_documents_only_for_those_who_see_the_case(flow: Flow, login_as: LoginAs) -> None:
