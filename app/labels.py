@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from app.i18n import format_day
+from app.wording import say
+from workflows.wording import NOTICES
 
 ROLES = {
     "employee": _l("Employee"),
@@ -77,8 +79,13 @@ def event_label(kind: str, data: dict[str, Any], step_name: str | None) -> str:
         return _("Took the task: %(task)s", task=task)
     if kind == "task_released":
         return _("Released the task: %(task)s", task=task)
+    if kind == "timer_fired" and data.get("timer"):
+        return _("A set date came: %(timer)s", timer=data["timer"])
     if kind == "timer_fired":
         return _("A set date came")
+    if kind == "notice_sent":
+        notice = say(NOTICES.get(str(data.get("notice")), str(data.get("notice"))), {"task": ""})
+        return _("%(notice)s — told %(count)s", notice=notice.rstrip(": "), count=data.get("recipients", 0))
     if kind == "order_issued" and data.get("late"):
         return _(
             "Order %(number)s issued after the training had started (%(start)s)",

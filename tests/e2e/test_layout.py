@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, ViewportSize, expect
 
 from tests.conftest import Demo
 from tests.e2e.conftest import LiveServer, screenshot
@@ -12,7 +12,7 @@ from tests.workflows.flow import Flow
 from workflows.cases.documents import FileStore
 from workflows.org.demo import DEMO_PASSWORD
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 # What sticks out past the right edge (outside the scrolling table), to say which element overflows.
 WIDEST = """() => [...document.querySelectorAll('body *')]
   .filter(e => !e.closest('.table-wrap') && e.getBoundingClientRect().right > 391)

@@ -84,6 +84,7 @@ class StepEffects:
             raise ProcessError(f"Unknown notice '{event}'", notice=event)
         people = self.people_in(to)
         notify_people(self.session, people, event, self.instance, self.clock, data={"roles": to, **extra})
+        self._log(EventKind.NOTICE_SENT, None, None, notice=event, roles=to, recipients=len(set(people)))
         return {"event": event, "recipients": len(set(people))}
 
     def op_nonconformity(self, kind: str, note: str = "") -> dict[str, Any]:

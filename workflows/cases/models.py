@@ -61,6 +61,7 @@ class EventKind(StrEnum):
     CASE_CANCELLED = "case_cancelled"
     ORDER_CANCELLED = "order_cancelled"
     INCIDENT_RETRIED = "incident_retried"
+    NOTICE_SENT = "notice_sent"  # a diagram told people something (a reminder, an escalation)
     DEFINITION_PUBLISHED = "definition_published"
     DEFINITION_REPUBLISHED = "definition_republished"
     DRAFT_SAVED = "draft_saved"

@@ -236,6 +236,8 @@ def fire_timer(session: Session, job: Job, clock: Clock) -> None:
     if instance is None or instance.status != CaseStatus.RUNNING:
         return
     step = Step.open(session, instance, clock, None)
-    step.runtime.fire_timers()
-    step.log(EventKind.TIMER_FIRED, due_at=job.due_at.isoformat())
+    elements = step.version.definition.info.elements
+    for element_id in step.runtime.fire_timers():
+        name = elements[element_id].name if element_id in elements else element_id
+        step.log(EventKind.TIMER_FIRED, element_id, None, None, due_at=job.due_at.isoformat(), timer=name)
     step.save()

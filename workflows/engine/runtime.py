@@ -165,14 +165,20 @@ class Runtime:
     def advance(self) -> None:
         self._guarded(self.workflow.do_engine_steps)
 
-    def fire_timers(self) -> None:
-        """Let every timer whose time has come (by this runtime's clock) fire, then run on."""
+    def fire_timers(self) -> list[str]:
+        """Let every timer whose time has come (by this runtime's clock) fire, then run on.
+
+        Returns the element ids of the timers that fired, for the case's history.
+        """
+        now = self.clock.now()
+        due = [task for task, at in self._waiting_timers() if at <= now]
 
         def fire() -> None:
             self.workflow.refresh_waiting_tasks()
             self.workflow.do_engine_steps()
 
         self._guarded(fire)
+        return [t.task_spec.bpmn_id for t in due if t.state == TaskState.COMPLETED and t.task_spec.bpmn_id]
 
     def cancel(self) -> None:
         """Stop the workflow where it stands: every open task and waiting timer is cancelled."""
@@ -216,9 +222,8 @@ class Runtime:
             except (SpiffWorkflowException, SandboxError) as exc:
                 raise _process_error(exc) from exc
 
-    def timer_due_times(self) -> list[datetime]:
-        """When each waiting timer fires, to mirror into the jobs table."""
-        due: set[datetime] = set()
+    def _waiting_timers(self) -> list[tuple[Task, datetime]]:
+        waiting = []
         for task in self.workflow.get_tasks(state=TaskState.WAITING):
             spec = task.task_spec
             if not isinstance(spec, CatchingEvent) or not isinstance(
@@ -227,8 +232,12 @@ class Runtime:
                 continue
             value = task._get_internal_data("event_value")
             if isinstance(value, str):
-                due.add(TimerEventDefinition.get_datetime(value))
-        return sorted(due)
+                waiting.append((task, TimerEventDefinition.get_datetime(value)))
+        return waiting
+
+    def timer_due_times(self) -> list[datetime]:
+        """When each waiting timer fires, to mirror into the jobs table."""
+        return sorted({at for _task, at in self._waiting_timers()})
 
     @property
     def is_completed(self) -> bool:

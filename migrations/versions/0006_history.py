@@ -1,0 +1,52 @@
+"""history: which notices a diagram sent
+
+Revision ID: 0006_history
+Revises: 0005_incidents
+"""
+
+from alembic import op
+
+revision = "0006_history"
+down_revision = "0005_incidents"
+branch_labels = None
+depends_on = None
+
+EVENT_KINDS_0005 = [
+    "case_started",
+    "task_completed",
+    "task_claimed",
+    "task_released",
+    "timer_fired",
+    "order_issued",
+    "nonconformity",
+    "case_completed",
+    "case_rejected",
+    "case_error",
+    "case_withdrawn",
+    "case_cancelled",
+    "order_cancelled",
+    "definition_published",
+    "definition_republished",
+    "draft_saved",
+    "draft_discarded",
+    "incident_retried",
+]
+
+
+def _condition(values: list[str]) -> str:
+    return f"kind IN ({', '.join(repr(v) for v in values)})"
+
+
+def _check(values: list[str]) -> None:
+    with op.batch_alter_table("event", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_event_kind"), type_="check")
+        batch_op.create_check_constraint(batch_op.f("ck_event_kind"), _condition(values))
+
+
+def upgrade() -> None:
+    _check([*EVENT_KINDS_0005, "notice_sent"])
+
+
+def downgrade() -> None:
+    op.execute("DELETE FROM event WHERE kind = 'notice_sent'")
+    _check(EVENT_KINDS_0005)
