@@ -18,6 +18,12 @@ class ConfigError(RuntimeError):
     pass
 
 
+# Numbers that are policy, with their defaults; the environment can set each by its name.
+POLICY: dict[str, int] = {
+    "HSTS_MAX_AGE": 365 * 24 * 3600,  # seconds browsers keep to HTTPS after an HTTPS response
+}
+
+
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
@@ -48,8 +54,25 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": _flag(env, "SESSION_COOKIE_HTTPONLY", True),
         "SESSION_COOKIE_SAMESITE": env.get("SESSION_COOKIE_SAMESITE", "Lax"),
         "BPMN_JS_DIR": env.get("BPMN_JS_DIR", str(ROOT / "node_modules" / "bpmn-js" / "dist")),
+        # How many reverse proxies stand before the app: their X-Forwarded-For and -Proto are believed.
+        "TRUSTED_PROXIES": _number(env, "TRUSTED_PROXIES", 0),
     }
+    # Policy the environment sets (DEFAULTS has the rest).
+    config.update({name: _number(env, name, 0) for name in POLICY if env.get(name, "").strip()})
     return config
+
+
+def _number(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} cannot be negative")
+    return value
 
 
 DEFAULTS: dict[str, Any] = {
@@ -59,6 +82,7 @@ DEFAULTS: dict[str, Any] = {
     "PER_PAGE": 25,
     "LOCK_AFTER_FAILURES": 5,
     "LOCK_MINUTES": 15,
+    **POLICY,
     "PDF_COMPRESS": True,
     "BABEL_DEFAULT_LOCALE": DEFAULT_LOCALE,
     "BABEL_TRANSLATION_DIRECTORIES": str(CATALOGUES),

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app, request
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app.extensions import login_manager
 from app.state import db
@@ -55,17 +56,30 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
+# The stylesheets, scripts and bpmn-js files: the same for everyone, so they may be cached.
+PUBLIC_ENDPOINTS = frozenset({"static", "assets.bpmn_js"})
+
+
 def _headers(response: Response) -> Response:
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if response.mimetype == "text/html":
-        response.headers.setdefault("Cache-Control", "no-store")
+    if request.endpoint not in PUBLIC_ENDPOINTS:
+        # Pages, order PDFs, documents, diagrams, the editor's answers: nobody's browser or proxy keeps them.
+        response.headers["Cache-Control"] = "no-store"
+    if request.is_secure:
+        seconds = int(current_app.config["HSTS_MAX_AGE"])
+        response.headers.setdefault("Strict-Transport-Security", f"max-age={seconds}")
     return response
 
 
 def init_app(app: Flask) -> None:
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        # Behind that many reverse proxies the client's address and scheme are what they forward;
+        # without them a forwarded header is ignored (it would let anyone choose their address).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     login_manager.user_loader(load_user)
     login_manager.login_view = "auth.sign_in"
     login_manager.login_message = _l("Please sign in to continue.")
