@@ -20,6 +20,11 @@ class ConfigError(RuntimeError):
 
 # Numbers that are policy, with their defaults; the environment can set each by its name.
 POLICY: dict[str, int] = {
+    "SIGN_IN_FAILURES_PER_LOGIN": 5,  # failed sign-ins at one login from one address before it waits
+    "SIGN_IN_FAILURES_PER_ADDRESS": 20,  # failed sign-ins from one address, at any logins, before it waits
+    "SIGN_IN_DELAY_SECONDS": 30,  # the first wait; every further failure doubles it
+    "SIGN_IN_MAX_DELAY_SECONDS": 900,  # the longest wait
+    "SIGN_IN_FAILURE_WINDOW_MINUTES": 60,  # failures are forgotten once the last one is this old
     "HSTS_MAX_AGE": 365 * 24 * 3600,  # seconds browsers keep to HTTPS after an HTTPS response
 }
 
@@ -80,8 +85,6 @@ DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_SESSIONS": None,  # a sessionmaker to use (tests give one inside their transaction)
     "CLOCK": None,  # a workflows.clock.Clock; SystemClock when not given
     "PER_PAGE": 25,
-    "LOCK_AFTER_FAILURES": 5,
-    "LOCK_MINUTES": 15,
     **POLICY,
     "PDF_COMPRESS": True,
     "BABEL_DEFAULT_LOCALE": DEFAULT_LOCALE,

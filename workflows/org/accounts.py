@@ -1,10 +1,9 @@
-"""Sign-in accounts: password hashes and password sign-in with throttling (consecutive failures
-lock the account for a while)."""
+"""Sign-in accounts: password hashes, and signing in (throttled where the failures come from, see
+`throttle`)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -14,6 +13,15 @@ from sqlalchemy.orm import Session
 from workflows.clock import Clock
 from workflows.language import supported
 from workflows.org.models import Person
+from workflows.org.throttle import (
+    LOGIN_LENGTH,
+    ThrottlePolicy,
+    address_key,
+    forget_failures,
+    login_key,
+    record_failure,
+    waiting,
+)
 
 _hasher = PasswordHasher()
 
@@ -31,16 +39,14 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
-# Verified against when the username is unknown, so that a miss costs as long as a wrong password.
+# Verified against when there is no password to check (an unknown login, a deactivated person, an
+# attempt that has to wait), so that every refusal costs as long as a wrong password.
 _DUMMY_HASH = hash_password("not a password")
 
 
 @dataclass(frozen=True)
 class SignInResult:
     person_id: int | None
-    locked_until: datetime | None = None  # set when sign-in is refused because of earlier failures
 
     @property
     def ok(self) -> bool:
@@ -48,34 +54,26 @@ class SignInResult:
 
 
 def authenticate(
-    session: Session,
-    username: str,
-    password: str,
-    clock: Clock,
-    max_failures: int = MAX_FAILURES,
-    lock_minutes: int = LOCK_MINUTES,
+    session: Session, username: str, password: str, address: str | None, clock: Clock, policy: ThrottlePolicy
 ) -> SignInResult:
-    """Check a password; the caller commits, so failures are counted even though sign-in fails."""
+    """Check a password coming from `address`; the caller commits, so failures are counted even
+    though sign-in fails. A wrong password, an unknown login and an attempt that has to wait are
+    refused alike, after the same work."""
     now = clock.now()
-    person = session.scalar(
-        select(Person).where(func.lower(Person.username) == username.strip().lower()).with_for_update()
-    )
-    if person is None or not person.is_active:
+    where, login = address_key(address), login_key(username)
+    if waiting(session, where, login, now):
         verify_password(_DUMMY_HASH, password)
         return SignInResult(None)
-    if person.locked_until is not None:
-        if person.locked_until > now:
-            return SignInResult(None, person.locked_until)
-        person.locked_until, person.failed_logins = None, 0
-    if verify_password(person.password_hash, password):
-        person.failed_logins, person.locked_until = 0, None
+    person = None
+    if len(username.strip()) <= LOGIN_LENGTH:
+        person = session.scalar(select(Person).where(func.lower(Person.username) == login))
+    known = person.password_hash if person is not None and person.is_active else None
+    if verify_password(known or _DUMMY_HASH, password) and known and person is not None:
+        forget_failures(session, where, login)
         session.flush()
         return SignInResult(person.id)
-    person.failed_logins = (person.failed_logins or 0) + 1
-    if person.failed_logins >= max_failures:
-        person.locked_until = now + timedelta(minutes=lock_minutes)
-    session.flush()
-    return SignInResult(None, person.locked_until)
+    record_failure(session, where, login, now, policy)
+    return SignInResult(None)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,19 @@
+"""The sign-in policy, as configured (app/config.py POLICY)."""
+
+from __future__ import annotations
+
+from flask import current_app
+
+from workflows.org.throttle import ThrottlePolicy
+
+
+def throttle_policy() -> ThrottlePolicy:
+    config = current_app.config
+    return ThrottlePolicy(
+        failures_per_login=int(config["SIGN_IN_FAILURES_PER_LOGIN"]),
+        failures_per_address=int(config["SIGN_IN_FAILURES_PER_ADDRESS"]),
+        delay_seconds=int(config["SIGN_IN_DELAY_SECONDS"]),
+        max_delay_seconds=int(config["SIGN_IN_MAX_DELAY_SECONDS"]),
+        window_minutes=int(config["SIGN_IN_FAILURE_WINDOW_MINUTES"]),
+    )
+
