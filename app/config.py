@@ -25,6 +25,8 @@ POLICY: dict[str, int] = {
     "SIGN_IN_DELAY_SECONDS": 30,  # the first wait; every further failure doubles it
     "SIGN_IN_MAX_DELAY_SECONDS": 900,  # the longest wait
     "SIGN_IN_FAILURE_WINDOW_MINUTES": 60,  # failures are forgotten once the last one is this old
+    "PASSWORD_MIN_LENGTH": 10,  # the shortest new password
+    "PASSWORD_MAX_LENGTH": 200,  # the longest password
     "HSTS_MAX_AGE": 365 * 24 * 3600,  # seconds browsers keep to HTTPS after an HTTPS response
 }
 

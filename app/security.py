@@ -1,4 +1,10 @@
-"""Who is signed in (Flask-Login on the person table) and the headers every response carries."""
+"""Who is signed in (Flask-Login on the person table) and the headers every response carries.
+
+The session cookie names the person and their session generation (`"<id>:<generation>"`, Flask-Login's
+user id); every request checks it against the person's current generation, so a session that was
+ended on the server (signing out, a password change, "sign out everywhere") opens nothing, wherever
+its cookie was copied to. A bare id is a session from before generations existed: generation 0.
+"""
 
 from __future__ import annotations
 
@@ -29,21 +35,34 @@ class CurrentUser(UserMixin):
     locale: str
     position: str | None
     org_unit_id: int
+    session_generation: int
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_generation}"
 
 
-def load_user(user_id: str) -> CurrentUser | None:
-    try:
-        found = account(db(), int(user_id))
-    except ValueError:
-        return None
+def session_user(person_id: int, session_generation: int) -> CurrentUser | None:
+    """The person of a session of this generation, while it is open."""
+    found = account(db(), person_id, session_generation)
     if found is None:
         return None
     return CurrentUser(
-        found.id, found.username, found.full_name, found.locale, found.position, found.org_unit_id
+        found.id,
+        found.username,
+        found.full_name,
+        found.locale,
+        found.position,
+        found.org_unit_id,
+        found.session_generation,
     )
+
+
+def load_user(user_id: str) -> CurrentUser | None:
+    person, _, generation = user_id.partition(":")
+    try:
+        return session_user(int(person), int(generation or "0"))
+    except ValueError:
+        return None
 
 
 def safe_next(target: str | None, default: str) -> str:

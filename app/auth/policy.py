@@ -1,9 +1,10 @@
-"""The sign-in policy, as configured (app/config.py POLICY)."""
+"""The sign-in and password policy, as configured (app/config.py POLICY)."""
 
 from __future__ import annotations
 
 from flask import current_app
 
+from workflows.org.passwords import PasswordPolicy
 from workflows.org.throttle import ThrottlePolicy
 
 
@@ -17,3 +18,7 @@ def throttle_policy() -> ThrottlePolicy:
         window_minutes=int(config["SIGN_IN_FAILURE_WINDOW_MINUTES"]),
     )
 
+
+def password_policy() -> PasswordPolicy:
+    config = current_app.config
+    return PasswordPolicy(int(config["PASSWORD_MIN_LENGTH"]), int(config["PASSWORD_MAX_LENGTH"]))

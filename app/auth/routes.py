@@ -11,10 +11,10 @@ from app.auth import bp
 from app.auth.forms import SignInForm
 from app.auth.policy import throttle_policy
 from app.i18n import LANGUAGES
-from app.security import load_user, safe_next
+from app.security import safe_next, session_user
 from app.state import clock, db
 from app.transaction import keep_despite_refusal
-from workflows.org.accounts import authenticate, set_language
+from workflows.org.accounts import authenticate, set_language, sign_out_everywhere
 from workflows.org.demo import DEMO_PASSWORD, demo_accounts
 
 YEAR = 365 * 24 * 3600
@@ -49,7 +49,7 @@ def sign_in() -> Response | str | tuple[str, int]:
         )
         if result.ok and result.person_id is not None:
             _keep_language_chosen_here(result.person_id)
-            user = load_user(str(result.person_id))
+            user = session_user(result.person_id, result.session_generation)
             if user is not None:
                 session.clear()  # a fresh session for the signed-in person
                 login_user(user)
@@ -77,6 +77,9 @@ def sign_in() -> Response | str | tuple[str, int]:
 @bp.post("/sign-out")
 @login_required
 def sign_out() -> Response:
+    """Ends the session on the server: a copy of its cookie opens nothing afterwards (nor do the
+    person's sessions on other devices, which carry the same generation)."""
+    sign_out_everywhere(db(), current_user.id, current_user.id, clock())
     logout_user()
     session.clear()
     return redirect(url_for("auth.sign_in"), 303)

@@ -1,7 +1,10 @@
-"""sign-in throttle by address instead of account lockout
+"""sign-in throttle by address instead of account lockout; session generations on people
 
 Failed sign-ins are counted per (address, login) and per address in their own table, so that
-nobody's failures lock another person out; the lockout columns of person go.
+nobody's failures lock another person out; the lockout columns of person go. A person's session
+generation is written into their session at sign-in: raising it ends every earlier session.
+Sessions from before this revision count as generation 0 and stay valid until the person next
+signs out or changes the password.
 
 Revision ID: 0004_sign_in_throttle
 Revises: 0003
@@ -33,6 +36,7 @@ def upgrade() -> None:
     with op.batch_alter_table("sign_in_throttle", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_sign_in_throttle_last_failure_at"), ["last_failure_at"], unique=False)
     with op.batch_alter_table("person", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("session_generation", sa.Integer(), server_default="0", nullable=False))
         batch_op.drop_column("locked_until")
         batch_op.drop_column("failed_logins")
 
@@ -41,6 +45,7 @@ def downgrade() -> None:
     with op.batch_alter_table("person", schema=None) as batch_op:
         batch_op.add_column(sa.Column("failed_logins", sa.Integer(), server_default="0", nullable=False))
         batch_op.add_column(sa.Column("locked_until", workflows.db.UTCDateTime(), nullable=True))
+        batch_op.drop_column("session_generation")
     with op.batch_alter_table("sign_in_throttle", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sign_in_throttle_last_failure_at"))
     op.drop_table("sign_in_throttle")

@@ -49,6 +49,9 @@ class Person(Base):
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
     locale: Mapped[str] = mapped_column(String(8), default=DEFAULT_LOCALE)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Written into the session at sign-in and compared on every request: raising it ends every
+    # session of the person (signing out, a password change, "sign out everywhere").
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     org_unit: Mapped[OrgUnit] = relationship()
 
