@@ -79,7 +79,8 @@ def authenticate(
     if len(username.strip()) <= LOGIN_LENGTH:
         person = session.scalar(select(Person).where(func.lower(Person.username) == login))
     known = person.password_hash if person is not None and person.is_active else None
-    if verify_password(known or _DUMMY_HASH, password) and known and person is not None:
+    matches = verify_password(known or _DUMMY_HASH, password)  # one verification, whoever it is
+    if matches and known and person is not None:
         forget_failures(session, where, login)
         session.flush()
         return SignInResult(person.id, person.session_generation)
