@@ -18,6 +18,19 @@ class ConfigError(RuntimeError):
     pass
 
 
+# Numbers that are policy, with their defaults; the environment can set each by its name.
+POLICY: dict[str, int] = {
+    "SIGN_IN_FAILURES_PER_LOGIN": 5,  # failed sign-ins at one login from one address before it waits
+    "SIGN_IN_FAILURES_PER_ADDRESS": 20,  # failed sign-ins from one address, at any logins, before it waits
+    "SIGN_IN_DELAY_SECONDS": 30,  # the first wait; every further failure doubles it
+    "SIGN_IN_MAX_DELAY_SECONDS": 900,  # the longest wait
+    "SIGN_IN_FAILURE_WINDOW_MINUTES": 60,  # failures are forgotten once the last one is this old
+    "PASSWORD_MIN_LENGTH": 10,  # the shortest new password
+    "PASSWORD_MAX_LENGTH": 200,  # the longest password
+    "HSTS_MAX_AGE": 365 * 24 * 3600,  # seconds browsers keep to HTTPS after an HTTPS response
+}
+
+
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
@@ -48,8 +61,25 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": _flag(env, "SESSION_COOKIE_HTTPONLY", True),
         "SESSION_COOKIE_SAMESITE": env.get("SESSION_COOKIE_SAMESITE", "Lax"),
         "BPMN_JS_DIR": env.get("BPMN_JS_DIR", str(ROOT / "node_modules" / "bpmn-js" / "dist")),
+        # How many reverse proxies stand before the app: their X-Forwarded-For and -Proto are believed.
+        "TRUSTED_PROXIES": _number(env, "TRUSTED_PROXIES", 0),
     }
+    # Policy the environment sets (DEFAULTS has the rest).
+    config.update({name: _number(env, name, 0) for name in POLICY if env.get(name, "").strip()})
     return config
+
+
+def _number(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} cannot be negative")
+    return value
 
 
 DEFAULTS: dict[str, Any] = {
@@ -57,8 +87,7 @@ DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_SESSIONS": None,  # a sessionmaker to use (tests give one inside their transaction)
     "CLOCK": None,  # a workflows.clock.Clock; SystemClock when not given
     "PER_PAGE": 25,
-    "LOCK_AFTER_FAILURES": 5,
-    "LOCK_MINUTES": 15,
+    **POLICY,
     "PDF_COMPRESS": True,
     "BABEL_DEFAULT_LOCALE": DEFAULT_LOCALE,
     "BABEL_TRANSLATION_DIRECTORIES": str(CATALOGUES),

@@ -117,6 +117,11 @@ FIELDS: dict[str, str] = {
     "file_too_large": N_("The file is too large: at most %(max_mb)s MB is accepted."),
     "file_type": N_("Only PDF, JPEG or PNG files are accepted; this file is something else."),
     "file_empty": N_("The file is empty."),
+    "password_wrong": N_("The current password is wrong."),
+    "password_common": N_(
+        "This password is one of the most common ones and is guessed first: choose another."
+    ),
+    "password_mismatch": N_("The two new passwords differ."),
 }
 
 # What a notice (in the app and as the subject of its email) says, by notice kind.

@@ -1,7 +1,7 @@
-"""Signing in and out, and choosing the language."""
+"""Signing in and out, choosing the language, and one's account: the password and the sessions."""
 
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
-from app.auth import routes  # noqa: E402,F401  # routes attach themselves to bp
+from app.auth import account, routes  # noqa: E402,F401  # routes attach themselves to bp

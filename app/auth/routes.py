@@ -1,4 +1,4 @@
-"""Sign in with a password (throttled), sign out, switch the language."""
+"""Sign in with a password (throttled by where the failures come from), sign out, switch the language."""
 
 from __future__ import annotations
 
@@ -9,11 +9,12 @@ from werkzeug.wrappers import Response
 
 from app.auth import bp
 from app.auth.forms import SignInForm
-from app.i18n import LANGUAGES, format_moment
-from app.security import load_user, safe_next
+from app.auth.policy import throttle_policy
+from app.i18n import LANGUAGES
+from app.security import safe_next, session_user
 from app.state import clock, db
 from app.transaction import keep_despite_refusal
-from workflows.org.accounts import authenticate, set_language
+from workflows.org.accounts import authenticate, set_language, sign_out_everywhere
 from workflows.org.demo import DEMO_PASSWORD, demo_accounts
 
 YEAR = 365 * 24 * 3600
@@ -42,26 +43,24 @@ def sign_in() -> Response | str | tuple[str, int]:
             db(),
             form.username.data or "",
             form.password.data or "",
+            request.remote_addr,
             clock(),
-            current_app.config["LOCK_AFTER_FAILURES"],
-            current_app.config["LOCK_MINUTES"],
+            throttle_policy(),
         )
         if result.ok and result.person_id is not None:
             _keep_language_chosen_here(result.person_id)
-            user = load_user(str(result.person_id))
+            user = session_user(result.person_id, result.session_generation)
             if user is not None:
                 session.clear()  # a fresh session for the signed-in person
                 login_user(user)
                 return redirect(safe_next(request.args.get("next"), url_for("inbox.index")), 303)
         status = 401
         keep_despite_refusal()  # the failed attempt counts towards the throttle
-        if result.locked_until is not None:
-            error = _(
-                "Too many failed attempts: signing in to this account is paused until %(time)s.",
-                time=format_moment(result.locked_until),
-            )
-        else:
-            error = _("The login or password is wrong.")
+        # One answer for a wrong password, an unknown login and an attempt that has to wait.
+        error = _(
+            "The login or password is wrong. After several failed attempts, signing in from this "
+            "network pauses for a while."
+        )
     elif request.method == "POST":
         status = 400
         error = _("Enter your login and password.")
@@ -78,6 +77,9 @@ def sign_in() -> Response | str | tuple[str, int]:
 @bp.post("/sign-out")
 @login_required
 def sign_out() -> Response:
+    """Ends the session on the server: a copy of its cookie opens nothing afterwards (nor do the
+    person's sessions on other devices, which carry the same generation)."""
+    sign_out_everywhere(db(), current_user.id, current_user.id, clock())
     logout_user()
     session.clear()
     return redirect(url_for("auth.sign_in"), 303)

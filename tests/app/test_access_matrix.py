@@ -48,6 +48,7 @@ class World:
     verify_b: int
     document_b: str
     teacher_notice: int
+    teacher: int
 
 
 @pytest.fixture
@@ -63,7 +64,8 @@ def world(flow: Flow) -> World:
         notice = s.scalars(
             select(Notification.id).where(Notification.person_id == flow.demo["teacher"]).limit(1)
         ).one()
-    return World(a, b, flow.task(a, "endorse").id, flow.task(b, "verify_certificate").id, doc.id, notice)
+    endorse_a, verify_b = flow.task(a, "endorse").id, flow.task(b, "verify_certificate").id
+    return World(a, b, endorse_a, verify_b, doc.id, notice, flow.demo["teacher"])
 
 
 def _visible(group: set[str], yes: int = 200, no: int = 404) -> dict[str, int]:
@@ -104,12 +106,18 @@ MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
     ("POST", "/cases/new", {}, _all(422)),
     ("POST", "/notifications/read-all", {}, _all(303)),
     ("POST", "/notifications/{teacher_notice}/read", {}, {**_all(404), "teacher": 303}),
+    ("GET", "/account", {}, _all(200)),
+    ("POST", "/account/password", {}, _all(422)),
+    ("POST", "/admin/people/{teacher}/sign-out-everywhere", {}, {**_all(403), "admin": 303}),
+    ("POST", "/admin/people/999999/sign-out-everywhere", {}, {**_all(403), "admin": 404}),
     ("POST", "/language", {"lang": "ru"}, {role: 303 for role in ROLES}),
     ("GET", "/incidents", {}, {**_all(403), "owner": 200, "admin": 200}),
     ("POST", "/incidents/999999/retry", {}, {**_all(403), "owner": 404, "admin": 404}),
     # Last: they end the cases (for the one role allowed to).
     ("POST", "/cases/{b}/cancel-order", {"reason": "Өтпейді"}, _act("hr", SEE_B, 303)),
     ("POST", "/cases/{a}/withdraw", {}, _act("teacher", SEE_A, 303)),
+    # Last: it ends the session the rows above ran in.
+    ("POST", "/account/sign-out-everywhere", {}, _all(303)),
 ]
 
 

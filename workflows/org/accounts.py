@@ -1,19 +1,37 @@
-"""Sign-in accounts: password hashes and password sign-in with throttling (consecutive failures
-lock the account for a while)."""
+"""Sign-in accounts: password hashes, signing in (throttled where the failures come from, see
+`throttle`), and the sessions a person has open.
+
+A session carries the person's session generation from the moment they signed in; every request
+compares it with the person's current one. Raising the generation ends every session opened
+before: signing out, "sign out everywhere" (the person or an administrator) and a password change
+(which then hands the session that asked for it the new generation).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from workflows.calendar import local_date
 from workflows.clock import Clock
+from workflows.errors import Forbidden, NotFound
 from workflows.language import supported
 from workflows.org.models import Person
+from workflows.org.roles import Role
+from workflows.org.seats import has_role
+from workflows.org.throttle import (
+    LOGIN_LENGTH,
+    ThrottlePolicy,
+    address_key,
+    forget_failures,
+    login_key,
+    record_failure,
+    waiting,
+)
 
 _hasher = PasswordHasher()
 
@@ -31,16 +49,15 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
-# Verified against when the username is unknown, so that a miss costs as long as a wrong password.
+# Verified against when there is no password to check (an unknown login, a deactivated person, an
+# attempt that has to wait), so that every refusal costs as long as a wrong password.
 _DUMMY_HASH = hash_password("not a password")
 
 
 @dataclass(frozen=True)
 class SignInResult:
     person_id: int | None
-    locked_until: datetime | None = None  # set when sign-in is refused because of earlier failures
+    session_generation: int = 0
 
     @property
     def ok(self) -> bool:
@@ -48,34 +65,27 @@ class SignInResult:
 
 
 def authenticate(
-    session: Session,
-    username: str,
-    password: str,
-    clock: Clock,
-    max_failures: int = MAX_FAILURES,
-    lock_minutes: int = LOCK_MINUTES,
+    session: Session, username: str, password: str, address: str | None, clock: Clock, policy: ThrottlePolicy
 ) -> SignInResult:
-    """Check a password; the caller commits, so failures are counted even though sign-in fails."""
+    """Check a password coming from `address`; the caller commits, so failures are counted even
+    though sign-in fails. A wrong password, an unknown login and an attempt that has to wait are
+    refused alike, after the same work."""
     now = clock.now()
-    person = session.scalar(
-        select(Person).where(func.lower(Person.username) == username.strip().lower()).with_for_update()
-    )
-    if person is None or not person.is_active:
+    where, login = address_key(address), login_key(username)
+    if waiting(session, where, login, now):
         verify_password(_DUMMY_HASH, password)
         return SignInResult(None)
-    if person.locked_until is not None:
-        if person.locked_until > now:
-            return SignInResult(None, person.locked_until)
-        person.locked_until, person.failed_logins = None, 0
-    if verify_password(person.password_hash, password):
-        person.failed_logins, person.locked_until = 0, None
+    person = None
+    if len(username.strip()) <= LOGIN_LENGTH:
+        person = session.scalar(select(Person).where(func.lower(Person.username) == login))
+    known = person.password_hash if person is not None and person.is_active else None
+    matches = verify_password(known or _DUMMY_HASH, password)  # one verification, whoever it is
+    if matches and known and person is not None:
+        forget_failures(session, where, login)
         session.flush()
-        return SignInResult(person.id)
-    person.failed_logins = (person.failed_logins or 0) + 1
-    if person.failed_logins >= max_failures:
-        person.locked_until = now + timedelta(minutes=lock_minutes)
-    session.flush()
-    return SignInResult(None, person.locked_until)
+        return SignInResult(person.id, person.session_generation)
+    record_failure(session, where, login, now, policy)
+    return SignInResult(None)
 
 
 @dataclass(frozen=True)
@@ -88,16 +98,59 @@ class Account:
     locale: str
     position: str | None
     org_unit_id: int
+    session_generation: int
 
 
-def account(session: Session, person_id: int) -> Account | None:
-    """The active person's account; None for an unknown or deactivated one."""
+def account(session: Session, person_id: int, session_generation: int) -> Account | None:
+    """The active person's account while a session of this generation is open; None for an unknown
+    or deactivated person and for a session that has been ended."""
     person = session.get(Person, person_id)
-    if person is None or not person.is_active:
+    if person is None or not person.is_active or person.session_generation != session_generation:
         return None
     return Account(
-        person.id, person.username, person.full_name, person.locale, person.position, person.org_unit_id
+        person.id,
+        person.username,
+        person.full_name,
+        person.locale,
+        person.position,
+        person.org_unit_id,
+        person.session_generation,
     )
+
+
+def is_admin(session: Session, person_id: int, clock: Clock) -> bool:
+    return has_role(session, person_id, Role.ADMIN, local_date(clock.now()))
+
+
+@dataclass(frozen=True)
+class SessionsEnded:
+    person_id: int
+    full_name: str
+    session_generation: int  # the generation a session opened from now on carries
+
+
+def end_sessions(session: Session, person_id: int) -> int:
+    """Raise the person's session generation (in one statement: two at once both count); returns
+    the new one. Every session opened before is over."""
+    generation = session.execute(
+        update(Person)
+        .where(Person.id == person_id)
+        .values(session_generation=Person.session_generation + 1)
+        .returning(Person.session_generation)
+    ).scalar_one_or_none()
+    if generation is None:
+        raise NotFound("no such person", person_id=person_id)
+    return int(generation)
+
+
+def sign_out_everywhere(session: Session, actor_id: int, person_id: int, clock: Clock) -> SessionsEnded:
+    """End every session of the person, on every device: the person themselves or an administrator."""
+    if actor_id != person_id and not is_admin(session, actor_id, clock):
+        raise Forbidden("only the person or an administrator ends their sessions", person_id=person_id)
+    name = session.scalar(select(Person.full_name).where(Person.id == person_id))
+    if name is None:
+        raise NotFound("no such person", person_id=person_id)
+    return SessionsEnded(person_id, name, end_sessions(session, person_id))
 
 
 def set_language(session: Session, person_id: int, locale: str) -> None:

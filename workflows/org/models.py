@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflows.db import Base, states
@@ -49,9 +49,9 @@ class Person(Base):
     org_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
     locale: Mapped[str] = mapped_column(String(8), default=DEFAULT_LOCALE)
     is_active: Mapped[bool] = mapped_column(default=True)
-    # Sign-in throttling: consecutive failures and the time until which sign-in is refused.
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
+    # Written into the session at sign-in and compared on every request: raising it ends every
+    # session of the person (signing out, a password change, "sign out everywhere").
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     org_unit: Mapped[OrgUnit] = relationship()
 
@@ -83,3 +83,18 @@ class Delegation(Base):
     to_person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     valid_from: Mapped[date]
     valid_to: Mapped[date]
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins from one network address: at one login (`login`), or at any login (`login`
+    empty). A count past its limit makes that login, or the whole address, wait until `blocked_until`."""
+
+    __tablename__ = "sign_in_throttle"
+    __table_args__ = (UniqueConstraint("address", "login"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address: Mapped[str] = mapped_column(String(64))
+    login: Mapped[str] = mapped_column(String(100))
+    failures: Mapped[int]
+    last_failure_at: Mapped[datetime] = mapped_column(index=True)
+    blocked_until: Mapped[datetime | None]

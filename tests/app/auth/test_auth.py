@@ -1,4 +1,5 @@
-"""Signing in and out: passwords, throttling, CSRF, cookie flags, the demo accounts, languages."""
+"""Signing in and out: passwords, throttling by where failures come from, CSRF, cookie flags, the
+demo accounts, languages."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from app import create_app
 from tests.app.conftest import LoginAs
 from tests.conftest import Demo
 from workflows.clock import FrozenClock
-from workflows.org.models import Person
+from workflows.org.models import Person, SignInThrottle
 
 
 def _sign_in(client: FlaskClient, username: str, password: str, **extra: str) -> Any:
@@ -47,42 +48,133 @@ def test_sign_in_goes_back_to_the_page_asked_for_but_never_off_site(client: Flas
     assert evil.headers["Location"] == "/"
 
 
-def test_wrong_password_is_refused_and_counted(client: FlaskClient, factory: sessionmaker[Session]) -> None:
+REFUSED = (
+    "Логин немесе құпиясөз қате. Бірнеше сәтсіз әрекеттен кейін осы желіден кіру біраз уақытқа тоқтатылады."
+)
+ATTACKER = "203.0.113.9"
+RECTOR_DESK = "198.51.100.7"
+
+
+def _from(client: FlaskClient, address: str, username: str, password: str) -> Any:
+    return client.post(
+        "/sign-in", data={"username": username, "password": password}, environ_base={"REMOTE_ADDR": address}
+    )
+
+
+def _notice(response: Any) -> str:
+    found = re.search(r'<p class="notice notice--error"[^>]*>(.*?)</p>', response.text)
+    assert found is not None, response.text[:300]
+    return found.group(1)
+
+
+def _counts(factory: sessionmaker[Session]) -> dict[tuple[str, str], int]:
+    with factory() as s:
+        return {(row.address, row.login): row.failures for row in s.scalars(select(SignInThrottle))}
+
+
+def test_wrong_password_is_refused_and_counted_where_it_came_from(
+    client: FlaskClient, factory: sessionmaker[Session]
+) -> None:
     response = _sign_in(client, "head", "wrong")
     assert response.status_code == 401
-    assert "Логин немесе құпиясөз қате." in response.text
-    assert _person(factory, "head").failed_logins == 1
+    assert REFUSED in response.text
+    assert _counts(factory) == {("127.0.0.1", "head"): 1, ("127.0.0.1", ""): 1}
     assert client.get("/").status_code == 302  # still signed out
 
 
-def test_unknown_login_gets_the_same_answer(client: FlaskClient) -> None:
-    response = _sign_in(client, "nobody", "demo")
-    assert response.status_code == 401
-    assert "Логин немесе құпиясөз қате." in response.text
+def test_wrong_password_unknown_login_and_waiting_get_the_same_answer(
+    app_config: dict[str, Any], demo: Demo, factory: sessionmaker[Session]
+) -> None:
+    client = create_app({**app_config, "SIGN_IN_FAILURES_PER_LOGIN": 1}).test_client()
+    with factory() as s:
+        person = s.scalar(select(Person).where(Person.username == "legal"))
+        assert person is not None
+        person.is_active = False
+        s.commit()
+    answers = [
+        _from(client, "192.0.2.1", "head", "wrong"),
+        _from(client, "192.0.2.2", "nobody", "demo"),
+        _from(client, "192.0.2.3", "legal", "demo"),  # deactivated
+        _from(client, "192.0.2.1", "head", "demo"),  # the right password, but this login waits here
+        _from(client, "192.0.2.2", "nobody", "demo"),  # an unknown login waits just the same
+    ]
+    assert [a.status_code for a in answers] == [401] * 5
+    assert {_notice(a) for a in answers} == {REFUSED}
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes(
-    client: FlaskClient, factory: sessionmaker[Session], clock: FrozenClock
+def test_failures_of_one_login_from_one_address_make_it_wait_longer_and_longer(
+    client: FlaskClient, clock: FrozenClock
 ) -> None:
     for _ in range(5):
-        assert _sign_in(client, "head", "wrong").status_code == 401
-    locked = _sign_in(client, "head", "demo")
-    assert locked.status_code == 401
-    assert "01.03.2026 09:15" in locked.text  # paused until, in local time
-    assert _person(factory, "head").locked_until is not None
-    clock.advance(minutes=14)
-    assert _sign_in(client, "head", "demo").status_code == 401
-    clock.advance(minutes=2)
-    assert _sign_in(client, "head", "demo").status_code == 303
-    person = _person(factory, "head")
-    assert (person.failed_logins, person.locked_until) == (0, None)
+        assert _from(client, ATTACKER, "head", "wrong").status_code == 401
+    assert _from(client, ATTACKER, "head", "demo").status_code == 401  # waits 30 seconds
+    clock.advance(seconds=29)
+    assert _from(client, ATTACKER, "head", "demo").status_code == 401
+    clock.advance(seconds=2)
+    assert _from(client, ATTACKER, "head", "wrong").status_code == 401  # the sixth: 60 seconds now
+    clock.advance(seconds=59)
+    assert _from(client, ATTACKER, "head", "demo").status_code == 401
+    clock.advance(seconds=2)
+    assert _from(client, ATTACKER, "head", "demo").status_code == 303
 
 
-def test_success_resets_the_failure_count(client: FlaskClient, factory: sessionmaker[Session]) -> None:
+def test_someone_elses_failures_never_keep_the_right_password_out(
+    client: FlaskClient, app: Flask, factory: sessionmaker[Session]
+) -> None:
+    for _ in range(60):
+        assert _from(client, ATTACKER, "rector", "guess").status_code == 401
+    rector = app.test_client()
+    assert _from(rector, RECTOR_DESK, "rector", "demo").status_code == 303
+    assert rector.get("/").status_code == 200
+    assert _counts(factory)[(ATTACKER, "rector")] < 60  # attempts that had to wait were not even checked
+
+
+def test_an_address_failing_at_many_logins_waits_for_all_of_them(client: FlaskClient, app: Flask) -> None:
+    for n in range(20):
+        assert _from(client, ATTACKER, f"guess{n}", "123456").status_code == 401
+    assert _from(client, ATTACKER, "teacher", "demo").status_code == 401
+    assert _from(app.test_client(), RECTOR_DESK, "teacher", "demo").status_code == 303
+
+
+def test_the_numbers_are_configuration(app_config: dict[str, Any], demo: Demo, clock: FrozenClock) -> None:
+    client = create_app(
+        {**app_config, "SIGN_IN_FAILURES_PER_LOGIN": 2, "SIGN_IN_DELAY_SECONDS": 300}
+    ).test_client()
+    for _ in range(2):
+        _from(client, ATTACKER, "head", "wrong")
+    clock.advance(seconds=299)
+    assert _from(client, ATTACKER, "head", "demo").status_code == 401
+    clock.advance(seconds=2)
+    assert _from(client, ATTACKER, "head", "demo").status_code == 303
+
+
+def test_success_forgets_the_failures_of_that_login_from_that_address(
+    client: FlaskClient, factory: sessionmaker[Session]
+) -> None:
     for _ in range(4):
-        _sign_in(client, "head", "wrong")
-    assert _sign_in(client, "head", "demo").status_code == 303
-    assert _person(factory, "head").failed_logins == 0
+        _from(client, ATTACKER, "head", "wrong")
+    assert _from(client, ATTACKER, "head", "demo").status_code == 303
+    client.post("/sign-out")
+    assert _counts(factory) == {(ATTACKER, ""): 4}  # the address's own count stays
+    for _ in range(4):  # four more do not make it wait: the first four were forgotten
+        _from(client, ATTACKER, "head", "wrong")
+    assert _from(client, ATTACKER, "head", "demo").status_code == 303
+
+
+def test_the_address_is_the_forwarded_one_only_behind_a_configured_proxy(
+    app_config: dict[str, Any], demo: Demo, factory: sessionmaker[Session]
+) -> None:
+    forwarded = {"X-Forwarded-For": "192.0.2.44"}
+    direct = create_app(app_config).test_client()
+    direct.post("/sign-in", data={"username": "head", "password": "wrong"}, headers=forwarded)
+    proxied = create_app({**app_config, "TRUSTED_PROXIES": 1}).test_client()
+    proxied.post("/sign-in", data={"username": "head", "password": "wrong"}, headers=forwarded)
+    assert _counts(factory) == {
+        ("127.0.0.1", "head"): 1,
+        ("127.0.0.1", ""): 1,
+        ("192.0.2.44", "head"): 1,
+        ("192.0.2.44", ""): 1,
+    }
 
 
 def test_every_form_needs_the_csrf_token(app_config: dict[str, Any], demo: Demo) -> None:

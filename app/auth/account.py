@@ -1,0 +1,96 @@
+"""One's account: who one is signed in as, changing the password, ending every session; and the
+administrator's "sign out everywhere" for another person."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+from flask import abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from app.auth import bp
+from app.auth.policy import password_policy
+from app.errors import on_invalid
+from app.security import safe_next
+from app.state import clock, db
+from app.wording import field_error_text
+from workflows.errors import FieldError
+from workflows.org.accounts import is_admin, sign_out_everywhere
+from workflows.org.passwords import change_password
+
+P = ParamSpec("P")
+R = TypeVar("R")
+PASSWORD_INPUTS = ("current_password", "new_password", "repeat_password")
+
+
+def admin_required(view: Callable[P, R]) -> Callable[P, R]:
+    """Signed in (else the sign-in page) and an administrator (else 403)."""
+
+    @wraps(view)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not is_admin(db(), current_user.id, clock()):
+            abort(403)
+        return view(*args, **kwargs)
+
+    return login_required(guarded)
+
+
+def _account_page(errors: list[FieldError] | None = None) -> str:
+    by_field = {e.field: field_error_text(e) for e in errors or []}
+    return render_template(
+        "auth/account.html",
+        errors=by_field,
+        inputs=PASSWORD_INPUTS,
+        min_length=password_policy().min_length,
+    )
+
+
+@bp.get("/account")
+@login_required
+def account() -> str:
+    return _account_page()
+
+
+@bp.post("/account/password")
+@login_required
+def password() -> Response:
+    on_invalid(_account_page)
+    generation = change_password(
+        db(),
+        current_user.id,
+        request.form.get("current_password", ""),
+        request.form.get("new_password", ""),
+        request.form.get("repeat_password", ""),
+        password_policy(),
+    )
+    # Every other session has ended; this one carries on with the new generation.
+    login_user(replace(current_user._get_current_object(), session_generation=generation))
+    flash(_("The password has been changed. Your sessions on other devices have ended."), "success")
+    return redirect(url_for("auth.account"), 303)
+
+
+@bp.post("/account/sign-out-everywhere")
+@login_required
+def sign_out_all_devices() -> Response:
+    sign_out_everywhere(db(), current_user.id, current_user.id, clock())
+    logout_user()
+    session.clear()
+    flash(_("You have been signed out on all devices."), "success")
+    return redirect(url_for("auth.sign_in"), 303)
+
+
+@bp.post("/admin/people/<int:person_id>/sign-out-everywhere")
+@admin_required
+def sign_person_out_everywhere(person_id: int) -> Response:
+    ended = sign_out_everywhere(db(), current_user.id, person_id, clock())
+    if person_id == current_user.id:
+        logout_user()
+        session.clear()
+        return redirect(url_for("auth.sign_in"), 303)
+    flash(_("%(name)s has been signed out on all devices.", name=ended.full_name), "success")
+    return redirect(safe_next(request.form.get("next"), url_for("auth.account")), 303)
