@@ -133,7 +133,8 @@ def cancel(case_id: int) -> BaseResponse:
 @bp.get("/cases/<int:case_id>/diagram.xml")
 @login_required
 def diagram(case_id: int) -> Response:
-    return Response(case_diagram(db(), current_user.id, case_id, clock()), mimetype="application/xml")
+    xml = case_diagram(db(), current_user.id, case_id, clock(), locale_code())
+    return Response(xml, mimetype="application/xml")
 
 
 @bp.get("/cases/<int:case_id>/order.pdf")

@@ -315,6 +315,7 @@ def test_the_side_panel_edits_every_product_setting(live: LiveServer, people: Pe
         "form": "head_endorsement",
         "due": "add_working_days(today(), 3)",
         "checks": "funding",
+        "name_ru": "Согласование заявления",
         "name_en": "Endorsement",
     }
     assert elements["start"].properties["checks"] == "lead_time,date_range,course_limits"

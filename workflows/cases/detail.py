@@ -26,6 +26,7 @@ from workflows.cases.models import (
 from workflows.cases.withdrawal import is_hr_for
 from workflows.clock import Clock, today
 from workflows.definitions.catalog import bpmn_xml
+from workflows.definitions.reading import localized
 from workflows.org.models import OrgUnit, Person
 
 
@@ -241,9 +242,10 @@ def case_detail(session: Session, person_id: int, case_id: int, clock: Clock) ->
     )
 
 
-def case_diagram(session: Session, person_id: int, case_id: int, clock: Clock) -> str:
-    """The diagram of the version the case runs on, if the person may see the case."""
-    return bpmn_xml(session, visible_case(session, person_id, case_id, today(clock)).version_id)
+def case_diagram(session: Session, person_id: int, case_id: int, clock: Clock, locale: str) -> str:
+    """The diagram of the version the case runs on, labelled in `locale`, if the person may see the case."""
+    xml = bpmn_xml(session, visible_case(session, person_id, case_id, today(clock)).version_id)
+    return localized(xml, locale)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from lxml import etree
 from workflows.engine.definition import BPMN_NS, MAX_BPMN_BYTES, NS, parse_xml
 from workflows.errors import DefinitionInvalid, Problem, problem
 
-__all__ = ["MAX_BPMN_BYTES", "namespace_problems", "owner_of", "process_node", "read_document"]
+__all__ = ["MAX_BPMN_BYTES", "localized", "namespace_problems", "owner_of", "process_node", "read_document"]
 
 _XML_ENCODING = re.compile(rb"^\s*<\?xml[^>]*\bencoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 
@@ -68,3 +68,24 @@ def process_node(root: etree._Element) -> etree._Element:
         "./bpmn:process", namespaces=NS
     )
     return found[0]
+
+
+def localized(bpmn_xml: str, locale: str) -> str:
+    """The diagram with each element's label in `locale`: its `name_<locale>` property, where it has
+    one, replaces the name (the names written in the diagram are the Kazakh ones)."""
+    root = read_document(bpmn_xml)
+    changed = False
+    for node in root.iter():
+        if not isinstance(node.tag, str) or node.get("name") is None:
+            continue
+        found = node.xpath(
+            "./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property[@name=$name]/@value",
+            namespaces=NS,
+            name=f"name_{locale}",
+        )
+        if found and str(found[0]).strip():
+            node.set("name", str(found[0]))
+            changed = True
+    if not changed:
+        return bpmn_xml
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode("utf-8")

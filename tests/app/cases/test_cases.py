@@ -225,3 +225,14 @@ def test_hr_cancels_an_order_from_the_case_page_and_a_missing_reason_changes_not
     done = hr.post(f"/cases/{case}/cancel-order", data={"reason": "Курс өтпейді"}, follow_redirects=True)
     assert "Бұйрықтың күші жойылды" in done.text
     assert flow.case(case).status == "cancelled"
+
+
+def test_the_diagram_speaks_the_readers_language(flow: Flow, login_as: LoginAs) -> None:
+    case = flow.start()
+    teacher = login_as("teacher")
+    assert 'name="Өтінішті келісу"' in teacher.get(f"/cases/{case}/diagram.xml").text
+    teacher.post("/language", data={"lang": "ru"})
+    russian = teacher.get(f"/cases/{case}/diagram.xml").text
+    assert 'name="Согласование заявления"' in russian and 'name="Заведующий кафедрой"' in russian
+    teacher.post("/language", data={"lang": "en"})
+    assert 'name="Endorsement of the application"' in teacher.get(f"/cases/{case}/diagram.xml").text
