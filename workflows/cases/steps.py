@@ -2,6 +2,9 @@
 
 The inbox, the timers and the history never open the engine state: they read what `save_step`
 derives here (human tasks, timer jobs, events, the summary).
+
+Whatever changes a case takes its instance row first (`lock_case`), then its tasks and jobs, always
+in that order, so that two writers of one case queue instead of deadlocking.
 """
 
 from __future__ import annotations
@@ -37,6 +40,19 @@ from workflows.org.roles import EMPLOYEE
 from workflows.org.seats import holders, resolve_seat
 
 SUMMARY_FIELDS = ("course", "provider", "start_date", "end_date", "hours", "funding_source", "applicant_name")
+
+
+def lock_case(session: Session, instance_id: int, with_state: bool = False) -> ProcessInstance | None:
+    """The instance row, fresh, and locked until the transaction ends where the database can
+    (PostgreSQL: `FOR NO KEY UPDATE`, which rows referring to the case do not wait for). SQLite has
+    one writer at a time, and there the row version alone tells a second writer it lost."""
+    return session.get(
+        ProcessInstance,
+        instance_id,
+        options=[undefer(ProcessInstance.state)] if with_state else [],
+        populate_existing=True,
+        with_for_update={"key_share": True},
+    )
 
 
 class Step:

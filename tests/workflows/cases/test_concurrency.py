@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests import factories
 from tests.workflows.flow import Flow
 from workflows.cases.models import Event, HumanTask, Job, Order
-from workflows.cases.tasks import complete_task
+from workflows.cases.tasks import claim_task, complete_task
 from workflows.clock import FrozenClock
 from workflows.errors import Conflict
 from workflows.worker import fire_due_jobs
@@ -140,3 +140,51 @@ def test_two_workers_fire_each_due_job_exactly_once(committed_flow: Flow) -> Non
     assert len(fired) == len(cases)
     for case in cases:
         assert committed_flow.open_elements(case) == ["submit_report"]
+
+
+def _claim(
+    factory: sessionmaker[Session], task_id: int, actor: int, clock: FrozenClock
+) -> Callable[[], object]:
+    def act() -> object:
+        with factory() as session:
+            claim_task(session, task_id, actor, clock)
+            session.commit()
+        return None
+
+    return act
+
+
+def test_a_claim_and_a_completion_at_once_exactly_one_wins(committed_flow: Flow) -> None:
+    flow = committed_flow
+    with flow.factory() as s:  # two deputies of the head: one claims the task, the other decides it
+        for deputy in ("head2", "director"):
+            factories.deputy(s, flow.demo["head"], flow.demo[deputy], date(2026, 2, 1), date(2026, 3, 31))
+        s.commit()
+    claimer, decider = flow.demo["head2"], flow.demo["director"]
+    for _ in range(6):
+        case = flow.start()
+        task = flow.task(case, "endorse")
+        claim, complete = _race(
+            [
+                _claim(flow.factory, task.id, claimer, flow.clock),
+                _complete(flow.factory, task.id, decider, {"decision": "approve"}, flow.clock),
+            ]
+        )
+        assert (claim is None) != (complete is None), (claim, complete)
+        assert isinstance(claim or complete, Conflict), (claim, complete)
+        with flow.factory() as s:
+            row = s.get(HumanTask, task.id)
+            assert row is not None
+            kinds = list(
+                s.scalars(
+                    select(Event.kind).where(
+                        Event.instance_id == case, Event.kind.in_(["task_claimed", "task_completed"])
+                    )
+                )
+            )
+        if claim is None:  # the claim won: the task waits for the claimer, undecided
+            assert (row.status, row.assignee_id, kinds) == ("open", claimer, ["task_claimed"])
+            assert flow.open_elements(case) == ["endorse"]
+        else:  # the decision won: nobody holds a task that is already done
+            assert (row.status, row.assignee_id, kinds) == ("completed", None, ["task_completed"])
+            assert flow.open_elements(case) == ["rector_visa"]
