@@ -16,7 +16,8 @@ from workflows.cases.models import Event, HumanTask, Job, Order
 from workflows.cases.tasks import claim_task, complete_task
 from workflows.clock import FrozenClock
 from workflows.errors import Conflict
-from workflows.worker import fire_due_jobs
+from workflows.messaging.models import Notification
+from workflows.worker import FireResult, fire_due_jobs
 
 
 def _race(actions: list[Callable[[], object]]) -> list[BaseException | None]:
@@ -188,3 +189,33 @@ def test_a_claim_and_a_completion_at_once_exactly_one_wins(committed_flow: Flow)
         else:  # the decision won: nobody holds a task that is already done
             assert (row.status, row.assignee_id, kinds) == ("completed", None, ["task_completed"])
             assert flow.open_elements(case) == ["rector_visa"]
+
+
+def test_workers_firing_two_timers_of_one_case_at_once_never_deadlock(committed_flow: Flow) -> None:
+    """The report's reminder and escalation both fall due on each case; several workers fire at once."""
+    flow = committed_flow
+    cases = [flow.start() for _ in range(3)]
+    for case in cases:
+        flow.approve_to_order(case)
+    flow.at("2026-04-01T08:00:00+05:00")  # the course has ended: the report is awaited, two timers set
+    flow.fire()
+    flow.at("2026-04-07T08:00:00+05:00")  # both the reminder and the escalation are due
+    with flow.factory() as s:
+        due = s.scalars(select(Job).where(Job.kind == "timer", Job.status == "pending")).all()
+    assert sorted(j.instance_id or 0 for j in due) == sorted(cases * 2)
+    results: list[FireResult] = []
+    outcomes = _race(
+        [
+            lambda name=name: results.append(fire_due_jobs(flow.factory, flow.clock, name))  # type: ignore[misc]
+            for name in ("w1", "w2", "w3", "w4")
+        ]
+    )
+    assert outcomes == [None] * 4
+    assert [(r.retried, r.failed) for r in results] == [(0, 0)] * 4
+    with flow.factory() as s:
+        timers = s.scalars(select(Job).where(Job.id.in_([j.id for j in due]))).all()
+        assert [(j.status, j.last_error) for j in timers if j.status not in ("done", "cancelled")] == []
+        assert all(j.last_error is None for j in timers)
+        for case in cases:
+            told = s.scalars(select(Notification.kind).where(Notification.instance_id == case)).all()
+            assert (told.count("reminder"), told.count("escalation")) == (1, 2)  # escalation: head and HR
