@@ -6,30 +6,41 @@ jobs: the order every step takes them in, so two workers never deadlock on one c
 someone else is changing is left for a moment. Other jobs (emails) are taken one at a time with
 `FOR UPDATE SKIP LOCKED`. SQLite has one writer at a time; there a conditional update claims each
 job, and the embedded default runs one worker thread inside the app process.
+
+Between passes the worker sleeps until the next job falls due, never longer than `max_sleep`, and
+wakes as soon as a new job is committed: through `LISTEN` on PostgreSQL (`JobListener`; steps
+`NOTIFY` when they queue jobs), through an event the web app's commits set in its own process
+(app/worker.py).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflows.cases.models import Job, JobKind, JobStatus, ProcessInstance
-from workflows.cases.steps import fire_timer
+from workflows.cases.steps import JOBS_CHANNEL, fire_timer
 from workflows.clock import Clock
 from workflows.errors import Conflict
 from workflows.messaging.email import send_email_job
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+# Seconds to wait before looking again when all that is due belongs to cases others are changing
+# (their steps take milliseconds; looking again at once would only spin).
+BUSY_PAUSE = 0.5
 
 JobHandler = Callable[[Session, Job, Clock], None]
+# Sleeps up to the given number of seconds; returns early when woken (a job was committed, or stop).
+Wait = Callable[[float], object]
 
 
 HANDLERS: dict[str, JobHandler] = {JobKind.TIMER: fire_timer, JobKind.EMAIL: send_email_job}
@@ -45,14 +56,24 @@ class FireResult:
     retried: int = 0
     failed: int = 0
 
+    @property
+    def idle(self) -> bool:
+        return self.done + self.retried + self.failed == 0
 
-def _due(clock: Clock) -> tuple[Any, ...]:
+
+def _due(clock: Clock) -> tuple[ColumnElement[bool], ...]:
     return (Job.status == JobStatus.PENDING, Job.due_at <= clock.now())
+
+
+def _timers_due(clock: Clock) -> tuple[ColumnElement[bool], ...]:
+    # The engine fires a timer once its moment has passed, not at the moment itself: a job taken
+    # at its exact due time would be marked done with the timer still waiting.
+    return (Job.kind == JobKind.TIMER, Job.status == JobStatus.PENDING, Job.due_at < clock.now())
 
 
 def _case_timers(session: Session, clock: Clock) -> list[Job]:
     """The due timers of one case that nobody else is changing, the case's row locked first."""
-    cases_due = select(Job.instance_id).where(Job.kind == JobKind.TIMER, *_due(clock))
+    cases_due = select(Job.instance_id).where(*_timers_due(clock))
     instance_id = session.scalar(
         select(ProcessInstance.id)
         .where(ProcessInstance.id.in_(cases_due))
@@ -65,7 +86,7 @@ def _case_timers(session: Session, clock: Clock) -> list[Job]:
     return list(
         session.scalars(
             select(Job)
-            .where(Job.instance_id == instance_id, Job.kind == JobKind.TIMER, *_due(clock))
+            .where(Job.instance_id == instance_id, *_timers_due(clock))
             .order_by(Job.due_at, Job.id)
             .with_for_update()
         )
@@ -158,22 +179,106 @@ def fire_due_jobs(
     return result
 
 
+def next_sleep(session: Session, clock: Clock, last: FireResult, max_sleep: float) -> float:
+    """Seconds to sleep after a pass: until the next pending job is due, at most `max_sleep`."""
+    due = session.scalar(select(func.min(Job.due_at)).where(Job.status == JobStatus.PENDING))
+    if due is None:
+        return max_sleep
+    seconds = (due - clock.now()).total_seconds()
+    if seconds > 0:
+        return min(seconds, max_sleep)
+    # Still due after a pass: more than one pass's worth (go on at once), or only cases that other
+    # transactions hold (the pass did nothing; look again shortly).
+    return min(BUSY_PAUSE, max_sleep) if last.idle else 0.0
+
+
 def run_worker(
     factory: sessionmaker[Session],
     clock: Clock,
     stop: threading.Event,
     worker: str = "worker",
-    poll_seconds: float = 5.0,
+    max_sleep: float = 5.0,
     on_pass: Callable[[FireResult], None] | None = None,
+    wait: Wait | None = None,
 ) -> None:
-    """Fire due jobs until `stop` is set; sleeps between empty polls. `on_pass` hears of each pass."""
+    """Fire due jobs until `stop` is set, sleeping between passes until the next job is due (at
+    most `max_sleep` seconds) through `wait`, which returns early when a job is committed (by
+    default it waits on `stop` only). `on_pass` hears of each pass."""
+    sleep = wait or stop.wait
     while not stop.is_set():
         try:
             result = fire_due_jobs(factory, clock, worker)
+            with factory() as session:
+                seconds = next_sleep(session, clock, result, max_sleep)
         except Exception:  # keep the loop alive through a database restart
-            log.exception("worker poll failed")
-            result = FireResult()
+            log.exception("worker pass failed")
+            result, seconds = FireResult(), max_sleep
         if on_pass is not None:
             on_pass(result)
-        if result.done == 0:
-            stop.wait(poll_seconds)
+        if seconds > 0 and not stop.is_set():
+            sleep(seconds)
+
+
+class JobListener:
+    """Wakes a worker process as soon as a job is committed anywhere: `LISTEN` on a PostgreSQL
+    connection of its own, opened at once so that nothing committed after the first pass is missed.
+    Notices for other schemas of the same database are ignored; while the connection is lost the
+    worker sleeps its whole time, and the listener connects again before the next sleep."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._schema = ""
+        self._raw: Any = None  # the engine's connection, taken out of its pool
+        self._connect()
+
+    @staticmethod
+    def wanted(engine: Engine) -> bool:
+        """Whether the database can wake workers (PostgreSQL); elsewhere they sleep until due."""
+        return engine.dialect.name == "postgresql"
+
+    def _connect(self) -> Any:
+        raw = None
+        try:
+            raw = self._engine.raw_connection()
+            raw.detach()  # it listens for the life of the worker, never back in the pool
+            connection: Any = raw.dbapi_connection  # psycopg.Connection: notifies(), autocommit
+            connection.rollback()
+            connection.autocommit = True
+            self._schema = connection.execute("SELECT current_schema()").fetchone()[0]
+            connection.execute(f"LISTEN {JOBS_CHANNEL}")
+        except Exception:  # the database is away: sleep, and try again before the next wait
+            log.warning("cannot listen for new jobs; sleeping until they are due", exc_info=True)
+            if raw is not None:
+                raw.close()
+            return None
+        self._raw = raw
+        return connection
+
+    def wait(self, timeout: float) -> bool:
+        """Sleep up to `timeout` seconds; True as soon as a job of this schema was committed."""
+        deadline = time.monotonic() + timeout
+        connection = self._raw.dbapi_connection if self._raw is not None else self._connect()
+        if connection is None:
+            time.sleep(timeout)
+            return False
+        try:
+            woken = False
+            while not woken and (left := deadline - time.monotonic()) > 0:
+                for notice in connection.notifies(timeout=left, stop_after=1):
+                    woken = woken or notice.payload == self._schema
+            for notice in connection.notifies(timeout=0):  # one pass serves every notice so far
+                woken = woken or notice.payload == self._schema
+            return woken
+        except Exception:
+            log.warning("lost the connection that listens for new jobs", exc_info=True)
+            self.close()
+            time.sleep(max(0.0, deadline - time.monotonic()))
+            return False
+
+    def close(self) -> None:
+        raw, self._raw = self._raw, None
+        if raw is not None:
+            try:
+                raw.close()
+            except Exception:  # already gone
+                log.debug("closing the listening connection failed", exc_info=True)
