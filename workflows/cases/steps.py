@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import event, or_, select, text
+from sqlalchemy import event, or_, select, text, update
 from sqlalchemy.orm import Session, SessionTransaction, undefer
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -65,9 +65,17 @@ def queued_jobs(session: Session) -> bool:
 
 
 def lock_case(session: Session, instance_id: int, with_state: bool = False) -> ProcessInstance | None:
-    """The instance row, fresh, and locked until the transaction ends where the database can
-    (PostgreSQL: `FOR NO KEY UPDATE`, which rows referring to the case do not wait for). SQLite has
-    one writer at a time, and there the row version alone tells a second writer it lost."""
+    """The instance row, fresh, and locked until the transaction ends: a second writer of the case
+    waits here, then reads what the first committed. PostgreSQL locks the row (`FOR NO KEY UPDATE`,
+    which rows referring to the case do not wait for); SQLite locks no rows, so there a write that
+    changes nothing takes its one write lock instead."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            update(ProcessInstance)
+            .where(ProcessInstance.id == instance_id)
+            .values(row_version=ProcessInstance.row_version)
+            .execution_options(synchronize_session=False)
+        )
     return session.get(
         ProcessInstance,
         instance_id,

@@ -15,7 +15,7 @@ from tests.workflows.flow import Flow
 from workflows.cases.models import Event, HumanTask, Job, Order
 from workflows.cases.tasks import claim_task, complete_task
 from workflows.clock import FrozenClock
-from workflows.errors import Conflict
+from workflows.errors import TaskAlreadyCompleted, TaskClaimedByOther
 from workflows.messaging.models import Notification
 from workflows.worker import FireResult, fire_due_jobs
 
@@ -80,7 +80,10 @@ def test_two_deputies_approve_at_once_exactly_one_wins(committed_flow: Flow) -> 
     )
     failures = [o for o in outcomes if o is not None]
     assert len(failures) == 1, outcomes
-    assert isinstance(failures[0], Conflict)
+    # The loser waited for the winner's commit and is told who decided.
+    assert isinstance(failures[0], TaskAlreadyCompleted), failures
+    winner = "Гүлнар Маратқызы Әлиева" if outcomes[0] is None else "Нұржан Қайратұлы Омаров"
+    assert failures[0].params["completed_by"] == winner
     with committed_flow.factory() as s:
         done = s.get(HumanTask, task.id)
         assert done is not None and done.status == "completed"
@@ -172,7 +175,11 @@ def test_a_claim_and_a_completion_at_once_exactly_one_wins(committed_flow: Flow)
             ]
         )
         assert (claim is None) != (complete is None), (claim, complete)
-        assert isinstance(claim or complete, Conflict), (claim, complete)
+        # Whoever waited for the other's commit is told what it did.
+        assert isinstance(complete, TaskClaimedByOther) or isinstance(claim, TaskAlreadyCompleted), (
+            claim,
+            complete,
+        )
         with flow.factory() as s:
             row = s.get(HumanTask, task.id)
             assert row is not None
