@@ -32,8 +32,8 @@ DECISION_NOTICES = {"approve": NoticeKind.APPROVED, "return": NoticeKind.RETURNE
 
 
 def already_done(session: Session, task: HumanTask) -> TaskAlreadyCompleted:
-    """The refusal for acting on a task that is no longer open: who completed it and when, if
-    someone did (a task the case moved past was cancelled, by nobody)."""
+    """The refusal for acting on a task that is no longer open: who completed it, when and with
+    what decision, if someone did (a task the case moved past was cancelled, by nobody)."""
     completer = session.get(Person, task.completed_by_id) if task.completed_by_id else None
     if completer is None or task.completed_at is None:
         return TaskAlreadyCompleted("This task is no longer open", task_id=task.id)
@@ -45,6 +45,7 @@ def already_done(session: Session, task: HumanTask) -> TaskAlreadyCompleted:
         completed_by=completer.full_name,
         on_behalf_of=deputy_for.full_name if deputy_for else None,
         completed_at=task.completed_at,
+        decision=task.outcome,
     )
 
 
