@@ -31,7 +31,7 @@ from workflows.org.seats import seats
 DECISION_NOTICES = {"approve": NoticeKind.APPROVED, "return": NoticeKind.RETURNED}
 
 
-def already_done(session: Session, task: HumanTask) -> TaskAlreadyCompleted:
+def _already_done(session: Session, task: HumanTask) -> TaskAlreadyCompleted:
     """The refusal for acting on a task that is no longer open: who completed it, when and with
     what decision, if someone did (a task the case moved past was cancelled, by nobody)."""
     completer = session.get(Person, task.completed_by_id) if task.completed_by_id else None
@@ -53,7 +53,7 @@ def _locked_task(
     session: Session, task_id: int, with_state: bool = False
 ) -> tuple[HumanTask, ProcessInstance]:
     """The task and its case, the case's row taken first: a step, claim or release of the same case
-    in flight elsewhere finishes before the task is read (on PostgreSQL; see `lock_case`)."""
+    in flight elsewhere commits before the task is read, so the task is as that left it."""
     instance_id = session.scalar(select(HumanTask.instance_id).where(HumanTask.id == task_id))
     instance = lock_case(session, instance_id, with_state) if instance_id is not None else None
     task = session.get(HumanTask, task_id, populate_existing=True)
@@ -68,7 +68,7 @@ def _task_for_actor(
     """The open task, its case and, when the actor acts as a deputy, for whom; refuses anyone else."""
     task, instance = _locked_task(session, task_id, with_state)
     if task.status != TaskStatus.OPEN:
-        raise already_done(session, task)
+        raise _already_done(session, task)
     if task.role == EMPLOYEE:
         if task.assignee_id != actor_id:
             raise Forbidden("This task belongs to someone else", task_id=task_id)
@@ -90,26 +90,16 @@ def _task_for_actor(
     return task, instance, (None if own else matching[0].on_behalf_of)
 
 
-def _case_changes(session: Session, task: HumanTask, instance: ProcessInstance, clock: Clock) -> None:
+def _case_changes(session: Session, instance: ProcessInstance, clock: Clock) -> None:
     """A claim or release changes the case: its row version moves on as a step's does, and only if
-    nobody changed the case since it was read, so that of this and a step (or another claim) on the
-    same case exactly one is saved."""
+    nobody changed the case since it was read (the same check a step's save makes)."""
     moved = session.execute(
         update(ProcessInstance)
         .where(ProcessInstance.id == instance.id, ProcessInstance.row_version == instance.row_version)
         .values(row_version=instance.row_version + 1, updated_at=clock.now())
     )
-    if moved.rowcount == 1:  # type: ignore[attr-defined]
-        return
-    # Someone else was first (on SQLite, whose reads take no locks); say who where one can.
-    session.refresh(task)
-    if task.status != TaskStatus.OPEN:
-        raise already_done(session, task)
-    if task.assignee_id is not None:
-        raise TaskClaimedByOther(
-            "Someone else claimed this task first", task_id=task.id, claimed_by=task.assignee_id
-        )
-    raise Conflict("Someone else changed this case at the same moment; nothing was saved", task_id=task.id)
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("Someone else changed this case at the same moment; nothing was saved")
 
 
 def complete_task(
@@ -161,7 +151,7 @@ def claim_task(session: Session, task_id: int, actor_id: int, clock: Clock) -> N
     task, instance, _ = _task_for_actor(session, task_id, actor_id, today)
     if task.role == EMPLOYEE or task.assignee_id == actor_id:
         return
-    _case_changes(session, task, instance, clock)
+    _case_changes(session, instance, clock)
     task.assignee_id = actor_id
     _log_plain(session, task, actor_id, clock, EventKind.TASK_CLAIMED)
 
@@ -172,7 +162,7 @@ def release_task(session: Session, task_id: int, actor_id: int, clock: Clock) ->
     task, instance = _locked_task(session, task_id)
     if task.role == EMPLOYEE or task.assignee_id != actor_id or task.status != TaskStatus.OPEN:
         raise Forbidden("Only the person who claimed an open task can release it", task_id=task_id)
-    _case_changes(session, task, instance, clock)
+    _case_changes(session, instance, clock)
     task.assignee_id = None
     _log_plain(session, task, actor_id, clock, EventKind.TASK_RELEASED)
 
