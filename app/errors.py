@@ -21,6 +21,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from app.i18n import format_moment
+from app.labels import decision_label
 from app.transaction import keep_despite_refusal, refuse
 from app.wording import field_error_text, problem_view, problems_text, say
 from workflows.definitions.draft_rows import DefinitionConflict, DraftBehindLive
@@ -105,10 +107,7 @@ def _conflict_text(exc: Conflict, in_editor: bool) -> tuple[str, str]:
             "The page now shows their version."
         )
     if isinstance(exc, TaskAlreadyCompleted):
-        return _("This task is already done"), _(
-            "Someone else completed this task while you had it open, or the case has moved on. "
-            "Nothing you entered was saved."
-        )
+        return _("This task is already done"), _already_done_text(exc)
     if isinstance(exc, TaskClaimedByOther):
         return _("Someone else has taken this task"), _(
             "Another person claimed this task first. Nothing you entered was saved."
@@ -116,6 +115,28 @@ def _conflict_text(exc: Conflict, in_editor: bool) -> tuple[str, str]:
     return _("The case changed at the same moment"), _(
         "Someone else changed this case at the same moment; nothing was saved. Open it again and retry."
     )
+
+
+def _already_done_text(exc: TaskAlreadyCompleted) -> str:
+    """Who got there first and when (local time), with their decision, where the service knows."""
+    name = exc.params.get("completed_by")
+    if not name:
+        return _(
+            "Someone else completed this task while you had it open, or the case has moved on. "
+            "Nothing you entered was saved."
+        )
+    deputy_for = exc.params.get("on_behalf_of")
+    who = f"{name} ({_('for %(name)s', name=deputy_for)})" if deputy_for else name
+    when = format_moment(exc.params.get("completed_at"))
+    decision = exc.params.get("decision")
+    if decision:
+        return _(
+            "Already decided by %(name)s at %(when)s: %(decision)s. Nothing you entered was saved.",
+            name=who,
+            when=when,
+            decision=decision_label(decision),
+        )
+    return _("Already completed by %(name)s at %(when)s. Nothing you entered was saved.", name=who, when=when)
 
 
 def _text(exc: DomainError, in_editor: bool = False) -> tuple[str, str]:

@@ -27,7 +27,7 @@ from workflows.definitions.publishing import ShippedOutcome, publish_directory
 from workflows.errors import DefinitionInvalid, DomainError, ValidationFailed
 from workflows.org.demo import load_demo
 from workflows.org.models import Person
-from workflows.worker import fire_due_jobs, run_worker
+from workflows.worker import JobListener, fire_due_jobs, run_worker
 
 
 class Context:
@@ -129,9 +129,17 @@ def setup(ctx: Context) -> None:
 @main.command()
 @click.option("--once", is_flag=True, help="Fire what is due now and exit.")
 @click.option("--name", default="worker", help="This worker's name in the job table.")
-@click.option("--poll", default=5.0, help="Seconds between polls.")
+@click.option(
+    "--max-sleep",
+    "--poll",
+    "max_sleep",
+    default=5.0,
+    show_default=True,
+    help="The longest it sleeps between passes: it wakes when the next job is due and, on PostgreSQL, "
+    "as soon as a job is committed.",
+)
 @pass_ctx
-def worker(ctx: Context, once: bool, name: str, poll: float) -> None:
+def worker(ctx: Context, once: bool, name: str, max_sleep: float) -> None:
     """Fire due timers and send queued emails."""
     if once:
         result = fire_due_jobs(ctx.factory, ctx.clock, name)
@@ -141,10 +149,14 @@ def worker(ctx: Context, once: bool, name: str, poll: float) -> None:
     # which otherwise showed up as ~90 ms pauses in step latency.
     gc.freeze()
     stop = threading.Event()
+    listener = JobListener(ctx.engine) if JobListener.wanted(ctx.engine) else None
     try:
-        run_worker(ctx.factory, ctx.clock, stop, name, poll)
+        run_worker(ctx.factory, ctx.clock, stop, name, max_sleep, wait=listener.wait if listener else None)
     except KeyboardInterrupt:
         stop.set()
+    finally:
+        if listener is not None:
+            listener.close()
 
 
 def _data(raw: str) -> dict[str, Any]:

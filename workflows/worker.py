@@ -1,32 +1,47 @@
-"""The worker: fires due timers and sends queued emails, each job in its own transaction.
+"""The worker: fires due timers and sends queued emails, each piece of work in its own transaction.
 
-On PostgreSQL any number of worker processes share the table: a job is taken with
-`SELECT ... FOR UPDATE SKIP LOCKED`, so each runs exactly once. SQLite has one writer at a
-time anyway; the embedded default runs one worker thread inside the app process.
+On PostgreSQL any number of worker processes share the table, and each job runs once. A case's due
+timers are taken together, its instance row first (`FOR NO KEY UPDATE SKIP LOCKED`) and then its
+jobs: the order every step takes them in, so two workers never deadlock on one case, and a case
+someone else is changing is left for a moment. Other jobs (emails) are taken one at a time with
+`FOR UPDATE SKIP LOCKED`. SQLite has one writer at a time; there a conditional update claims each
+job, and the embedded default runs one worker thread inside the app process.
+
+Between passes the worker sleeps until the next job falls due, never longer than `max_sleep`, and
+wakes as soon as a new job is committed: through `LISTEN` on PostgreSQL (`JobListener`; steps
+`NOTIFY` when they queue jobs), through an event the web app's commits set in its own process
+(app/worker.py).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from workflows.cases.incidents import hold_timer
-from workflows.cases.models import Job, JobKind, JobStatus
-from workflows.cases.steps import fire_timer
+from workflows.cases.models import Job, JobKind, JobStatus, ProcessInstance
+from workflows.cases.steps import JOBS_CHANNEL, fire_timer
 from workflows.clock import Clock
 from workflows.errors import Conflict, ProcessError
 from workflows.messaging.email import send_email_job
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+# Seconds to wait before looking again when all that is due belongs to cases others are changing
+# (their steps take milliseconds; looking again at once would only spin).
+BUSY_PAUSE = 0.5
 
 JobHandler = Callable[[Session, Job, Clock], None]
+# Sleeps up to the given number of seconds; returns early when woken (a job was committed, or stop).
+Wait = Callable[[float], object]
 
 
 HANDLERS: dict[str, JobHandler] = {JobKind.TIMER: fire_timer, JobKind.EMAIL: send_email_job}
@@ -42,73 +57,151 @@ class FireResult:
     retried: int = 0
     failed: int = 0
 
+    @property
+    def idle(self) -> bool:
+        return self.done + self.retried + self.failed == 0
 
-def _take_one(session: Session, clock: Clock) -> Job | None:
-    return session.scalars(
+
+def _due(clock: Clock) -> tuple[ColumnElement[bool], ...]:
+    return (Job.status == JobStatus.PENDING, Job.due_at <= clock.now())
+
+
+def _timers_due(clock: Clock) -> tuple[ColumnElement[bool], ...]:
+    # The engine fires a timer once its moment has passed, not at the moment itself: a job taken
+    # at its exact due time would be marked done with the timer still waiting.
+    return (Job.kind == JobKind.TIMER, Job.status == JobStatus.PENDING, Job.due_at < clock.now())
+
+
+def _case_timers(session: Session, clock: Clock) -> list[Job]:
+    """The due timers of one case that nobody else is changing, the case's row locked first."""
+    cases_due = select(Job.instance_id).where(*_timers_due(clock))
+    instance_id = session.scalar(
+        select(ProcessInstance.id)
+        .where(ProcessInstance.id.in_(cases_due))
+        .order_by(ProcessInstance.id)
+        .limit(1)
+        .with_for_update(key_share=True, skip_locked=True)
+    )
+    if instance_id is None:
+        return []
+    return list(
+        session.scalars(
+            select(Job)
+            .where(Job.instance_id == instance_id, *_timers_due(clock))
+            .order_by(Job.due_at, Job.id)
+            .with_for_update()
+        )
+    )
+
+
+def _other_job(session: Session, clock: Clock) -> list[Job]:
+    """The next due job that is not a timer (emails), locked."""
+    job = session.scalars(
         select(Job)
-        .where(Job.status == JobStatus.PENDING, Job.due_at <= clock.now())
+        .where(Job.kind != JobKind.TIMER, *_due(clock))
         .order_by(Job.due_at, Job.id)
         .limit(1)
         .with_for_update(skip_locked=True)
     ).first()
+    return [job] if job is not None else []
+
+
+Taker = Callable[[Session, Clock], list[Job]]
+
+
+def _claimed(session: Session, jobs: list[Job]) -> bool:
+    """Claim the jobs with a conditional update before any side effect: where row locks are not
+    available (SQLite) two workers may read the same rows, and only one may win."""
+    for job in jobs:
+        claimed = session.execute(
+            update(Job)
+            .where(Job.id == job.id, Job.status == JobStatus.PENDING, Job.attempts == job.attempts)
+            .values(attempts=Job.attempts + 1)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            return False
+    return True
+
+
+def _run(factory: sessionmaker[Session], clock: Clock, worker: str, take: Taker, result: FireResult) -> bool:
+    """Take one piece of work and run it; False when there was none."""
+    with factory() as session:
+        jobs = take(session, clock)
+        if not jobs:
+            return False
+        ids = [job.id for job in jobs]
+        if not _claimed(session, jobs):
+            session.rollback()
+            return True
+        first = jobs[0]
+        handler = HANDLERS.get(first.kind)
+        try:
+            if handler is None:
+                raise LookupError(f"no handler for job kind {first.kind!r}")
+            handler(session, first, clock)  # a timer step fires every due timer of its case
+            for job in jobs:
+                job.status, job.done_at, job.done_by = JobStatus.DONE, clock.now(), worker
+            session.commit()
+            result.done += len(jobs)
+            return True
+        except Exception as exc:  # a failing job must not stop the worker; it is retried, then parked
+            session.rollback()
+            error = f"{exc.__class__.__name__}: {exc}"
+            failure = exc if isinstance(exc, ProcessError) and first.kind == JobKind.TIMER else None
+            if not isinstance(exc, Conflict):
+                log.warning("job %s failed: %s", ids, error)
+    with factory() as session:
+        if failure is not None:
+            # The diagram itself failed: retrying will not help until the cause is fixed.
+            held = [
+                job for job in (session.get(Job, i) for i in ids) if job and job.status == JobStatus.PENDING
+            ]
+            if held:
+                hold_timer(session, held, failure, clock)
+                result.failed += len(held)
+            session.commit()
+            return True
+        for job_id in ids:
+            again = session.get(Job, job_id)
+            if again is None or again.status != JobStatus.PENDING:
+                continue
+            again.attempts += 1
+            again.last_error = error[:2000]
+            if again.attempts >= MAX_ATTEMPTS:
+                again.status = JobStatus.FAILED
+                result.failed += 1
+            else:
+                again.due_at = clock.now() + timedelta(seconds=30 * 2**again.attempts)
+                result.retried += 1
+        session.commit()
+    return True
 
 
 def fire_due_jobs(
     factory: sessionmaker[Session], clock: Clock, worker: str = "worker", limit: int = 500
 ) -> FireResult:
-    """Run every job due by the clock's now, up to `limit`; returns what happened."""
+    """Run the jobs due by the clock's now (up to `limit` cases' timers and `limit` other jobs)."""
     result = FireResult()
     for _ in range(limit):
-        with factory() as session:
-            job = _take_one(session, clock)
-            if job is None:
-                break
-            job_id = job.id
-            # Claim it with a conditional update before any side effect: where SKIP LOCKED is
-            # not available (SQLite) two workers may read the same row, and only one may win.
-            claimed = session.execute(
-                update(Job)
-                .where(Job.id == job_id, Job.status == JobStatus.PENDING, Job.attempts == job.attempts)
-                .values(attempts=Job.attempts + 1)
-            )
-            if claimed.rowcount != 1:  # type: ignore[attr-defined]
-                session.rollback()
-                continue
-            handler = HANDLERS.get(job.kind)
-            try:
-                if handler is None:
-                    raise LookupError(f"no handler for job kind {job.kind!r}")
-                handler(session, job, clock)
-                job.status, job.done_at, job.done_by = JobStatus.DONE, clock.now(), worker
-                session.commit()
-                result.done += 1
-                continue
-            except Exception as exc:  # a failing job must not stop the worker; it is retried, then parked
-                session.rollback()
-                error = f"{exc.__class__.__name__}: {exc}"
-                failure = exc if isinstance(exc, ProcessError) else None
-                if not isinstance(exc, Conflict):
-                    log.warning("job %s failed: %s", job_id, error)
-        with factory() as session:
-            job = session.get(Job, job_id)
-            if job is None or job.status != JobStatus.PENDING:
-                continue
-            if failure is not None and job.kind == JobKind.TIMER:
-                # The diagram itself failed: retrying will not help until the cause is fixed.
-                hold_timer(session, job, failure, clock)
-                session.commit()
-                result.failed += 1
-                continue
-            job.attempts += 1
-            job.last_error = error[:2000]
-            if job.attempts >= MAX_ATTEMPTS:
-                job.status = JobStatus.FAILED
-                result.failed += 1
-            else:
-                job.due_at = clock.now() + timedelta(seconds=30 * 2**job.attempts)
-                result.retried += 1
-            session.commit()
+        # Both kinds in turns, until neither finds anything: the emails a timer step queued are
+        # sent in the same pass.
+        ran = [_run(factory, clock, worker, take, result) for take in (_case_timers, _other_job)]
+        if not any(ran):
+            break
     return result
+
+
+def next_sleep(session: Session, clock: Clock, last: FireResult, max_sleep: float) -> float:
+    """Seconds to sleep after a pass: until the next pending job is due, at most `max_sleep`."""
+    due = session.scalar(select(func.min(Job.due_at)).where(Job.status == JobStatus.PENDING))
+    if due is None:
+        return max_sleep
+    seconds = (due - clock.now()).total_seconds()
+    if seconds > 0:
+        return min(seconds, max_sleep)
+    # Still due after a pass: more than one pass's worth (go on at once), or only cases that other
+    # transactions hold (the pass did nothing; look again shortly).
+    return min(BUSY_PAUSE, max_sleep) if last.idle else 0.0
 
 
 def run_worker(
@@ -116,17 +209,88 @@ def run_worker(
     clock: Clock,
     stop: threading.Event,
     worker: str = "worker",
-    poll_seconds: float = 5.0,
+    max_sleep: float = 5.0,
     on_pass: Callable[[FireResult], None] | None = None,
+    wait: Wait | None = None,
 ) -> None:
-    """Fire due jobs until `stop` is set; sleeps between empty polls. `on_pass` hears of each pass."""
+    """Fire due jobs until `stop` is set, sleeping between passes until the next job is due (at
+    most `max_sleep` seconds) through `wait`, which returns early when a job is committed (by
+    default it waits on `stop` only). `on_pass` hears of each pass."""
+    sleep = wait or stop.wait
     while not stop.is_set():
         try:
             result = fire_due_jobs(factory, clock, worker)
+            with factory() as session:
+                seconds = next_sleep(session, clock, result, max_sleep)
         except Exception:  # keep the loop alive through a database restart
-            log.exception("worker poll failed")
-            result = FireResult()
+            log.exception("worker pass failed")
+            result, seconds = FireResult(), max_sleep
         if on_pass is not None:
             on_pass(result)
-        if result.done == 0:
-            stop.wait(poll_seconds)
+        if seconds > 0 and not stop.is_set():
+            sleep(seconds)
+
+
+class JobListener:
+    """Wakes a worker process as soon as a job is committed anywhere: `LISTEN` on a PostgreSQL
+    connection of its own, opened at once so that nothing committed after the first pass is missed.
+    Notices for other schemas of the same database are ignored; while the connection is lost the
+    worker sleeps its whole time, and the listener connects again before the next sleep."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._schema = ""
+        self._raw: Any = None  # the engine's connection, taken out of its pool
+        self._connect()
+
+    @staticmethod
+    def wanted(engine: Engine) -> bool:
+        """Whether the database can wake workers (PostgreSQL); elsewhere they sleep until due."""
+        return engine.dialect.name == "postgresql"
+
+    def _connect(self) -> Any:
+        raw = None
+        try:
+            raw = self._engine.raw_connection()
+            raw.detach()  # it listens for the life of the worker, never back in the pool
+            connection: Any = raw.dbapi_connection  # psycopg.Connection: notifies(), autocommit
+            connection.rollback()
+            connection.autocommit = True
+            self._schema = connection.execute("SELECT current_schema()").fetchone()[0]
+            connection.execute(f"LISTEN {JOBS_CHANNEL}")
+        except Exception:  # the database is away: sleep, and try again before the next wait
+            log.warning("cannot listen for new jobs; sleeping until they are due", exc_info=True)
+            if raw is not None:
+                raw.close()
+            return None
+        self._raw = raw
+        return connection
+
+    def wait(self, timeout: float) -> bool:
+        """Sleep up to `timeout` seconds; True as soon as a job of this schema was committed."""
+        deadline = time.monotonic() + timeout
+        connection = self._raw.dbapi_connection if self._raw is not None else self._connect()
+        if connection is None:
+            time.sleep(timeout)
+            return False
+        try:
+            woken = False
+            while not woken and (left := deadline - time.monotonic()) > 0:
+                for notice in connection.notifies(timeout=left, stop_after=1):
+                    woken = woken or notice.payload == self._schema
+            for notice in connection.notifies(timeout=0):  # one pass serves every notice so far
+                woken = woken or notice.payload == self._schema
+            return woken
+        except Exception:
+            log.warning("lost the connection that listens for new jobs", exc_info=True)
+            self.close()
+            time.sleep(max(0.0, deadline - time.monotonic()))
+            return False
+
+    def close(self) -> None:
+        raw, self._raw = self._raw, None
+        if raw is not None:
+            try:
+                raw.close()
+            except Exception:  # already gone
+                log.debug("closing the listening connection failed", exc_info=True)

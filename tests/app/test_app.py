@@ -18,8 +18,9 @@ from app.config import ConfigError, from_env
 from app.state import app_state
 from tests.app.conftest import LoginAs
 from tests.conftest import Demo
-from tests.workflows.flow import Flow
+from tests.workflows.flow import Flow, application
 from workflows.cases.models import Job
+from workflows.cases.start import start_case
 from workflows.language import CATALOGUES
 
 
@@ -55,17 +56,27 @@ def test_no_worker_in_tests_unless_asked(app_config: dict[str, Any], demo: Demo)
     assert "biliktilik.worker" not in app.extensions
 
 
-def test_the_in_process_worker_sends_queued_mail_and_stops(
+def test_the_in_process_worker_wakes_for_the_apps_commits_and_stops(
     app_config: dict[str, Any], committed_flow: Flow, committed_engine: Engine, _mail_outbox: Path
 ) -> None:
     config = {**app_config, "SQLALCHEMY_ENGINE": committed_engine, "SQLALCHEMY_SESSIONS": None}
-    app = create_app({**config, "START_WORKER": True, "WORKER_POLL_SECONDS": 0.05})
+    # Between passes it would sleep an hour: only the app's commit can bring the next pass.
+    app = create_app({**config, "START_WORKER": True, "WORKER_POLL_SECONDS": 3600})
     worker = app.extensions["biliktilik.worker"]
     try:
         assert worker.alive
-        committed_flow.start()  # queues a task_assigned email to the head
-        # Of the next two passes to end, the second began after the commit and has seen the job.
-        assert worker.wait_for_passes(worker.passes + 2, timeout=60), "the worker stopped passing"
+        assert worker.wait_for_passes(1, timeout=60), "the worker made no first pass"
+        assert not list(_mail_outbox.glob("*.eml"))
+        with app_state(app).sessions() as session:  # as a request does: queue the head's email, commit
+            start_case(
+                session,
+                "qualification_request",
+                committed_flow.demo["teacher"],
+                application(),
+                committed_flow.clock,
+            )
+            session.commit()
+        assert worker.wait_for_passes(2, timeout=60), "the commit did not wake the worker"
         with committed_flow.factory() as s:
             assert [j.status for j in s.scalars(select(Job).where(Job.kind == "email"))] == ["done"]
         assert list(_mail_outbox.glob("*.eml"))

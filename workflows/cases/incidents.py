@@ -23,6 +23,7 @@ from workflows.cases.models import (
     IncidentKind,
     IncidentStatus,
     Job,
+    JobKind,
     JobStatus,
     ProcessInstance,
     TaskStatus,
@@ -123,15 +124,17 @@ def held_up(session: Session, failure: Failure, exc: ProcessError, clock: Clock)
     return exc
 
 
-def hold_timer(session: Session, job: Job, exc: ProcessError, clock: Clock) -> None:
-    """A due timer failed: the case waits, held up, until a process owner retries it."""
-    instance = session.get(ProcessInstance, job.instance_id) if job.instance_id else None
+def hold_timer(session: Session, jobs: list[Job], exc: ProcessError, clock: Clock) -> None:
+    """A case's due timers failed: the case waits, held up, until a process owner retries them."""
+    first = jobs[0]
+    instance = session.get(ProcessInstance, first.instance_id) if first.instance_id else None
     if instance is None:
         return
-    job.status, job.last_error = JobStatus.FAILED, str(exc)[:2000]
+    for job in jobs:
+        job.status, job.last_error = JobStatus.FAILED, str(exc)[:2000]
     instance.status = CaseStatus.ERROR
     failure = Failure(
-        IncidentKind.TIMER, instance.process_key, instance.id, exc.params.get("element_id"), job_id=job.id
+        IncidentKind.TIMER, instance.process_key, instance.id, exc.params.get("element_id"), job_id=first.id
     )
     record(session, failure, exc, clock)
 
@@ -249,11 +252,13 @@ def retry(session: Session, incident_id: int, actor_id: int, clock: Clock) -> In
     if instance is None:
         raise NotFound("No such case", incident_id=incident_id)
     if incident.kind == IncidentKind.TIMER:
-        job = session.get(Job, incident.job_id) if incident.job_id else None
         _resolve(incident, actor_id, clock)
         instance.status = CaseStatus.RUNNING
-        if job is not None:
-            job.status, job.due_at, job.attempts, job.last_error = JobStatus.PENDING, clock.now(), 0, None
+        held = select(Job).where(
+            Job.instance_id == instance.id, Job.kind == JobKind.TIMER, Job.status == JobStatus.FAILED
+        )
+        for job in session.scalars(held):  # still past due: the worker fires them on its next pass
+            job.status, job.attempts, job.last_error = JobStatus.PENDING, 0, None
         step = Step.open(session, instance, clock, actor_id)
         step.log(EventKind.INCIDENT_RETRIED, incident.element_id, None, None, incident=incident.id)
         session.flush()

@@ -2,6 +2,11 @@
 
 The inbox, the timers and the history never open the engine state: they read what `save_step`
 derives here (human tasks, timer jobs, events, the summary).
+
+Whatever changes a case takes its instance row first (`lock_case`), then its tasks and jobs, always
+in that order, so that two writers of one case queue instead of deadlocking. A step that queues a
+job says so on PostgreSQL (`NOTIFY` on `JOBS_CHANNEL`, delivered when it commits) so that sleeping
+workers wake at once.
 """
 
 from __future__ import annotations
@@ -9,8 +14,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy import event, or_, select, text, update
+from sqlalchemy.orm import Session, SessionTransaction, undefer
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflows.calendar import local_date
@@ -36,7 +41,55 @@ from workflows.messaging.notices import notify_people
 from workflows.org.roles import EMPLOYEE
 from workflows.org.seats import holders, resolve_seat
 
+JOBS_CHANNEL = "biliktilik_jobs"
+# In Session.info: the session's current transaction has queued a job (set at flush, cleared when
+# the next transaction begins, so it can still be read right after the commit).
+QUEUED_JOBS = "biliktilik.queued_jobs"
 SUMMARY_FIELDS = ("course", "provider", "start_date", "end_date", "hours", "funding_source", "applicant_name")
+
+
+@event.listens_for(Session, "before_flush")
+def _note_queued_jobs(session: Session, _context: object, _instances: object) -> None:
+    if any(isinstance(row, Job) for row in session.new):
+        session.info[QUEUED_JOBS] = True
+
+
+@event.listens_for(Session, "after_begin")
+def _forget_queued_jobs(session: Session, _transaction: SessionTransaction, _connection: object) -> None:
+    session.info.pop(QUEUED_JOBS, None)
+
+
+def queued_jobs(session: Session) -> bool:
+    """Whether the session's current (or just committed) transaction queued a job."""
+    return bool(session.info.get(QUEUED_JOBS))
+
+
+def lock_case(session: Session, instance_id: int, with_state: bool = False) -> ProcessInstance | None:
+    """The instance row, fresh, and locked until the transaction ends: a second writer of the case
+    waits here, then reads what the first committed. PostgreSQL locks the row (`FOR NO KEY UPDATE`,
+    which rows referring to the case do not wait for); SQLite locks no rows, so there a write that
+    changes nothing takes its one write lock instead."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(
+            update(ProcessInstance)
+            .where(ProcessInstance.id == instance_id)
+            .values(row_version=ProcessInstance.row_version)
+            .execution_options(synchronize_session=False)
+        )
+    return session.get(
+        ProcessInstance,
+        instance_id,
+        options=[undefer(ProcessInstance.state)] if with_state else [],
+        populate_existing=True,
+        with_for_update={"key_share": True},
+    )
+
+
+def announce_jobs(session: Session) -> None:
+    """Wake the workers listening on PostgreSQL when this transaction commits (a no-op elsewhere).
+    The payload is the schema, so that installations sharing a database wake only their own."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_notify(:channel, current_schema())"), {"channel": JOBS_CHANNEL})
 
 
 class Step:
@@ -102,6 +155,8 @@ class Step:
             self.session.flush()
         except StaleDataError as exc:
             raise Conflict("Someone else changed this case at the same moment; nothing was saved") from exc
+        if queued_jobs(self.session):
+            announce_jobs(self.session)
 
     def _save(self) -> None:
         instance, runtime, now = self.instance, self.runtime, self.clock.now()

@@ -1,13 +1,19 @@
-"""Acting on a case's tasks: completing one (one transaction per step), claiming and releasing."""
+"""Acting on a case's tasks: completing one (one transaction per step), claiming and releasing.
+
+Each takes the case's row first (`lock_case`) and moves its row version on, claims and releases
+too: of two people acting on one task at once exactly one succeeds, and the other is refused with
+a Conflict saying, where it can, who got there first.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.orm import Session, undefer
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
 
+from workflows.calendar import LOCAL_TZ
 from workflows.cases.access import visible_task
 from workflows.cases.incidents import Failure, held_up
 from workflows.cases.input import CaseRef, attach_documents, case_ref, validate_step_data
@@ -20,12 +26,20 @@ from workflows.cases.models import (
     ProcessInstance,
     TaskStatus,
 )
-from workflows.cases.steps import Step
+from workflows.cases.steps import Step, lock_case
 from workflows.clock import Clock
 from workflows.clock import today as local_today
-from workflows.errors import Forbidden, NotFound, ProcessError, TaskAlreadyCompleted, TaskClaimedByOther
+from workflows.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    ProcessError,
+    TaskAlreadyCompleted,
+    TaskClaimedByOther,
+)
 from workflows.messaging.models import NoticeKind
 from workflows.messaging.notices import notify_people
+from workflows.org.models import Person
 from workflows.org.roles import EMPLOYEE
 from workflows.org.seats import seats
 
@@ -33,19 +47,48 @@ from workflows.org.seats import seats
 DECISION_NOTICES = {"approve": NoticeKind.APPROVED, "return": NoticeKind.RETURNED}
 
 
-def _task_for_actor(
-    session: Session, task_id: int, actor_id: int, today: date
-) -> tuple[HumanTask, int | None]:
-    """The open task and, when the actor acts as a deputy, for whom; refuses anyone else."""
-    task = session.get(HumanTask, task_id)
-    if task is None:
+def _already_done(session: Session, task: HumanTask) -> TaskAlreadyCompleted:
+    """The refusal for acting on a task that is no longer open: who completed it, when and with
+    what decision, if someone did (a task the case moved past was cancelled, by nobody)."""
+    completer = session.get(Person, task.completed_by_id) if task.completed_by_id else None
+    if completer is None or task.completed_at is None:
+        return TaskAlreadyCompleted("This task is no longer open", task_id=task.id)
+    deputy_for = session.get(Person, task.on_behalf_of_id) if task.on_behalf_of_id else None
+    when = task.completed_at.astimezone(LOCAL_TZ)
+    return TaskAlreadyCompleted(
+        f"This task was already completed by {completer.full_name} at {when:%Y-%m-%d %H:%M}",
+        task_id=task.id,
+        completed_by=completer.full_name,
+        on_behalf_of=deputy_for.full_name if deputy_for else None,
+        completed_at=task.completed_at,
+        decision=task.outcome,
+    )
+
+
+def _locked_task(
+    session: Session, task_id: int, with_state: bool = False
+) -> tuple[HumanTask, ProcessInstance]:
+    """The task and its case, the case's row taken first: a step, claim or release of the same case
+    in flight elsewhere commits before the task is read, so the task is as that left it."""
+    instance_id = session.scalar(select(HumanTask.instance_id).where(HumanTask.id == task_id))
+    instance = lock_case(session, instance_id, with_state) if instance_id is not None else None
+    task = session.get(HumanTask, task_id, populate_existing=True)
+    if task is None or instance is None:
         raise NotFound("No such task", task_id=task_id)
+    return task, instance
+
+
+def _task_for_actor(
+    session: Session, task_id: int, actor_id: int, today: date, with_state: bool = False
+) -> tuple[HumanTask, ProcessInstance, int | None]:
+    """The open task, its case and, when the actor acts as a deputy, for whom; refuses anyone else."""
+    task, instance = _locked_task(session, task_id, with_state)
     if task.status != TaskStatus.OPEN:
-        raise TaskAlreadyCompleted("This task was already completed", task_id=task_id)
+        raise _already_done(session, task)
     if task.role == EMPLOYEE:
         if task.assignee_id != actor_id:
             raise Forbidden("This task belongs to someone else", task_id=task_id)
-        return task, None
+        return task, instance, None
     if task.subject_id == actor_id:
         raise Forbidden("Nobody approves their own case", task_id=task_id)
     matching = [
@@ -60,7 +103,19 @@ def _task_for_actor(
             "Someone else has claimed this task", task_id=task_id, claimed_by=task.assignee_id
         )
     own = [s for s in matching if s.on_behalf_of is None]
-    return task, (None if own else matching[0].on_behalf_of)
+    return task, instance, (None if own else matching[0].on_behalf_of)
+
+
+def _case_changes(session: Session, instance: ProcessInstance, clock: Clock) -> None:
+    """A claim or release changes the case: its row version moves on as a step's does, and only if
+    nobody changed the case since it was read (the same check a step's save makes)."""
+    moved = session.execute(
+        update(ProcessInstance)
+        .where(ProcessInstance.id == instance.id, ProcessInstance.row_version == instance.row_version)
+        .values(row_version=instance.row_version + 1, updated_at=clock.now())
+    )
+    if moved.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict("Someone else changed this case at the same moment; nothing was saved")
 
 
 def complete_task(
@@ -68,9 +123,8 @@ def complete_task(
 ) -> CaseRef:
     """Submit a task's form. Exactly one of two simultaneous submitters wins; the other gets a Conflict."""
     today = local_today(clock)
-    task, on_behalf_of = _task_for_actor(session, task_id, actor_id, today)
-    instance = session.get(ProcessInstance, task.instance_id, options=[undefer(ProcessInstance.state)])
-    if instance is None or instance.status != CaseStatus.RUNNING:
+    task, instance, on_behalf_of = _task_for_actor(session, task_id, actor_id, today, with_state=True)
+    if instance.status != CaseStatus.RUNNING:
         raise TaskAlreadyCompleted("This case is no longer running", task_id=task_id)
     step = Step.open(session, instance, clock, actor_id)
     case = step.runtime.task_data(task.engine_task_id)
@@ -114,28 +168,23 @@ def complete_task(
 
 def claim_task(session: Session, task_id: int, actor_id: int, clock: Clock) -> None:
     """Take a role task so that others see someone works on it; NotFound for a task the actor cannot see."""
-    visible_task(session, actor_id, task_id, local_today(clock))
-    task, _ = _task_for_actor(session, task_id, actor_id, local_today(clock))
+    today = local_today(clock)
+    visible_task(session, actor_id, task_id, today)
+    task, instance, _ = _task_for_actor(session, task_id, actor_id, today)
     if task.role == EMPLOYEE or task.assignee_id == actor_id:
         return
-    claimed = session.execute(
-        update(HumanTask)
-        .where(HumanTask.id == task.id, HumanTask.status == TaskStatus.OPEN, HumanTask.assignee_id.is_(None))
-        .values(assignee_id=actor_id)
-        .execution_options(synchronize_session="fetch")
-    )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        raise TaskClaimedByOther("Someone else claimed this task first", task_id=task_id)
+    _case_changes(session, instance, clock)
+    task.assignee_id = actor_id
     _log_plain(session, task, actor_id, clock, EventKind.TASK_CLAIMED)
 
 
 def release_task(session: Session, task_id: int, actor_id: int, clock: Clock) -> None:
     """Give a claimed task back to the shared queue; only whoever claimed it may."""
     visible_task(session, actor_id, task_id, local_today(clock))
-    task = session.get(HumanTask, task_id)
-    assert task is not None  # visible_task found it
+    task, instance = _locked_task(session, task_id)
     if task.role == EMPLOYEE or task.assignee_id != actor_id or task.status != TaskStatus.OPEN:
         raise Forbidden("Only the person who claimed an open task can release it", task_id=task_id)
+    _case_changes(session, instance, clock)
     task.assignee_id = None
     _log_plain(session, task, actor_id, clock, EventKind.TASK_RELEASED)
 

@@ -4,16 +4,24 @@ the web app uses), sent over SMTP.
 Configuration (environment): SMTP_HOST and SMTP_PORT send through a server; without SMTP_HOST
 messages are written as .eml files into MAIL_OUTBOX (default var/outbox) for development.
 MAIL_FROM sets the sender, APP_BASE_URL the links back to the product.
+
+Each email job's message has the Message-ID `<job-N@host>` (the host of APP_BASE_URL, else the
+domain of MAIL_FROM), whichever attempt sends it. The job is marked sent in the transaction that
+sent it, so a worker that dies after the server accepted a message and before that commit leaves
+the job to be sent again: at least once, and a repeat carries the same Message-ID, by which mail
+servers and clients recognise it.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import smtplib
-import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
@@ -23,6 +31,8 @@ from workflows.language import translations
 from workflows.org.models import Person
 from workflows.wording import EMAIL_BODY, NOTICES, fill
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class MailSettings:
@@ -31,16 +41,26 @@ class MailSettings:
     sender: str
     outbox: Path
     base_url: str
+    message_host: str  # the right-hand side of Message-IDs
 
     @classmethod
     def from_env(cls) -> MailSettings:
+        sender = os.environ.get("MAIL_FROM", "biliktilik@localhost")
+        base_url = os.environ.get("APP_BASE_URL")
+        host = urlsplit(base_url).hostname if base_url else None
         return cls(
             host=os.environ.get("SMTP_HOST") or None,
             port=int(os.environ.get("SMTP_PORT", "25")),
-            sender=os.environ.get("MAIL_FROM", "biliktilik@localhost"),
+            sender=sender,
             outbox=Path(os.environ.get("MAIL_OUTBOX", "var/outbox")),
-            base_url=os.environ.get("APP_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+            base_url=(base_url or "http://127.0.0.1:5000").rstrip("/"),
+            message_host=host or parseaddr(sender)[1].rpartition("@")[2] or "localhost",
         )
+
+
+def message_id(job: Job, settings: MailSettings) -> str:
+    """The same for every attempt at one job, so a message sent twice can be told for one."""
+    return f"<job-{job.id}@{settings.message_host}>"
 
 
 def compose(session: Session, job: Job, settings: MailSettings) -> EmailMessage | None:
@@ -66,7 +86,7 @@ def compose(session: Session, job: Job, settings: MailSettings) -> EmailMessage 
     message["From"] = settings.sender
     message["To"] = person.email
     message["Subject"] = subject
-    message["Message-ID"] = f"<job-{job.id}-{uuid.uuid4().hex[:8]}@biliktilik>"
+    message["Message-ID"] = message_id(job, settings)
     message.set_content(
         fill(
             catalogue.gettext(EMAIL_BODY),
@@ -83,13 +103,27 @@ def compose(session: Session, job: Job, settings: MailSettings) -> EmailMessage 
 
 
 def send_email_job(session: Session, job: Job, clock: Clock, settings: MailSettings | None = None) -> None:
+    """Send a notice's email; the worker marks the job done in the same transaction."""
     settings = settings or MailSettings.from_env()
     message = compose(session, job, settings)
     if message is None:
         return
     if settings.host:
-        with smtplib.SMTP(settings.host, settings.port, timeout=30) as smtp:
-            smtp.send_message(message)
-    else:
+        _send(settings.host, settings.port, message)
+    else:  # one file per job: a second attempt replaces the first
         settings.outbox.mkdir(parents=True, exist_ok=True)
-        (settings.outbox / f"{clock.now():%Y%m%dT%H%M%S}-{job.id}.eml").write_bytes(bytes(message))
+        (settings.outbox / f"job-{job.id}.eml").write_bytes(bytes(message))
+    # What went out stays with the job (its done_at says when), to find the message by.
+    job.payload = {**job.payload, "message_id": message["Message-ID"]}
+
+
+def _send(host: str, port: int, message: EmailMessage) -> None:
+    smtp = smtplib.SMTP(host, port, timeout=30)
+    try:
+        smtp.send_message(message)  # raises unless the server accepted it
+    finally:
+        try:
+            smtp.quit()
+        except (smtplib.SMTPException, OSError):  # accepted is sent: a failed goodbye changes nothing
+            log.info("SMTP QUIT failed after sending %s", message["Message-ID"], exc_info=True)
+            smtp.close()

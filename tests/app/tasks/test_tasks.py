@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -217,6 +218,53 @@ def test_a_stale_form_says_the_task_is_done_and_changes_nothing(flow: Flow, logi
     assert "Бұл тапсырма орындалып қойған" in response.text
     assert "Сіз енгізген деректер сақталған жоқ." in response.text
     assert flow.open_elements(case) == before == ["revise_application"]
+
+
+def test_a_losing_approver_is_told_who_decided_when_and_what(
+    flow: Flow, login_as: LoginAs, factory: Any
+) -> None:
+    with factory() as s:  # the head of mathematics stands in for the head this month
+        factories.deputy(s, flow.demo["head"], flow.demo["head2"], date(2026, 3, 1), date(2026, 3, 31))
+        s.commit()
+    case = flow.start()
+    task = flow.task(case, "endorse")
+    head = login_as("head")
+    assert "Келісу" in head.get(f"/tasks/{task.id}").text  # the head has the form open...
+    flow.clock.advance(hours=1, minutes=42)
+    flow.do("head2", case, "endorse", decision="approve")  # ...while the deputy decides
+    response = head.post(f"/tasks/{task.id}", data={"decision": "reject", "comment": "Жоқ"})
+    assert response.status_code == 409
+    # 10:42 in Almaty, whatever the server's zone (the clock says 05:42 UTC).
+    assert (
+        "Бұл тапсырма бойынша Гүлнар Маратқызы Әлиева (Дәурен Асқарұлы Жақсыбеков орнына) "
+        "01.03.2026 10:42 шешім қабылдап қойған: Келісілді." in response.text
+    )
+    head.post("/language", data={"lang": "en", "next": "/"})
+    answer = head.post(f"/tasks/{task.id}", json={"decision": "reject"})
+    assert answer.status_code == 409 and answer.is_json
+    assert answer.json == {
+        "error": "conflict",
+        "title": "This task is already done",
+        "message": "Already decided by Гүлнар Маратқызы Әлиева (for Дәурен Асқарұлы Жақсыбеков) at "
+        "1 Mar 2026 10:42: Approved. Nothing you entered was saved.",
+    }
+    assert flow.open_elements(case) == ["rector_visa"]
+
+
+def test_a_task_done_without_a_decision_says_who_completed_it(flow: Flow, login_as: LoginAs) -> None:
+    case = flow.start()
+    flow.do("head", case, "endorse", decision="approve")
+    flow.do("rector", case, "rector_visa", decision="approve")
+    task = flow.task(case, "prepare_order")
+    flow.do("hr", case, "prepare_order", order_date="2026-03-01")
+    hr = login_as("hr")
+    hr.post("/language", data={"lang": "ru", "next": "/"})
+    response = hr.post(f"/tasks/{task.id}", data={"order_date": "2026-03-02"})
+    assert response.status_code == 409
+    assert (
+        "Эту задачу уже выполнил(а) Әсем Болатқызы Жұмабаева, 01.03.2026 09:00. "
+        "Введённые вами данные не сохранены." in response.text
+    )
 
 
 def test_a_completed_task_page_says_who_did_it(flow: Flow, login_as: LoginAs) -> None:

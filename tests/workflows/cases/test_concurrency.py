@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests import factories
 from tests.workflows.flow import Flow
 from workflows.cases.models import Event, HumanTask, Job, Order
-from workflows.cases.tasks import complete_task
+from workflows.cases.tasks import claim_task, complete_task
 from workflows.clock import FrozenClock
-from workflows.errors import Conflict
-from workflows.worker import fire_due_jobs
+from workflows.errors import TaskAlreadyCompleted, TaskClaimedByOther
+from workflows.messaging.models import Notification
+from workflows.worker import FireResult, fire_due_jobs
 
 
 def _race(actions: list[Callable[[], object]]) -> list[BaseException | None]:
@@ -79,7 +80,10 @@ def test_two_deputies_approve_at_once_exactly_one_wins(committed_flow: Flow) -> 
     )
     failures = [o for o in outcomes if o is not None]
     assert len(failures) == 1, outcomes
-    assert isinstance(failures[0], Conflict)
+    # The loser waited for the winner's commit and is told who decided.
+    assert isinstance(failures[0], TaskAlreadyCompleted), failures
+    winner = "Гүлнар Маратқызы Әлиева" if outcomes[0] is None else "Нұржан Қайратұлы Омаров"
+    assert failures[0].params["completed_by"] == winner
     with committed_flow.factory() as s:
         done = s.get(HumanTask, task.id)
         assert done is not None and done.status == "completed"
@@ -140,3 +144,85 @@ def test_two_workers_fire_each_due_job_exactly_once(committed_flow: Flow) -> Non
     assert len(fired) == len(cases)
     for case in cases:
         assert committed_flow.open_elements(case) == ["submit_report"]
+
+
+def _claim(
+    factory: sessionmaker[Session], task_id: int, actor: int, clock: FrozenClock
+) -> Callable[[], object]:
+    def act() -> object:
+        with factory() as session:
+            claim_task(session, task_id, actor, clock)
+            session.commit()
+        return None
+
+    return act
+
+
+def test_a_claim_and_a_completion_at_once_exactly_one_wins(committed_flow: Flow) -> None:
+    flow = committed_flow
+    with flow.factory() as s:  # two deputies of the head: one claims the task, the other decides it
+        for deputy in ("head2", "director"):
+            factories.deputy(s, flow.demo["head"], flow.demo[deputy], date(2026, 2, 1), date(2026, 3, 31))
+        s.commit()
+    claimer, decider = flow.demo["head2"], flow.demo["director"]
+    for _ in range(6):
+        case = flow.start()
+        task = flow.task(case, "endorse")
+        claim, complete = _race(
+            [
+                _claim(flow.factory, task.id, claimer, flow.clock),
+                _complete(flow.factory, task.id, decider, {"decision": "approve"}, flow.clock),
+            ]
+        )
+        assert (claim is None) != (complete is None), (claim, complete)
+        # Whoever waited for the other's commit is told what it did.
+        assert isinstance(complete, TaskClaimedByOther) or isinstance(claim, TaskAlreadyCompleted), (
+            claim,
+            complete,
+        )
+        with flow.factory() as s:
+            row = s.get(HumanTask, task.id)
+            assert row is not None
+            kinds = list(
+                s.scalars(
+                    select(Event.kind).where(
+                        Event.instance_id == case, Event.kind.in_(["task_claimed", "task_completed"])
+                    )
+                )
+            )
+        if claim is None:  # the claim won: the task waits for the claimer, undecided
+            assert (row.status, row.assignee_id, kinds) == ("open", claimer, ["task_claimed"])
+            assert flow.open_elements(case) == ["endorse"]
+        else:  # the decision won: nobody holds a task that is already done
+            assert (row.status, row.assignee_id, kinds) == ("completed", None, ["task_completed"])
+            assert flow.open_elements(case) == ["rector_visa"]
+
+
+def test_workers_firing_two_timers_of_one_case_at_once_never_deadlock(committed_flow: Flow) -> None:
+    """The report's reminder and escalation both fall due on each case; several workers fire at once."""
+    flow = committed_flow
+    cases = [flow.start() for _ in range(3)]
+    for case in cases:
+        flow.approve_to_order(case)
+    flow.at("2026-04-01T08:00:00+05:00")  # the course has ended: the report is awaited, two timers set
+    flow.fire()
+    flow.at("2026-04-07T08:00:00+05:00")  # both the reminder and the escalation are due
+    with flow.factory() as s:
+        due = s.scalars(select(Job).where(Job.kind == "timer", Job.status == "pending")).all()
+    assert sorted(j.instance_id or 0 for j in due) == sorted(cases * 2)
+    results: list[FireResult] = []
+    outcomes = _race(
+        [
+            lambda name=name: results.append(fire_due_jobs(flow.factory, flow.clock, name))  # type: ignore[misc]
+            for name in ("w1", "w2", "w3", "w4")
+        ]
+    )
+    assert outcomes == [None] * 4
+    assert [(r.retried, r.failed) for r in results] == [(0, 0)] * 4
+    with flow.factory() as s:
+        timers = s.scalars(select(Job).where(Job.id.in_([j.id for j in due]))).all()
+        assert [(j.status, j.last_error) for j in timers if j.status not in ("done", "cancelled")] == []
+        assert all(j.last_error is None for j in timers)
+        for case in cases:
+            told = s.scalars(select(Notification.kind).where(Notification.instance_id == case)).all()
+            assert (told.count("reminder"), told.count("escalation")) == (1, 2)  # escalation: head and HR

@@ -10,12 +10,16 @@ from email.message import EmailMessage
 import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tests.workflows.flow import Flow
-from workflows.cases.models import Job
+from workflows.cases.models import Job, JobKind
+from workflows.clock import Clock
 from workflows.language import translations
+from workflows.messaging.email import send_email_job
 from workflows.org.models import Person
 from workflows.wording import NOTICES, fill
+from workflows.worker import HANDLERS
 
 
 class _Inbox:
@@ -110,3 +114,45 @@ def test_unreachable_smtp_is_retried_then_parked(flow: Flow, monkeypatch: pytest
         job = s.scalars(select(Job).where(Job.kind == "email")).one()
     assert (job.status, job.attempts) == ("failed", 5)
     assert job.last_error and "Connection" in job.last_error
+
+
+class _WorkerDied(BaseException):
+    """The worker process dying: nothing after it runs, nothing it did is committed."""
+
+
+def test_after_a_crash_between_sending_and_acknowledging_the_retry_has_the_same_message_id(
+    committed_flow: Flow, smtp: _Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    committed_flow.start()  # queues the head's email
+
+    def send_then_die(session: Session, job: Job, clock: Clock) -> None:
+        send_email_job(session, job, clock)
+        raise _WorkerDied  # after the server took the message, before the job is marked sent
+
+    monkeypatch.setitem(HANDLERS, JobKind.EMAIL, send_then_die)
+    with pytest.raises(_WorkerDied):
+        committed_flow.fire()
+    with committed_flow.factory() as s:
+        job = s.scalars(select(Job).where(Job.kind == "email")).one()
+        assert (job.status, job.attempts) == ("pending", 0)  # as if the worker had never begun
+    monkeypatch.setitem(HANDLERS, JobKind.EMAIL, send_email_job)
+    assert committed_flow.fire().done == 1  # the next worker sends it again
+    first, again = smtp.messages
+    assert first["Message-ID"] == again["Message-ID"] == f"<job-{job.id}@biliktilik.test>"
+    with committed_flow.factory() as s:
+        sent = s.get(Job, job.id)
+        assert sent is not None and (sent.status, sent.attempts) == ("done", 1)
+        assert sent.payload["message_id"] == f"<job-{job.id}@biliktilik.test>"
+
+
+def test_the_message_id_names_the_job_at_the_senders_domain_without_a_base_url(
+    flow: Flow, smtp: _Inbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("APP_BASE_URL")
+    monkeypatch.setenv("MAIL_FROM", "Біліктілік <noreply@university.example.kz>")
+    flow.start()
+    flow.fire()
+    with flow.factory() as s:
+        job = s.scalars(select(Job).where(Job.kind == "email")).one()
+    [message] = smtp.messages
+    assert message["Message-ID"] == f"<job-{job.id}@university.example.kz>"
