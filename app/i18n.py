@@ -9,16 +9,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from babel.dates import format_date as babel_format_date
 from flask import current_app, request
 from flask_babel import get_locale
 from flask_login import current_user
 
 from workflows.calendar import LOCAL_TZ
-from workflows.language import DEFAULT_LOCALE, supported
+from workflows.language import DEFAULT_LOCALE, supported, written_date
 
 LANGUAGES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
-_DATE_PATTERNS = {"kk": "dd.MM.yyyy", "ru": "dd.MM.yyyy", "en": "d MMM yyyy"}
 
 
 def select_locale() -> str:
@@ -51,8 +49,7 @@ def format_day(value: date | datetime | str | None) -> str:
     day = _as_date(value)
     if day is None:
         return "" if value is None else str(value)
-    locale = locale_code()
-    return babel_format_date(day, _DATE_PATTERNS[locale], locale=locale)
+    return written_date(day, locale_code())
 
 
 def format_moment(value: datetime | None) -> str:

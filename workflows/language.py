@@ -10,13 +10,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 
+from babel.dates import format_date
 from babel.support import NullTranslations, Translations
 
 LOCALES = ("kk", "ru", "en")
 DEFAULT_LOCALE = "kk"
 CATALOGUES = Path(__file__).resolve().parents[1] / "translations"
+
+# How dates are written, by language: 21.03.2026 in Kazakh and Russian, 21 Mar 2026 in English.
+DATE_PATTERNS = {"kk": "dd.MM.yyyy", "ru": "dd.MM.yyyy", "en": "d MMM yyyy"}
 
 _loaded: dict[str, NullTranslations] = {}
 _lock = threading.Lock()
@@ -67,3 +72,9 @@ def translations(locale: str) -> NullTranslations:
         with _lock:
             found = _loaded.setdefault(locale, Translations.load(str(CATALOGUES), [locale]))
     return found
+
+
+def written_date(day: date, locale: str) -> str:
+    """A date the way people reading `locale` write it."""
+    locale = supported(locale)
+    return str(format_date(day, DATE_PATTERNS[locale], locale=locale))

@@ -148,6 +148,7 @@ REFUSALS: dict[str, str] = {
     "no_order_to_cancel": N_("The case has no issued order to cancel."),
 }
 
+EMAIL_DUE = N_("Due by %(due)s.")
 EMAIL_BODY = N_("Dear %(name)s,\n\n%(subject)s.\nCase: %(case)s — %(course)s\n\nOpen: %(link)s\n\nBiliktilik")
 
 

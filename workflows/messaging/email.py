@@ -27,9 +27,11 @@ from sqlalchemy.orm import Session
 
 from workflows.cases.models import HumanTask, Job, ProcessInstance
 from workflows.clock import Clock
-from workflows.language import translations
+from workflows.definitions.catalog import version_info
+from workflows.errors import NotFound
+from workflows.language import translations, written_date
 from workflows.org.models import Person
-from workflows.wording import EMAIL_BODY, NOTICES, fill
+from workflows.wording import EMAIL_BODY, EMAIL_DUE, NOTICES, fill
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +78,8 @@ def compose(session: Session, job: Job, settings: MailSettings) -> EmailMessage 
     task = session.get(HumanTask, payload["task_id"]) if payload.get("task_id") else None
     kind = payload["kind"]
     template = NOTICES.get(kind)
-    subject = fill(catalogue.gettext(template), {"task": task.name if task else ""}) if template else kind
+    step = _step_name(session, instance, task, person.locale) if task and instance else ""
+    subject = fill(catalogue.gettext(template), {"task": step}) if template else kind
     link = (
         f"{settings.base_url}/tasks/{task.id}"
         if task
@@ -87,19 +90,30 @@ def compose(session: Session, job: Job, settings: MailSettings) -> EmailMessage 
     message["To"] = person.email
     message["Subject"] = subject
     message["Message-ID"] = message_id(job, settings)
-    message.set_content(
-        fill(
-            catalogue.gettext(EMAIL_BODY),
-            {
-                "name": person.full_name,
-                "subject": subject,
-                "case": instance.business_key if instance else "",
-                "course": (instance.summary.get("course") or "") if instance else "",
-                "link": link,
-            },
-        )
+    body = fill(
+        catalogue.gettext(EMAIL_BODY),
+        {
+            "name": person.full_name,
+            "subject": subject,
+            "case": instance.business_key if instance else "",
+            "course": (instance.summary.get("course") or "") if instance else "",
+            "link": link,
+        },
     )
+    if task is not None and task.due_date is not None:
+        due = fill(catalogue.gettext(EMAIL_DUE), {"due": written_date(task.due_date, person.locale)})
+        body = body.replace(f"{subject}.\n", f"{subject}.\n{due}\n", 1)
+    message.set_content(body)
     return message
+
+
+def _step_name(session: Session, instance: ProcessInstance, task: HumanTask, locale: str) -> str:
+    """The step's name in the reader's language, as the diagram gives it (the task row keeps Kazakh)."""
+    try:
+        step = version_info(session, instance.version_id).steps.get(task.element_id)
+    except NotFound:
+        step = None
+    return step.name(locale) if step is not None else task.name
 
 
 def send_email_job(session: Session, job: Job, clock: Clock, settings: MailSettings | None = None) -> None:

@@ -84,10 +84,14 @@ def test_an_email_says_what_the_in_app_notice_says(flow: Flow, smtp: _Inbox, loc
     flow.start()
     flow.fire()
     [message] = [m for m in smtp.messages if m["To"] == "head@demo.biliktilik.kz"]
-    notice = fill(translations(locale).gettext(NOTICES["task_assigned"]), {"task": "Өтінішті келісу"})
-    assert message["Subject"] == notice
+    step = {"kk": "Өтінішті келісу", "ru": "Согласование заявления", "en": "Endorsement of the application"}
+    notice = fill(translations(locale).gettext(NOTICES["task_assigned"]), {"task": step[locale]})
+    assert message["Subject"] == notice  # the step named in the recipient's language, as in the app
+    body = message.get_content()
     greeting = {"kk": "Құрметті", "ru": "Уважаемый(ая)", "en": "Dear"}[locale]
-    assert message.get_content().startswith(greeting)
+    assert body.startswith(greeting)
+    due = {"kk": "Мерзімі: 06.03.2026.", "ru": "Срок: до 06.03.2026.", "en": "Due by 6 Mar 2026."}
+    assert due[locale] in body  # the head's endorsement is due in 5 days
 
 
 def test_without_smtp_messages_land_in_the_outbox(flow: Flow, _mail_outbox: object) -> None:
