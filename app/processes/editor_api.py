@@ -25,6 +25,7 @@ from app.processes.editor_texts import (
     operator_labels,
     process_property_labels,
 )
+from app.processes.modeler_texts import modeler_texts
 from app.processes.routes import find_listing, listing_title
 from app.processes.texts import KINDS, role_options
 from app.schema_form import build_form, localized_text
@@ -69,6 +70,7 @@ def edit(key: str) -> str:
         "processProperties": list(process_property_labels().items()),
         "problems": [problem_view(p) for p in editable.problems],
         "messages": editor_messages(),
+        "modelerTexts": modeler_texts(),
         "urls": {
             "moddle": url_for("static", filename="editor/spiffworkflow.json"),
             "save": url_for("processes.save", key=key),

@@ -319,3 +319,17 @@ def test_the_side_panel_edits_every_product_setting(live: LiveServer, people: Pe
         "name_en": "Endorsement",
     }
     assert elements["start"].properties["checks"] == "lead_time,date_range,course_limits"
+
+
+def test_the_modeler_speaks_the_owners_language(live: LiveServer, people: People) -> None:
+    owner = people("owner")
+    _open_editor(owner, live)
+    palette = '.djs-palette .entry[data-action="create.task"]'
+    expect(owner.locator(palette)).to_have_attribute("aria-label", "Тапсырма жасау")
+    owner.click(".langs button[value=ru]")
+    expect(owner.locator("#editor")).to_have_attribute("data-state", "ready")
+    expect(owner.locator(palette)).to_have_attribute("aria-label", "Создать задачу")
+    _select(owner, "rector_visa")
+    expect(owner.locator('.djs-context-pad .entry[data-action="delete"]')).to_have_attribute(
+        "title", "Удалить"
+    )

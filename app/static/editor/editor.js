@@ -328,6 +328,18 @@
     return;
   }
 
+  // bpmn-js speaks English; its palette, context pad and menus speak the owner's language instead.
+  function translation(texts) {
+    return {
+      translate: ["value", function (template, replacements) {
+        var text = Object.prototype.hasOwnProperty.call(texts, template) ? texts[template] : template;
+        return text.replace(/{([^}]+)}/g, function (whole, key) {
+          return replacements && replacements[key] !== undefined ? replacements[key] : whole;
+        });
+      }]
+    };
+  }
+
   fetch(data.urls.moddle, { credentials: "same-origin" }).then(function (response) {
     if (!response.ok) {
       throw new Error("HTTP " + response.status);
@@ -336,6 +348,7 @@
   }).then(function (descriptor) {
     E.modeler = new window.BpmnJS({
       container: byId("canvas"),
+      additionalModules: [translation(data.modelerTexts || {})],
       moddleExtensions: { spiffworkflow: descriptor }
     });
     return E.modeler.importXML(data.xml);
