@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-from app import assets, errors, i18n, security, transaction
+from app import assets, errors, i18n, routing, security, transaction
 from app import views as pages
 from app.config import DEFAULTS, ConfigError, check, from_env
 from app.extensions import babel, csrf, login_manager
@@ -59,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     transaction.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    routing.init_app(app)
     pages.init_app(app)
 
     if app.config["START_WORKER"]:

@@ -94,7 +94,7 @@ def mine() -> str:
     return render_template("cases/mine.html", rows=rows, titles=titles, steps=steps)
 
 
-@bp.get("/cases/<int:case_id>")
+@bp.get("/cases/<id:case_id>")
 @login_required
 def show(case_id: int) -> str:
     session, locale = db(), locale_code()
@@ -110,13 +110,13 @@ def show(case_id: int) -> str:
     )
 
 
-@bp.get("/cases/<int:case_id>/diagram.xml")
+@bp.get("/cases/<id:case_id>/diagram.xml")
 @login_required
 def diagram(case_id: int) -> Response:
     return Response(case_diagram(db(), current_user.id, case_id, clock()), mimetype="application/xml")
 
 
-@bp.get("/cases/<int:case_id>/order.pdf")
+@bp.get("/cases/<id:case_id>/order.pdf")
 @login_required
 def order_pdf(case_id: int) -> Response:
     session = db()
