@@ -209,6 +209,7 @@ def handle_http_error(exc: HTTPException) -> ResponseReturnValue:
         404: (_("Not found"), _("There is nothing here, or it is not open to you.")),
         403: (_("Not allowed"), _("You do not have access to this page.")),
         405: (_("Not allowed"), _("This address does not accept this kind of request.")),
+        415: (_("Not allowed"), _("This address does not accept this kind of request.")),
     }
     title, message = texts.get(status, (exc.name, _("The request could not be handled.")))
     if request.is_json:

@@ -5,20 +5,23 @@
   like any other id that names nothing, never a query the database refuses.
 * No value of a request (path, query string, form field, JSON body) may hold a NUL byte: no text
   column stores one. Such a request is refused with a 400 before the view runs.
+* A JSON body goes only to the views that read one (`reads_json`), the diagram editor's calls;
+  any other view answers 415. (Flask-WTF would take a JSON body for a form's fields, of any type.)
 * Page numbers of a list are clamped to the pages a list of ids can have.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
-from flask import Flask, abort, request
+from flask import Flask, abort, current_app, request
 from werkzeug.routing import BaseConverter
 
 ID_MAX = 2**31 - 1  # the largest value of an INTEGER column
 NUL = "\x00"
+View = TypeVar("View", bound=Callable[..., Any])
 
 
 def _up_to(limit: int) -> str:
@@ -83,22 +86,32 @@ def _strings(value: Any) -> Iterator[str]:
             pending.extend(item)
 
 
-def _values() -> Iterator[str]:
-    for name, value in (request.view_args or {}).items():
-        yield name
-        if isinstance(value, str):
-            yield value
+def _values() -> Iterator[Any]:
+    yield from (request.view_args or {}).values()
     for pairs in (request.args, request.form):
         for name, value in pairs.items(multi=True):
-            yield name
+            yield name  # a malformed multipart part can leave it None
             yield value
     if request.is_json:
         yield from _strings(request.get_json(silent=True))
 
 
-def refuse_nul_bytes() -> None:
+def reads_json(view: View) -> View:
+    """This view reads a JSON body (below the route decorator, above access checks)."""
+    view.reads_json = True  # type: ignore[attr-defined]
+    return view
+
+
+def _unread_json() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return request.is_json and not getattr(view, "reads_json", False)
+
+
+def refuse_malformed() -> None:
+    if _unread_json():
+        abort(415)
     try:
-        malformed = any(NUL in value for value in _values())
+        malformed = any(isinstance(value, str) and NUL in value for value in _values())
     except RecursionError:  # JSON nested deeper than the parser goes
         malformed = True
     if malformed:
@@ -108,4 +121,4 @@ def refuse_nul_bytes() -> None:
 def init_app(app: Flask) -> None:
     """Before any blueprint is registered: its routes use the converter."""
     app.url_map.converters["id"] = DatabaseId
-    app.before_request(refuse_nul_bytes)
+    app.before_request(refuse_malformed)

@@ -30,6 +30,7 @@ NUL = "a\x00b"
 NOT_FOUND = "Табылмады"
 UNREADABLE = "Сұраныс оқылмады"
 ENTER_A_NUMBER = "Санды енгізіңіз."
+NOT_THIS_KIND = "Бұл мекенжай сұраныстың мұндай түрін қабылдамайды."
 
 
 def _form(**overrides: Any) -> dict[str, str]:
@@ -65,6 +66,10 @@ MALFORMED = [
     Malformed("owner", "GET", "/processes/a%00b", 400, UNREADABLE),
     Malformed("owner", "POST", f"/processes/{KEY}/check", 400, UNREADABLE, json={"xml": NUL, "forms": {}}),
     Malformed("owner", "POST", f"/processes/{KEY}/draft", 400, UNREADABLE, json={"xml": "", NUL: 1}),
+    # a JSON body to a page that reads forms (Flask-WTF would take it for the form's fields)
+    Malformed("anonymous", "POST", "/sign-in", 415, NOT_THIS_KIND, json=False),
+    Malformed("anonymous", "POST", "/sign-in", 415, NOT_THIS_KIND, json={"username": 5, "password": [1]}),
+    Malformed("head", "POST", "/tasks/{endorse}", 415, NOT_THIS_KIND, json={"decision": "approve"}),
     # ids past the database's integer columns, in paths
     Malformed("teacher", "GET", f"/cases/{HUGE}", 404, NOT_FOUND),
     Malformed("teacher", "GET", f"/cases/{ABOVE_INT64}", 404, NOT_FOUND),
