@@ -54,12 +54,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     babel.init_app(app, locale_selector=i18n.select_locale)
+    routing.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     transaction.init_app(app)
     security.init_app(app)
     errors.init_app(app)
-    routing.init_app(app)
     pages.init_app(app)
 
     if app.config["START_WORKER"]:

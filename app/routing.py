@@ -7,6 +7,10 @@
   column stores one. Such a request is refused with a 400 before the view runs.
 * A JSON body goes only to the views that read one (`reads_json`), the diagram editor's calls;
   any other view answers 415. (Flask-WTF would take a JSON body for a form's fields, of any type.)
+* A form that takes files (`takes_files`) may be sent a request larger than one file's limit
+  (MAX_CONTENT_LENGTH), so that a file over that limit still arrives, the service refuses it on
+  a bounded read and the form comes back with everything else that was typed. Only a request
+  beyond `UPLOAD_REQUEST_FILES` files' worth is cut off unread (413, the form again but empty).
 * Page numbers of a list are clamped to the pages a list of ids can have.
 """
 
@@ -20,6 +24,11 @@ from flask import Flask, abort, current_app, request
 from werkzeug.routing import BaseConverter
 
 ID_MAX = 2**31 - 1  # the largest value of an INTEGER column
+# A request to a form that takes files may carry this many files at the limit (the shipped forms take
+# at most two, and one more limit's worth lets a file well over it be refused with the form kept),
+# plus the room text fields take (Werkzeug keeps at most 500 KB of them in memory).
+UPLOAD_REQUEST_FILES = 3
+TEXT_ROOM = 1024 * 1024
 NUL = "\x00"
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -102,6 +111,20 @@ def reads_json(view: View) -> View:
     return view
 
 
+def takes_files(view: View) -> View:
+    """This view's form takes files (below the route decorator)."""
+    view.takes_files = True  # type: ignore[attr-defined]
+    return view
+
+
+def room_for_files() -> None:
+    """Before the body is read (the CSRF check reads it): a form that takes files gets more room."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    file_limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if getattr(view, "takes_files", False) and file_limit:
+        request.max_content_length = UPLOAD_REQUEST_FILES * int(file_limit) + TEXT_ROOM
+
+
 def _unread_json() -> bool:
     view = current_app.view_functions.get(request.endpoint or "")
     return request.is_json and not getattr(view, "reads_json", False)
@@ -119,6 +142,8 @@ def refuse_malformed() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Before any blueprint is registered: its routes use the converter."""
+    """Before any blueprint is registered (its routes use the converter) and before the CSRF check
+    (which reads the body, under the limit `room_for_files` sets)."""
     app.url_map.converters["id"] = DatabaseId
+    app.before_request(room_for_files)
     app.before_request(refuse_malformed)

@@ -224,7 +224,7 @@ def read_submission(
         if widget == "file":
             upload = files.get(name)
             if upload is not None and upload.filename:
-                uploads.append(Upload(name, upload.filename, upload.read()))
+                uploads.append(Upload(name, upload.filename, upload.stream))  # read by the service
             elif form.get(name + KEEP_SUFFIX):
                 data[name] = typed[name] = form[name + KEEP_SUFFIX]
             continue

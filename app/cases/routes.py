@@ -22,6 +22,7 @@ from app.cases import bp
 from app.errors import on_invalid, too_large_page
 from app.i18n import locale_code
 from app.pdf.order import render_order
+from app.routing import takes_files
 from app.schema_form import build_form, read_submission
 from app.state import clock, db, store
 from app.summary import later_sections, summary_rows
@@ -59,6 +60,7 @@ def new() -> str:
 
 
 @bp.post("/cases/new")
+@takes_files
 @login_required
 def create() -> BaseResponse:
     session = db()

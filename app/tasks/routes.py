@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from app.errors import on_invalid, too_large_page
 from app.i18n import locale_code
+from app.routing import takes_files
 from app.schema_form import build_form, prefill, read_submission
 from app.security import safe_next
 from app.state import clock, db, store
@@ -75,6 +76,7 @@ def show(task_id: int) -> str:
 
 
 @bp.post("/tasks/<id:task_id>")
+@takes_files
 @login_required
 def submit(task_id: int) -> Response:
     session = db()

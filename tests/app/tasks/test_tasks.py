@@ -156,7 +156,9 @@ def test_certificate_upload_is_stored_and_attached(flow: Flow, login_as: LoginAs
     assert download.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_a_40_mb_file_is_refused_and_nothing_is_stored(flow: Flow, login_as: LoginAs, tmp_path: Path) -> None:
+def test_a_40_mb_file_is_refused_with_the_report_text_kept_and_nothing_stored(
+    flow: Flow, login_as: LoginAs, tmp_path: Path
+) -> None:
     case, task_id = _report_task(flow)
     big = PDF + b"0" * (40 * 1024 * 1024)
     response = post_files(
@@ -164,9 +166,10 @@ def test_a_40_mb_file_is_refused_and_nothing_is_stored(flow: Flow, login_as: Log
         f"/tasks/{task_id}",
         {"certificate": (BytesIO(big), "big.pdf"), "report_text": "Курс туралы есеп, жиырма таңбадан артық."},
     )
-    assert response.status_code == 413
+    assert response.status_code == 422
+    assert 'id="f-certificate-error"' in response.text
     assert "Файл тым үлкен: ең көбі 20 МБ қабылданады." in response.text
-    assert 'name="certificate"' in response.text  # the task page again, not a bare error
+    assert "Курс туралы есеп, жиырма таңбадан артық." in response.text  # what was typed survives
     assert _documents(flow) == 0
     assert _files(tmp_path / "files") == []
     assert flow.open_elements(case) == ["submit_report"]
