@@ -131,6 +131,8 @@ def _unread_json() -> bool:
 
 
 def refuse_malformed() -> None:
+    if request.url_rule is None:  # no route matched: the 404 or 405 says enough
+        return
     if _unread_json():
         abort(415)
     try:

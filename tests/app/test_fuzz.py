@@ -40,7 +40,7 @@ KEY = "qualification_request"
 SHIPPED = (ROOT / "bpmn" / f"{KEY}.bpmn").read_text("utf-8")
 FORMS = load_forms()
 WHO = ["anonymous", "teacher", "head", "hr", "owner"]
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))  # per route and method
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "16"))  # per route and method
 HTTP_NAMES = ("Bad Request", "Not Found", "Method Not Allowed", "Internal Server Error")
 
 

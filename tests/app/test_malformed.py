@@ -170,3 +170,9 @@ def test_the_form_preview_tolerates_odd_annotations(
     assert response.status_code == 200, response.text[:300]
     assert response.json is not None and response.json["problems"] == []
     assert shows in response.json["html"]
+
+
+def test_an_address_that_names_no_page_stays_a_404_whatever_it_carries(login_as: LoginAs) -> None:
+    teacher = login_as("teacher")
+    assert teacher.get("/no-such-page?q=a%00b").status_code == 404
+    assert teacher.post("/no-such-page", json={"x": NUL}).status_code == 404
