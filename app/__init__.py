@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-from app import assets, errors, i18n, security, transaction
+from app import assets, errors, i18n, routing, security, transaction
 from app import views as pages
 from app.config import DEFAULTS, ConfigError, check, from_env
 from app.extensions import babel, csrf, login_manager
@@ -54,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     babel.init_app(app, locale_selector=i18n.select_locale)
+    routing.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     transaction.init_app(app)

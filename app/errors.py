@@ -229,9 +229,17 @@ def handle_http_error(exc: HTTPException) -> ResponseReturnValue:
             return page([limit], **(request.view_args or {})), 413
         return _page(413, _("The file is too large"), _("At most %(max)s MB can be uploaded.", max=_max_mb()))
     texts: dict[int, tuple[str, str]] = {
+        400: (
+            _("The request could not be read"),
+            _(
+                "The address or the form holds something no page accepts, such as an invisible control "
+                "character. Nothing was saved: go back and check what was entered."
+            ),
+        ),
         404: (_("Not found"), _("There is nothing here, or it is not open to you.")),
         403: (_("Not allowed"), _("You do not have access to this page.")),
         405: (_("Not allowed"), _("This address does not accept this kind of request.")),
+        415: (_("Not allowed"), _("This address does not accept this kind of request.")),
     }
     title, message = texts.get(status, (exc.name, _("The request could not be handled.")))
     if request.is_json:

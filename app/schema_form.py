@@ -10,6 +10,7 @@ uploads handed over as `Upload`s (a kept earlier file travels as its id).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -67,25 +68,42 @@ class FormView:
 
 
 def localized_text(value: Any, locale: str) -> str:
+    """A text by locale ({"kk": ..., "ru": ..., "en": ...}) or the same for all; "" for anything else."""
     if isinstance(value, dict):
-        return pick({str(k): str(v) for k, v in value.items()}, locale)
-    return "" if value is None else str(value)
+        return pick({str(k): str(v) for k, v in value.items() if isinstance(v, str | int | float)}, locale)
+    return str(value) if isinstance(value, str | int | float) else ""
+
+
+def properties(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The fields of a form by name. A draft's schema may be anything JSON Schema allows (a field
+    given as `true`, say) or carry malformed x-* annotations: what a field cannot use is ignored."""
+    props = schema.get("properties")
+    if not isinstance(props, dict):
+        return {}
+    return {str(name): prop if isinstance(prop, dict) else {} for name, prop in props.items()}
+
+
+def _enum(prop: dict[str, Any]) -> list[Any] | None:
+    values = prop.get("enum")
+    return values if isinstance(values, list) else None
 
 
 def _options(prop: dict[str, Any], locale: str) -> list[Option]:
-    titles = prop.get("x-enum-titles", {})
-    return [Option(str(v), localized_text(titles.get(v), locale) or str(v)) for v in prop.get("enum", [])]
+    titles = prop.get("x-enum-titles")
+    titles = titles if isinstance(titles, dict) else {}
+    return [Option(str(v), localized_text(titles.get(str(v)), locale) or str(v)) for v in _enum(prop) or []]
 
 
 def _widget(prop: dict[str, Any]) -> str:
     kind = prop.get("type")
+    enum = _enum(prop)
     if prop.get("format") == "document":
         return "file"
-    if "enum" in prop:
-        return "radio" if len(prop["enum"]) <= RADIO_MAX else "select"
+    if enum is not None:
+        return "radio" if len(enum) <= RADIO_MAX else "select"
     if kind == "boolean":
         return "checkbox"
-    if kind in {"integer", "number"}:
+    if kind in ("integer", "number"):
         return str(kind)
     if prop.get("format") == "date":
         return "date"
@@ -124,12 +142,13 @@ def build_form(
     documents: Mapping[str, str] | None = None,
 ) -> FormView:
     """The view of a form: `values` prefill it (typed data, or what was typed when re-shown)."""
-    required = set(schema.get("required", []))
+    required = schema.get("required")
+    required = {str(name) for name in required} if isinstance(required, list) else set()
     by_field = {e.field: e for e in errors or []}
     fields: list[FormField] = []
     decisions: list[Option] = []
-    for name, prop in schema.get("properties", {}).items():
-        if name == DECISION and "enum" in prop:
+    for name, prop in properties(schema).items():
+        if name == DECISION and _enum(prop) is not None:
             decisions = _options(prop, locale)
             continue
         widget = _widget(prop)
@@ -170,14 +189,18 @@ def prefill(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _number(raw: str, integer: bool) -> int | float | str:
+    """The number typed, or the text itself when it is none, so that the schema names the field
+    ("enter a number"). Infinity and NaN are not numbers a form means, nor can JSON hold them."""
     cleaned = raw.replace(" ", "").replace("\u00a0", "").replace(",", ".")
     try:
         if integer:
             return int(cleaned)
         number = float(cleaned)
-        return int(number) if number.is_integer() else number
     except ValueError:
-        return raw  # left as text, so the schema names the field ("enter a number")
+        return raw
+    if not math.isfinite(number):
+        return raw
+    return int(number) if number.is_integer() else number
 
 
 @dataclass
@@ -193,15 +216,15 @@ def read_submission(
     data: dict[str, Any] = {}
     typed: dict[str, Any] = {}
     uploads: list[Upload] = []
-    for name, prop in schema.get("properties", {}).items():
-        widget = "decision" if name == DECISION and "enum" in prop else _widget(prop)
+    for name, prop in properties(schema).items():
+        widget = "decision" if name == DECISION and _enum(prop) is not None else _widget(prop)
         if widget == "checkbox":
             data[name] = typed[name] = form.get(name) in {"on", "true", "1", "yes"}
             continue
         if widget == "file":
             upload = files.get(name)
             if upload is not None and upload.filename:
-                uploads.append(Upload(name, upload.filename, upload.read()))
+                uploads.append(Upload(name, upload.filename, upload.stream))  # read by the service
             elif form.get(name + KEEP_SUFFIX):
                 data[name] = typed[name] = form[name + KEEP_SUFFIX]
             continue

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import gc
 import json
+import math
 import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session
 
 from workflows import migrate
 from workflows.cases.history import history
 from workflows.cases.inbox import inbox
+from workflows.cases.models import ProcessInstance
 from workflows.cases.start import start_case
 from workflows.cases.tasks import claim_task, complete_task, release_task
 from workflows.clock import Clock, FrozenClock, SystemClock
@@ -29,12 +33,133 @@ from workflows.org.demo import load_demo
 from workflows.org.models import Person
 from workflows.worker import JobListener, fire_due_jobs, run_worker
 
+# Ids and version numbers are INTEGER columns: a larger number names nothing and cannot be sent.
+ID = click.IntRange(1, 2**31 - 1)
+NUL = "\x00"
+
+
+class Name(click.ParamType):
+    """A login, process key or worker name: text without NUL characters (no text column holds one)."""
+
+    name = "text"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        if NUL in str(value):
+            self.fail("must not contain NUL characters", param, ctx)
+        return str(value)
+
+
+NAME = Name()
+
+
+class Moment(click.ParamType):
+    """An ISO date-time with its UTC offset (a moment, not a wall-clock time somewhere)."""
+
+    name = "moment"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> FrozenClock:
+        if isinstance(value, FrozenClock):
+            return value
+        try:
+            moment = datetime.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"'{value}' is not an ISO date-time such as 2026-04-06T09:00+05:00", param, ctx)
+        if moment.tzinfo is None:
+            self.fail(f"'{value}' has no UTC offset: add one, such as +05:00", param, ctx)
+        try:
+            return FrozenClock(moment)
+        except OverflowError:
+            self.fail(f"'{value}' is out of the calendar's range", param, ctx)
+
+
+class DatabaseUrl(click.ParamType):
+    name = "url"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            make_url(str(value))
+        except ArgumentError:
+            self.fail("not a database URL such as postgresql://user@host/name or sqlite:///file", param, ctx)
+        return str(value)
+
+
+def _strings(value: Any) -> Iterator[str]:
+    pending = [value]
+    while pending:  # without recursion: the depth is the sender's
+        item = pending.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            pending.extend([*item.keys(), *item.values()])
+        elif isinstance(item, list):
+            pending.extend(item)
+
+
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is too large for a number")
+    return number
+
+
+def _no_constant(text: str) -> NoReturn:
+    raise ValueError(f"{text} is not a number")
+
+
+class JsonObject(click.ParamType):
+    """A JSON object, given inline or as @file: finite numbers, no NUL characters."""
+
+    name = "json"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dict[str, Any]:
+        if isinstance(value, dict):
+            return value
+        text = str(value)
+        if text.startswith("@"):
+            try:
+                text = Path(text[1:]).read_text("utf-8")
+            except OSError as exc:
+                self.fail(f"cannot read {text[1:]}: {exc.strerror or exc}", param, ctx)
+            except UnicodeDecodeError:
+                self.fail(f"{text[1:]} is not UTF-8 text", param, ctx)
+        try:
+            data = json.loads(text, parse_float=_finite, parse_constant=_no_constant)
+        except json.JSONDecodeError as exc:
+            self.fail(f"not JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", param, ctx)
+        except RecursionError:
+            self.fail("the JSON is nested too deeply", param, ctx)
+        except ValueError as exc:  # a non-finite number, or an integer of thousands of digits
+            self.fail(str(exc).split(";")[0], param, ctx)
+        if not isinstance(data, dict):
+            self.fail("the data must be a JSON object", param, ctx)
+        if any(NUL in text for text in _strings(data)):
+            self.fail("the data must not contain NUL characters", param, ctx)
+        return data
+
+
+class Commands(click.Group):
+    """Refusals of every command end here: one line on stderr and a non-zero exit, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DomainError as exc:
+            _report(exc)
+        except DBAPIError as exc:
+            reason = (
+                str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+            )
+            raise click.ClickException(f"the database did not answer as expected: {reason}") from exc
+
 
 class Context:
-    def __init__(self, database: str | None, now: str | None) -> None:
-        self.engine = make_engine(database)
+    def __init__(self, database: str | None, clock: Clock | None) -> None:
+        try:
+            self.engine = make_engine(database)
+        except (ArgumentError, ImportError) as exc:
+            raise click.BadParameter(str(exc).splitlines()[0], param_hint="--database") from exc
         self.factory = make_session_factory(self.engine)
-        self.clock: Clock = FrozenClock(datetime.fromisoformat(now)) if now else SystemClock()
+        self.clock: Clock = clock or SystemClock()
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -63,11 +188,15 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
-@click.group()
-@click.option("--database", envvar="DATABASE_URL", help="SQLAlchemy URL (default: SQLite in var/).")
-@click.option("--now", help="Act as of this ISO date-time (with offset), e.g. 2026-04-06T09:00+05:00.")
+@click.group(cls=Commands)
+@click.option(
+    "--database", envvar="DATABASE_URL", type=DatabaseUrl(), help="SQLAlchemy URL (default: SQLite in var/)."
+)
+@click.option(
+    "--now", type=Moment(), help="Act as of this ISO date-time (with offset), e.g. 2026-04-06T09:00+05:00."
+)
 @click.pass_context
-def main(ctx: click.Context, database: str | None, now: str | None) -> None:
+def main(ctx: click.Context, database: str | None, now: FrozenClock | None) -> None:
     """Biliktilik: qualification improvement of university staff."""
     ctx.obj = Context(database, now)
     ctx.call_on_close(ctx.obj.engine.dispose)
@@ -128,13 +257,14 @@ def setup(ctx: Context) -> None:
 
 @main.command()
 @click.option("--once", is_flag=True, help="Fire what is due now and exit.")
-@click.option("--name", default="worker", help="This worker's name in the job table.")
+@click.option("--name", default="worker", type=NAME, help="This worker's name in the job table.")
 @click.option(
     "--max-sleep",
     "--poll",
     "max_sleep",
     default=5.0,
     show_default=True,
+    type=click.FloatRange(min=0, min_open=True),
     help="The longest it sleeps between passes: it wakes when the next job is due and, on PostgreSQL, "
     "as soon as a job is committed.",
 )
@@ -159,15 +289,7 @@ def worker(ctx: Context, once: bool, name: str, max_sleep: float) -> None:
             listener.close()
 
 
-def _data(raw: str) -> dict[str, Any]:
-    text = Path(raw[1:]).read_text("utf-8") if raw.startswith("@") else raw
-    value = json.loads(text)
-    if not isinstance(value, dict):
-        raise click.BadParameter("the data must be a JSON object")
-    return value
-
-
-def _report(exc: DomainError) -> None:
+def _report(exc: DomainError) -> NoReturn:
     if isinstance(exc, ValidationFailed):
         for e in exc.errors:
             click.echo(f"  {e.field}: {e.message}", err=True)
@@ -175,22 +297,19 @@ def _report(exc: DomainError) -> None:
 
 
 @main.command()
-@click.option("--as", "username", required=True)
-@click.option("--process", default="qualification_request")
-@click.option("--data", "raw", required=True, help="JSON object, or @file.json")
+@click.option("--as", "username", required=True, type=NAME)
+@click.option("--process", default="qualification_request", type=NAME)
+@click.option("--data", required=True, type=JsonObject(), help="JSON object, or @file.json")
 @pass_ctx
-def start(ctx: Context, username: str, process: str, raw: str) -> None:
+def start(ctx: Context, username: str, process: str, data: dict[str, Any]) -> None:
     """Start a case with the start form's data."""
-    try:
-        with ctx.session() as session:
-            ref = start_case(session, process, ctx.person(session, username).id, _data(raw), ctx.clock)
-    except DomainError as exc:
-        _report(exc)
+    with ctx.session() as session:
+        ref = start_case(session, process, ctx.person(session, username).id, data, ctx.clock)
     click.echo(f"case {ref.id} ({ref.business_key}) {ref.status}; open tasks: {ref.open_tasks}")
 
 
 @main.command()
-@click.option("--as", "username", required=True)
+@click.option("--as", "username", required=True, type=NAME)
 @pass_ctx
 def tasks(ctx: Context, username: str) -> None:
     """List what a person can act on now."""
@@ -207,43 +326,39 @@ def tasks(ctx: Context, username: str) -> None:
 
 
 @main.command()
-@click.argument("task_id", type=int)
-@click.option("--as", "username", required=True)
-@click.option("--data", "raw", default="{}", help="JSON object, or @file.json")
+@click.argument("task_id", type=ID)
+@click.option("--as", "username", required=True, type=NAME)
+@click.option("--data", default="{}", type=JsonObject(), help="JSON object, or @file.json")
 @pass_ctx
-def complete(ctx: Context, task_id: int, username: str, raw: str) -> None:
+def complete(ctx: Context, task_id: int, username: str, data: dict[str, Any]) -> None:
     """Complete a task with its form's data."""
-    try:
-        with ctx.session() as session:
-            ref = complete_task(session, task_id, ctx.person(session, username).id, _data(raw), ctx.clock)
-    except DomainError as exc:
-        _report(exc)
+    with ctx.session() as session:
+        ref = complete_task(session, task_id, ctx.person(session, username).id, data, ctx.clock)
     click.echo(f"case {ref.id} {ref.status}; open tasks: {ref.open_tasks}")
 
 
 @main.command()
-@click.argument("task_id", type=int)
-@click.option("--as", "username", required=True)
+@click.argument("task_id", type=ID)
+@click.option("--as", "username", required=True, type=NAME)
 @click.option("--release", is_flag=True)
 @pass_ctx
 def claim(ctx: Context, task_id: int, username: str, release: bool) -> None:
     """Claim a role task (or --release it)."""
-    try:
-        with ctx.session() as session:
-            actor = ctx.person(session, username).id
-            action = release_task if release else claim_task
-            action(session, task_id, actor, ctx.clock)
-    except DomainError as exc:
-        _report(exc)
+    with ctx.session() as session:
+        actor = ctx.person(session, username).id
+        action = release_task if release else claim_task
+        action(session, task_id, actor, ctx.clock)
     click.echo("released" if release else "claimed")
 
 
 @main.command("history")
-@click.argument("case_id", type=int)
+@click.argument("case_id", type=ID)
 @pass_ctx
 def history_cmd(ctx: Context, case_id: int) -> None:
     """Print a case's event log."""
     with ctx.session() as session:
+        if session.get(ProcessInstance, case_id) is None:
+            raise click.ClickException(f"there is no case {case_id}")
         for entry in history(session, case_id):
             who = entry.actor_name or "system"
             click.echo(

@@ -84,7 +84,7 @@ def sign_out_all_devices() -> Response:
     return redirect(url_for("auth.sign_in"), 303)
 
 
-@bp.post("/admin/people/<int:person_id>/sign-out-everywhere")
+@bp.post("/admin/people/<id:person_id>/sign-out-everywhere")
 @admin_required
 def sign_person_out_everywhere(person_id: int) -> Response:
     ended = sign_out_everywhere(db(), current_user.id, person_id, clock())

@@ -23,6 +23,7 @@ from app.cases import bp
 from app.errors import on_invalid, refusals_go_to, too_large_page
 from app.i18n import locale_code
 from app.pdf.order import render_order
+from app.routing import takes_files
 from app.schema_form import build_form, read_submission
 from app.state import clock, db, store
 from app.summary import later_sections, summary_rows
@@ -61,6 +62,7 @@ def new() -> str:
 
 
 @bp.post("/cases/new")
+@takes_files
 @login_required
 def create() -> BaseResponse:
     session = db()
@@ -96,7 +98,7 @@ def mine() -> str:
     return render_template("cases/mine.html", rows=rows, titles=titles, steps=steps)
 
 
-@bp.get("/cases/<int:case_id>")
+@bp.get("/cases/<id:case_id>")
 @login_required
 def show(case_id: int) -> str:
     session, locale = db(), locale_code()
@@ -112,7 +114,7 @@ def show(case_id: int) -> str:
     )
 
 
-@bp.post("/cases/<int:case_id>/withdraw")
+@bp.post("/cases/<id:case_id>/withdraw")
 @login_required
 def withdraw(case_id: int) -> BaseResponse:
     refusals_go_to(url_for("cases.show", case_id=case_id))
@@ -121,7 +123,7 @@ def withdraw(case_id: int) -> BaseResponse:
     return redirect(url_for("cases.show", case_id=case_id), 303)
 
 
-@bp.post("/cases/<int:case_id>/cancel-order")
+@bp.post("/cases/<id:case_id>/cancel-order")
 @login_required
 def cancel(case_id: int) -> BaseResponse:
     refusals_go_to(url_for("cases.show", case_id=case_id))
@@ -130,14 +132,14 @@ def cancel(case_id: int) -> BaseResponse:
     return redirect(url_for("cases.show", case_id=case_id), 303)
 
 
-@bp.get("/cases/<int:case_id>/diagram.xml")
+@bp.get("/cases/<id:case_id>/diagram.xml")
 @login_required
 def diagram(case_id: int) -> Response:
     xml = case_diagram(db(), current_user.id, case_id, clock(), locale_code())
     return Response(xml, mimetype="application/xml")
 
 
-@bp.get("/cases/<int:case_id>/order.pdf")
+@bp.get("/cases/<id:case_id>/order.pdf")
 @login_required
 def order_pdf(case_id: int) -> Response:
     session = db()

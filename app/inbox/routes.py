@@ -10,16 +10,10 @@ from flask_login import current_user, login_required
 from app.i18n import locale_code
 from app.inbox import bp
 from app.labels import DUE_STATES
+from app.routing import page_number
 from app.state import clock, db
 from workflows.cases.inbox import InboxFilter, inbox
 from workflows.definitions.catalog import published_processes
-
-
-def _int(value: str | None, default: int) -> int:
-    try:
-        return max(int(value or default), 1)
-    except ValueError:
-        return default
 
 
 @bp.get("/")
@@ -32,7 +26,7 @@ def index() -> str:
         element_id=args.get("step") or None,
         due=due,
         search=(args.get("q") or "").strip()[:100] or None,
-        page=_int(args.get("page"), 1),
+        page=page_number(args.get("page"), current_app.config["PER_PAGE"]),
         per_page=current_app.config["PER_PAGE"],
     )
     session = db()

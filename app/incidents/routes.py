@@ -24,7 +24,7 @@ def index() -> str:
     )
 
 
-@bp.post("/incidents/<int:incident_id>/retry")
+@bp.post("/incidents/<id:incident_id>/retry")
 @login_required
 def retry_one(incident_id: int) -> Response:
     refusals_go_to(url_for("incidents.index"))

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 
 from app.i18n import locale_code
 from app.notifications import bp
+from app.routing import page_number
 from app.security import safe_next
 from app.state import clock, db
 from workflows.definitions.catalog import version_info
@@ -19,12 +20,9 @@ from workflows.messaging.notices import mark_read, notices
 @bp.get("/notifications")
 @login_required
 def index() -> str:
-    try:
-        number = max(int(request.args.get("page", "1")), 1)
-    except ValueError:
-        number = 1
+    per_page = current_app.config["PER_PAGE"]
     session, locale = db(), locale_code()
-    page = notices(session, current_user.id, number, current_app.config["PER_PAGE"])
+    page = notices(session, current_user.id, page_number(request.args.get("page"), per_page), per_page)
     step_names: dict[tuple[int | None, str | None], str] = {}
     for version_id in {n.version_id for n in page.items if n.version_id is not None}:
         for step in version_info(session, version_id).steps.values():
@@ -37,7 +35,7 @@ def index() -> str:
     )
 
 
-@bp.post("/notifications/<int:notice_id>/read")
+@bp.post("/notifications/<id:notice_id>/read")
 @login_required
 def read(notice_id: int) -> Response:
     mark_read(db(), current_user.id, notice_id, clock())

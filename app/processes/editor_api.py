@@ -28,6 +28,7 @@ from app.processes.editor_texts import (
 from app.processes.modeler_texts import modeler_texts
 from app.processes.routes import find_listing, listing_title
 from app.processes.texts import KINDS, role_options
+from app.routing import reads_json
 from app.schema_form import build_form, localized_text
 from app.state import clock, db
 from app.wording import problem_view
@@ -103,6 +104,7 @@ def _form_texts(payload: dict[str, Any]) -> Any:
 
 
 @bp.post("/processes/<key>/check")
+@reads_json
 @owner_required
 def check(key: str) -> ResponseReturnValue:
     payload = _payload()
@@ -111,6 +113,7 @@ def check(key: str) -> ResponseReturnValue:
 
 
 @bp.post("/processes/<key>/draft")
+@reads_json
 @owner_required
 def save(key: str) -> ResponseReturnValue:
     payload = _payload()
@@ -132,6 +135,7 @@ def save(key: str) -> ResponseReturnValue:
 
 
 @bp.post("/processes/<key>/publish")
+@reads_json
 @owner_required
 def publish(key: str) -> ResponseReturnValue:
     """From the editor's script (JSON) or the process page's form: publish the draft with a note."""
@@ -154,6 +158,7 @@ def publish(key: str) -> ResponseReturnValue:
 
 
 @bp.post("/processes/<key>/forms/preview")
+@reads_json
 @owner_required
 def preview(key: str) -> ResponseReturnValue:
     payload = _payload()

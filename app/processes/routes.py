@@ -15,6 +15,7 @@ from app.i18n import locale_code
 from app.processes import bp
 from app.processes.access import owner_required
 from app.processes.texts import event_text, field_label, kind_label
+from app.routing import database_id
 from app.state import clock, db
 from app.wording import problem_text, problem_view
 from workflows.definitions import browser, drafts
@@ -77,9 +78,10 @@ def _side(raw: str | None, default: int | Literal["draft"] | None) -> int | Lite
         return default
     if raw == "draft":
         return "draft"
-    if raw.isdigit():
-        return int(raw)
-    abort(404)
+    number = database_id(raw)
+    if number is None:
+        abort(404)
+    return number
 
 
 @bp.get("/processes/<key>/compare")
@@ -114,7 +116,7 @@ def _download(export: BpmnExport) -> Response:
     return response
 
 
-@bp.get("/processes/<key>/versions/<int:number>/download")
+@bp.get("/processes/<key>/versions/<id:number>/download")
 @owner_required
 def download_version(key: str, number: int) -> Response:
     return _download(drafts.export_version(db(), key, number, current_user.id, clock()))
@@ -130,7 +132,7 @@ def _token() -> EditToken:
     return EditToken.parse(request.form.get("token", ""))
 
 
-@bp.post("/processes/<key>/versions/<int:number>/republish")
+@bp.post("/processes/<key>/versions/<id:number>/republish")
 @owner_required
 def republish(key: str, number: int) -> BaseResponse:
     note = (request.form.get("note") or "").strip() or None

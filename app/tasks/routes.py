@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from app.errors import on_invalid, too_large_page
 from app.i18n import locale_code
+from app.routing import takes_files
 from app.schema_form import build_form, prefill, read_submission
 from app.security import safe_next
 from app.state import clock, db, store
@@ -68,13 +69,14 @@ def _submitting(process: ProcessInfo) -> set[str]:
     return {process.start.element_id} | {s.element_id for s in process.steps.values() if s.form_key == start}
 
 
-@bp.get("/tasks/<int:task_id>")
+@bp.get("/tasks/<id:task_id>")
 @login_required
 def show(task_id: int) -> str:
     return _task_page(task_id=task_id)
 
 
-@bp.post("/tasks/<int:task_id>")
+@bp.post("/tasks/<id:task_id>")
+@takes_files
 @login_required
 def submit(task_id: int) -> Response:
     session = db()
@@ -103,7 +105,7 @@ def _back(task_id: int) -> str:
     return safe_next(request.form.get("next"), url_for("tasks.show", task_id=task_id))
 
 
-@bp.post("/tasks/<int:task_id>/claim")
+@bp.post("/tasks/<id:task_id>/claim")
 @login_required
 def claim(task_id: int) -> Response:
     claim_task(db(), task_id, current_user.id, clock())
@@ -111,7 +113,7 @@ def claim(task_id: int) -> Response:
     return redirect(_back(task_id), 303)
 
 
-@bp.post("/tasks/<int:task_id>/release")
+@bp.post("/tasks/<id:task_id>/release")
 @login_required
 def release(task_id: int) -> Response:
     release_task(db(), task_id, current_user.id, clock())

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app import create_app
 from app.errors import refusals_go_to
+from app.routing import reads_json
 from app.state import db
 from app.transaction import keep_despite_refusal
 from tests.conftest import Demo
@@ -23,6 +24,7 @@ def writing_app(app_config: dict[str, Any], demo: Demo) -> Flask:
     app = create_app(app_config)
 
     @app.post("/_test/rename/<how>")
+    @reads_json  # its JSON refusals are tested too
     def rename(how: str) -> Any:
         person = db().get(Person, demo["teacher"])
         assert person is not None

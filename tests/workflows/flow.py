@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from io import BytesIO
 from typing import Any
 
+from pypdf import PdfWriter
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,7 +19,16 @@ from workflows.clock import FrozenClock, today
 from workflows.errors import DomainError
 from workflows.worker import FireResult, fire_due_jobs
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+def _blank_page() -> bytes:
+    """A PDF of one blank page: uploads must be whole documents, not only look like one."""
+    writer, out = PdfWriter(), BytesIO()
+    writer.add_blank_page(595, 842)
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _blank_page()
 
 
 def application(**overrides: Any) -> dict[str, Any]:

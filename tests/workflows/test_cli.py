@@ -8,9 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 from sqlalchemy import Engine, select
 
+from tests.app.writes import snapshot
 from tests.conftest import Demo
 from tests.workflows.flow import application
 from workflows.cases.models import Event, Job
@@ -109,3 +111,68 @@ def test_two_worker_processes_fire_each_job_once(
         assert rows and all(r == ("done", 1) for r in rows)
         assert conn.execute(select(Event.id)).first() is not None
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 4
+
+
+# Bad input on the command line: (arguments, exit status, what the one-line message says).
+# Usage errors exit 2 (click's convention), refusals 1; none prints a traceback or writes anything.
+BAD_INPUT: list[tuple[list[str], int, str]] = [
+    (["start", "--as", "teacher", "--data", "{bad"], 2, "not JSON: Expecting property name"),
+    (["start", "--as", "teacher", "--data", "@/nonexistent/application.json"], 2, "cannot read"),
+    (["start", "--as", "teacher", "--data", "[" * 100_000], 2, "nested too deeply"),
+    (["start", "--as", "teacher", "--data", json.dumps(application(place="a\x00b"))], 2, "NUL"),
+    (["start", "--as", "a\x00b", "--data", json.dumps(application())], 2, "NUL"),
+    (["start", "--as", "teacher", "--data", json.dumps(application())[:-1] + ', "cost": 1e999}'], 2, "1e999"),
+    (["start", "--as", "teacher", "--data", '{"cost": NaN}'], 2, "NaN is not a number"),
+    (["start", "--as", "teacher", "--data", '{"hours": 1' + "0" * 5000 + "}"], 2, "digits"),
+    (["start", "--as", "teacher", "--data", "[1, 2]"], 2, "must be a JSON object"),
+    (["complete", "99999999999999999999", "--as", "head"], 2, "not in the range"),
+    (["claim", "2147483648", "--as", "head"], 2, "not in the range"),
+    (["history", "99999999999999999999"], 2, "not in the range"),
+    (["--now", "yesterday", "tasks", "--as", "head"], 2, "not an ISO date-time"),
+    (["--now", "2026-03-01T09:00", "tasks", "--as", "head"], 2, "no UTC offset"),
+    (["--now", "9999-12-31T23:59:59-12:00", "tasks", "--as", "head"], 2, "out of the calendar's range"),
+    (["worker", "--once", "--poll", "-1"], 2, "not in the range"),
+    (["history", "999999"], 1, "there is no case 999999"),
+    (["complete", "999999", "--as", "head"], 1, "No such task"),
+    (["tasks", "--as", "nobody"], 1, "no person 'nobody'"),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "says"), BAD_INPUT, ids=[" ".join(a)[:60] for a, _s, _m in BAD_INPUT]
+)
+def test_bad_input_is_one_line_on_stderr_and_writes_nothing(
+    committed_engine: Engine, demo: Demo, tmp_path: Path, args: list[str], status: int, says: str
+) -> None:
+    with committed_engine.connect() as conn:
+        before = snapshot(conn, tmp_path)
+    result = CliRunner().invoke(main, ["--database", _url(committed_engine), *args], catch_exceptions=False)
+    assert result.exit_code == status, result.output
+    errors = [line for line in result.stderr.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == 1 and says in errors[0], result.stderr
+    assert "Traceback" not in result.output
+    with committed_engine.connect() as conn:
+        assert snapshot(conn, tmp_path).changes_since(before) == []
+
+
+def test_a_database_that_cannot_be_reached_is_one_line(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "workflows.cli", "--database", "postgresql://nobody@127.0.0.1:1/x"]
+    done = subprocess.run(
+        [*command, "tasks", "--as", "head"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    assert done.returncode == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("Error: the database did not answer as expected: ") and "127.0.0.1" in line
+
+
+def test_a_database_url_that_is_none_is_a_usage_error() -> None:
+    result = CliRunner().invoke(
+        main, ["--database", "nonsense", "tasks", "--as", "head"], catch_exceptions=False
+    )
+    assert result.exit_code == 2
+    assert "not a database URL" in result.stderr

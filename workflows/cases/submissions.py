@@ -1,5 +1,7 @@
 """Submitting a form with files: everything is checked before any file is stored.
 
+Each file is read from its stream here, never past the size limit, so a file over it is refused
+like any other field (and the form shown again with what was typed) without being held whole.
 The schema and the named checks run first with placeholders for the uploads, and every file
 is checked by size and content; only when all of it passes are the files stored and the case
 started or the task completed, so a refused submission leaves nothing behind.
@@ -8,7 +10,7 @@ started or the task completed, so a refused submission leaves nothing behind.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy.orm import Session
 
@@ -32,14 +34,25 @@ _PLACEHOLDER_ID = "0" * 32
 class Upload:
     field: str
     filename: str
-    content: bytes
+    stream: IO[bytes]  # read by the service, at most one byte past the limit
+
+
+@dataclass(frozen=True)
+class _File:
+    field: str
+    filename: str
+    content: bytes  # longer than the limit when the file is
+
+
+def _read(uploads: list[Upload], max_bytes: int) -> list[_File]:
+    return [_File(u.field, u.filename, u.stream.read(max_bytes + 1)) for u in uploads]
 
 
 def _precheck(
     process: ProcessInfo,
     step: StepInfo,
     data: dict[str, Any],
-    uploads: list[Upload],
+    uploads: list[_File],
     clock: Clock,
     max_bytes: int,
     case: dict[str, Any] | None = None,
@@ -58,7 +71,7 @@ def _precheck(
 
 
 def _store(
-    session: Session, store: FileStore, uploads: list[Upload], actor_id: int, clock: Clock, max_bytes: int
+    session: Session, store: FileStore, uploads: list[_File], actor_id: int, clock: Clock, max_bytes: int
 ) -> dict[str, str]:
     return {
         u.field: store_upload(session, store, u.field, u.filename, u.content, actor_id, clock, max_bytes).id
@@ -77,8 +90,9 @@ def start_application(
     max_bytes: int = MAX_BYTES,
 ) -> CaseRef:
     process = latest_process(session, process_key)
-    _precheck(process, process.start, data, uploads, clock, max_bytes)
-    stored = _store(session, store, uploads, actor_id, clock, max_bytes)
+    files = _read(uploads, max_bytes)
+    _precheck(process, process.start, data, files, clock, max_bytes)
+    stored = _store(session, store, files, actor_id, clock, max_bytes)
     return start_case(session, process_key, actor_id, {**data, **stored}, clock)
 
 
@@ -99,12 +113,13 @@ def submit_task(
     if not task_access(session, task, actor_id, local_date(clock.now())).can_act:
         # Refused for who the actor is or because the task is gone: say so, store nothing.
         return complete_task(session, task_id, actor_id, data, clock)
+    files = _read(uploads, max_bytes)
     if task.status == TaskStatus.OPEN and instance.status == CaseStatus.RUNNING:
         process = version_info(session, instance.version_id)
         step = process.steps.get(task.element_id)
-        if step is not None and uploads:
+        if step is not None and files:
             # Checked before any file is stored; the named checks need the case's data.
             case = case_data(session, instance.id, clock) if step.checks else None
-            _precheck(process, step, data, uploads, clock, max_bytes, case)
-    stored = _store(session, store, uploads, actor_id, clock, max_bytes) if uploads else {}
+            _precheck(process, step, data, files, clock, max_bytes, case)
+    stored = _store(session, store, files, actor_id, clock, max_bytes) if files else {}
     return complete_task(session, task_id, actor_id, {**data, **stored}, clock)

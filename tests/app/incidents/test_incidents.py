@@ -38,6 +38,6 @@ def test_owners_see_the_incident_and_run_it_again(flow: Flow, login_as: LoginAs)
     assert still.status_code == 200 and "Процесс иелеріне хабарланды" in still.text  # the cause remains
     flow.at("2026-03-06T09:00:00+05:00")
     done = owner.post(f"/incidents/{incident}/retry", follow_redirects=True)
-    assert "Қадам қатесіз қайта орындалды." in done.text
+    assert "Кезең қатесіз қайта орындалды." in done.text
     assert flow.open_elements(case) == ["rector_visa"]
     assert "Тоқтап тұрған іс жоқ." in owner.get("/incidents").text

@@ -44,6 +44,15 @@ def _failing_due(flow: Flow) -> None:
     _publish_change(flow, lambda xml: edited_xml(_add_due, xml))
 
 
+def held_up_case(flow: Flow) -> int:
+    """A case whose head approved at a step that fails: its incident is open, the case waits."""
+    _failing_due(flow)
+    case = flow.start()
+    with pytest.raises(ProcessError):
+        flow.do("head", case, "endorse", decision="approve")
+    return case
+
+
 def test_a_failing_step_is_not_saved_but_its_incident_is(flow: Flow) -> None:
     _failing_due(flow)
     case = flow.start()
@@ -77,10 +86,7 @@ def test_the_same_failure_again_counts_once_more(flow: Flow) -> None:
 
 
 def test_retry_replays_the_kept_submission_once_the_cause_is_gone(flow: Flow) -> None:
-    _failing_due(flow)
-    case = flow.start()
-    with pytest.raises(ProcessError):
-        flow.do("head", case, "endorse", decision="approve")
+    case = held_up_case(flow)
     with flow.factory() as s:
         [row] = incidents(s, flow.demo["owner"], flow.clock)
         with pytest.raises(ProcessError) as again:  # still 1 March: the cause is there, it stays open
