@@ -23,7 +23,9 @@ from typing import Any, TypeVar
 from flask import Flask, abort, current_app, request
 from werkzeug.routing import BaseConverter
 
-ID_MAX = 2**31 - 1  # the largest value of an INTEGER column
+from workflows.db import ID_MAX
+from workflows.json_text import strings
+
 # A request to a form that takes files may carry this many files at the limit (the shipped forms take
 # at most two, and one more limit's worth lets a file well over it be refused with the form kept),
 # plus the room text fields take (Werkzeug keeps at most 500 KB of them in memory).
@@ -81,20 +83,6 @@ def page_number(raw: str | None, per_page: int) -> int:
     return min(max(number, 1), ID_MAX // max(per_page, 1))
 
 
-def _strings(value: Any) -> Iterator[str]:
-    """Every string in a parsed JSON value, keys too (without recursion: the depth is the sender's)."""
-    pending = [value]
-    while pending:
-        item = pending.pop()
-        if isinstance(item, str):
-            yield item
-        elif isinstance(item, dict):
-            pending.extend(item.keys())
-            pending.extend(item.values())
-        elif isinstance(item, list):
-            pending.extend(item)
-
-
 def _values() -> Iterator[Any]:
     yield from (request.view_args or {}).values()
     for pairs in (request.args, request.form):
@@ -102,7 +90,7 @@ def _values() -> Iterator[Any]:
             yield name  # a malformed multipart part can leave it None
             yield value
     if request.is_json:
-        yield from _strings(request.get_json(silent=True))
+        yield from strings(request.get_json(silent=True))
 
 
 def reads_json(view: View) -> View:

@@ -88,10 +88,15 @@ def _enum(prop: dict[str, Any]) -> list[Any] | None:
     return values if isinstance(values, list) else None
 
 
-def _options(prop: dict[str, Any], locale: str) -> list[Option]:
+def enum_title(prop: dict[str, Any], value: Any, locale: str) -> str:
+    """How a field's choice reads: its x-enum-titles entry in `locale`, or the value itself."""
     titles = prop.get("x-enum-titles")
-    titles = titles if isinstance(titles, dict) else {}
-    return [Option(str(v), localized_text(titles.get(str(v)), locale) or str(v)) for v in _enum(prop) or []]
+    title = titles.get(str(value)) if isinstance(titles, dict) else None
+    return localized_text(title, locale) or str(value)
+
+
+def _options(prop: dict[str, Any], locale: str) -> list[Option]:
+    return [Option(str(v), enum_title(prop, v, locale)) for v in _enum(prop) or []]
 
 
 def _widget(prop: dict[str, Any]) -> str:

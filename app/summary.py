@@ -10,7 +10,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from app.i18n import format_day
-from app.schema_form import localized_text
+from app.schema_form import enum_title, localized_text, properties
 from workflows.cases.detail import FieldChange
 from workflows.definitions.catalog import ProcessInfo
 
@@ -36,7 +36,7 @@ def display_value(prop: dict[str, Any], value: Any, locale: str) -> str:
     if value is None or value == "":
         return "—"
     if "enum" in prop:
-        return localized_text(prop.get("x-enum-titles", {}).get(value), locale) or str(value)
+        return enum_title(prop, value, locale)
     if prop.get("type") == "boolean":
         return _("Yes") if value else _("No")
     if prop.get("format") == "date":
@@ -54,7 +54,7 @@ def _rows(
     skip: set[str],
 ) -> list[Row]:
     rows = []
-    for name, prop in schema.get("properties", {}).items():
+    for name, prop in properties(schema).items():
         if name in NOT_SHOWN or name in skip or name not in data:
             continue
         value = data[name]
@@ -82,7 +82,7 @@ def summary_rows(schema: dict[str, Any], data: Mapping[str, Any], locale: str) -
         data,
         locale,
         {},
-        {n for n, p in schema.get("properties", {}).items() if p.get("format") == "document"},
+        {n for n, p in properties(schema).items() if p.get("format") == "document"},
     )
 
 
@@ -95,7 +95,7 @@ def later_sections(
 ) -> list[Section]:
     """What the steps after the application added (the report, the order date, the minutes...)."""
     start_form = process.start.form_key
-    shown = set(process.schema(start_form).get("properties", {}))
+    shown = set(properties(process.schema(start_form)))
     sections = []
     for form_key in dict.fromkeys(step.form_key for step in process.steps.values()):
         if form_key in (start_form, *skip_forms) or form_key not in process.forms:
@@ -117,7 +117,7 @@ class ChangeRow:
 
 def change_rows(schema: dict[str, Any], changes: list[FieldChange], locale: str) -> list[ChangeRow]:
     """The fields a resubmission changed, labelled and formatted like the application summary."""
-    props = schema.get("properties", {})
+    props = properties(schema)
     return [
         ChangeRow(
             localized_text(props.get(c.field, {}).get("x-title"), locale) or c.field,

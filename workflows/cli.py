@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
-import math
 import sys
 import threading
 from collections.abc import Iterator
@@ -26,15 +24,15 @@ from workflows.cases.models import ProcessInstance
 from workflows.cases.start import start_case
 from workflows.cases.tasks import claim_task, complete_task, release_task
 from workflows.clock import Clock, FrozenClock, SystemClock
-from workflows.db import make_engine, make_session_factory
+from workflows.db import ID_MAX, make_engine, make_session_factory
 from workflows.definitions.publishing import ShippedOutcome, publish_directory
 from workflows.errors import DefinitionInvalid, DomainError, ValidationFailed
+from workflows.json_text import MAX_DEPTH, Unreadable, UnreadableJson, read_json, strings
 from workflows.org.demo import load_demo
 from workflows.org.models import Person
 from workflows.worker import JobListener, fire_due_jobs, run_worker
 
-# Ids and version numbers are INTEGER columns: a larger number names nothing and cannot be sent.
-ID = click.IntRange(1, 2**31 - 1)
+ID = click.IntRange(1, ID_MAX)  # a larger number names nothing and cannot be sent
 NUL = "\x00"
 
 
@@ -83,27 +81,11 @@ class DatabaseUrl(click.ParamType):
         return str(value)
 
 
-def _strings(value: Any) -> Iterator[str]:
-    pending = [value]
-    while pending:  # without recursion: the depth is the sender's
-        item = pending.pop()
-        if isinstance(item, str):
-            yield item
-        elif isinstance(item, dict):
-            pending.extend([*item.keys(), *item.values()])
-        elif isinstance(item, list):
-            pending.extend(item)
-
-
-def _finite(text: str) -> float:
-    number = float(text)
-    if not math.isfinite(number):
-        raise ValueError(f"{text} is too large for a number")
-    return number
-
-
-def _no_constant(text: str) -> NoReturn:
-    raise ValueError(f"{text} is not a number")
+_UNREADABLE = {
+    Unreadable.SYNTAX: "not JSON: {e.detail} (line {e.line}, column {e.column})",
+    Unreadable.DEPTH: f"the JSON is nested deeper than {MAX_DEPTH} levels",
+    Unreadable.NUMBER: "a number is infinite, not a number or too long to read",
+}
 
 
 class JsonObject(click.ParamType):
@@ -123,16 +105,12 @@ class JsonObject(click.ParamType):
             except UnicodeDecodeError:
                 self.fail(f"{text[1:]} is not UTF-8 text", param, ctx)
         try:
-            data = json.loads(text, parse_float=_finite, parse_constant=_no_constant)
-        except json.JSONDecodeError as exc:
-            self.fail(f"not JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", param, ctx)
-        except RecursionError:
-            self.fail("the JSON is nested too deeply", param, ctx)
-        except ValueError as exc:  # a non-finite number, or an integer of thousands of digits
-            self.fail(str(exc).split(";")[0], param, ctx)
+            data = read_json(text)
+        except UnreadableJson as exc:
+            self.fail(_UNREADABLE[exc.reason].format(e=exc), param, ctx)
         if not isinstance(data, dict):
             self.fail("the data must be a JSON object", param, ctx)
-        if any(NUL in text for text in _strings(data)):
+        if any(NUL in text for text in strings(data)):
             self.fail("the data must not contain NUL characters", param, ctx)
         return data
 

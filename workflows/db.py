@@ -13,6 +13,7 @@ from sqlalchemy import JSON, DateTime, Engine, Enum, MetaData, TypeDecorator, cr
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+ID_MAX = 2**31 - 1  # ids and version numbers are INTEGER columns (PostgreSQL's 4 bytes)
 DEFAULT_URL = "sqlite:///" + str(Path("var") / "biliktilik.sqlite3")
 
 NAMING_CONVENTION = {

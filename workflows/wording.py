@@ -48,6 +48,10 @@ PROBLEMS: dict[str, str] = {
         "without backreferences or lookarounds."
     ),
     "form_not_object": N_("Form “%(form)s” must be a JSON object."),
+    "form_depth": N_("Form “%(form)s” nests deeper than %(depth)s levels; no form needs that many."),
+    "form_number": N_(
+        "Form “%(form)s” has a number that is infinite, not a number (NaN) or too long to store."
+    ),
     "form_key": N_("“%(form)s” cannot be a form key: use small Latin letters, digits and _."),
     "forms_json": N_("The forms are not JSON data."),
     "expression": N_("%(what)s: %(detail)s"),

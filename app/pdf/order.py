@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from fpdf import FPDF
 
 from app.i18n import format_day
+from app.schema_form import properties
 from app.summary import display_value
 from workflows.cases.orders import OrderSheet
 from workflows.language import pick
@@ -39,7 +40,7 @@ def _row(pdf: FPDF, label: str, value: str) -> None:
 
 def render_order(sheet: OrderSheet, locale: str, schema: dict[str, Any], compress: bool = True) -> bytes:
     """`schema` is the application form, for the names of the form, mode and funding choices."""
-    props = schema.get("properties", {})
+    props = properties(schema)
 
     def choice(name: str, value: Any) -> str:
         return display_value(props.get(name, {}), value, locale) if value is not None else "—"

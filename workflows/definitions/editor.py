@@ -7,7 +7,6 @@ service: an explicit session, actor and clock, dataclasses out.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -27,6 +26,7 @@ from workflows.definitions.validation import form_schema_problem
 from workflows.errors import DefinitionInvalid, NotFound, Problem, problem
 from workflows.forms.checks import CHECKS
 from workflows.forms.schema import load_forms
+from workflows.json_text import MAX_DEPTH, Unreadable, UnreadableJson, read_json
 from workflows.org.models import Person
 from workflows.org.roles import KNOWN_ROLES, PROCESS_OWNER
 from workflows.org.seats import has_role
@@ -81,16 +81,14 @@ def _form_problem(key: str, text: str) -> tuple[dict[str, Any] | None, list[Prob
     if not FORM_KEY.fullmatch(key):
         return None, [problem("form_key", **{"form": key})]
     try:
-        schema = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return None, [
-            problem(
-                "form_json",
-                None,
-                exc.lineno,
-                **{"form": key, "line": exc.lineno, "column": exc.colno, "detail": exc.msg},
-            )
-        ]
+        schema = read_json(text)
+    except UnreadableJson as exc:
+        if exc.reason is Unreadable.SYNTAX:
+            where = {"line": exc.line, "column": exc.column, "detail": exc.detail}
+            return None, [problem("form_json", None, exc.line, **{"form": key, **where})]
+        if exc.reason is Unreadable.DEPTH:
+            return None, [problem("form_depth", form=key, depth=MAX_DEPTH)]
+        return None, [problem("form_number", form=key)]
     if not isinstance(schema, dict):
         return None, [problem("form_not_object", **{"form": key})]
     return schema, []

@@ -11,8 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.app.conftest import LoginAs, post_files
+from tests.app.processes.test_processes import SHIPPED
 from tests.workflows.flow import Flow, application
 from workflows.cases.models import Event, ProcessInstance
+from workflows.definitions import browser, drafts
+from workflows.forms.schema import load_forms
 
 
 def _form(**overrides: Any) -> dict[str, str]:
@@ -236,3 +239,26 @@ def test_the_diagram_speaks_the_readers_language(flow: Flow, login_as: LoginAs) 
     assert 'name="Согласование заявления"' in russian and 'name="Заведующий кафедрой"' in russian
     teacher.post("/language", data={"lang": "en"})
     assert 'name="Endorsement of the application"' in teacher.get(f"/cases/{case}/diagram.xml").text
+
+
+def test_a_version_with_odd_form_annotations_still_shows_its_cases(flow: Flow, login_as: LoginAs) -> None:
+    """JSON Schema lets an owner publish annotations of any shape: the pages use what they can."""
+    forms = load_forms()
+    funding = forms["application"]["properties"]["funding_source"]
+    funding["x-enum-titles"] = ["university", "sponsor"]  # a list, not titles by value
+    funding["x-title"] = {"kk": ["Қаржы"]}
+    with flow.factory() as session:
+        opened = browser.get_draft_or_latest(session, "qualification_request", flow.demo["owner"], flow.clock)
+        saved = drafts.save_draft(
+            session, "qualification_request", SHIPPED, forms, opened.token, flow.demo["owner"], flow.clock
+        )
+        drafts.publish_draft(
+            session, "qualification_request", saved.token, "odd", flow.demo["owner"], flow.clock
+        )
+        session.commit()
+    case = flow.start(funding_source="sponsor", cost=1)
+    page = login_as("teacher").get(f"/cases/{case}")
+    assert page.status_code == 200
+    assert re.search(r">\s*funding_source\s*<", page.text) and re.search(r">\s*sponsor\s*<", page.text)
+    order_form = login_as("head").get(f"/tasks/{flow.task(case, 'endorse').id}")
+    assert order_form.status_code == 200 and "sponsor" in order_form.text

@@ -7,6 +7,7 @@ import json
 import re
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 from werkzeug.test import TestResponse
@@ -186,6 +187,30 @@ def test_form_texts_are_checked_on_save(flow: Flow, login_as: LoginAs) -> None:
     assert [(p["code"], p["form"]) for p in json_of(invalid)["problems"]] == [("form_schema", "rector_visa")]
     bad_key = save(owner, SHIPPED, json_of(invalid)["token"], {**texts(FORMS), "Bad Key": "{}"})
     assert bad_key.status_code == 422 and json_of(bad_key)["problems"][0]["code"] == "form_key"
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "says"),
+    [
+        ('{"properties": {"a": ' + '{"items": ' * 100 + "{}" + "}" * 102, "form_depth", "32"),
+        ("[" * 100_000 + "]" * 100_000, "form_depth", "32"),
+        ('{"type": "object", "maxLength": 1' + "0" * 5000 + "}", "form_number", "NaN"),
+        ('{"type": "object", "minimum": -Infinity}', "form_number", "NaN"),
+        ('{"type": "object", "maximum": 1e999}', "form_number", "NaN"),
+    ],
+    ids=["deep-schema", "deep-array", "long-number", "infinity", "overflow"],
+)
+def test_a_form_no_reader_could_walk_is_refused_in_the_owners_words(
+    flow: Flow, login_as: LoginAs, text: str, code: str, says: str
+) -> None:
+    owner = login_as("owner")
+    preview = owner.post(f"{BASE}/forms/preview", json={"key": "rector_visa", "text": text})
+    assert preview.status_code == 200 and json_of(preview)["html"] == ""
+    [problem] = json_of(preview)["problems"]
+    assert problem["code"] == code and says in problem["text"] and "«rector_visa» формас" in problem["text"]
+    saved = save(owner, SHIPPED, editor_data(owner)["token"], {**texts(FORMS), "rector_visa": text})
+    assert saved.status_code == 422 and [p["code"] for p in json_of(saved)["problems"]] == [code]
+    assert draft(flow) is None
 
 
 def test_a_new_step_with_a_new_form_publishes(flow: Flow, login_as: LoginAs) -> None:
