@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from tests.conftest import Demo
 from tests.e2e.conftest import LiveServer, People, fill_application, screenshot
-from tests.workflows.definitions.test_definitions import HR_CHECK_FORM
+from tests.workflows.definitions.diagrams import HR_CHECK_FORM
 from tests.workflows.flow import Flow
 from workflows.cases.documents import FileStore
 from workflows.cases.models import HumanTask, ProcessInstance

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from tests.app.conftest import LoginAs, post_files
 from tests.app.html_audit import audit
 from tests.conftest import ROOT
-from tests.workflows.definitions.test_definitions import edited, one, set_property
+from tests.workflows.definitions.diagrams import edited, one, set_property
 from tests.workflows.flow import Flow
 from workflows.clock import FrozenClock
 from workflows.definitions import browser, drafts

@@ -14,7 +14,7 @@ from werkzeug.test import TestResponse
 
 from tests.app.conftest import LoginAs, json_of
 from tests.app.processes.test_processes import BASE, KEY, SHIPPED, lead_time, publish, versions
-from tests.workflows.definitions.test_definitions import HR_CHECK_FORM, add_hr_check, edited, set_property
+from tests.workflows.definitions.diagrams import HR_CHECK_FORM, add_hr_check, edited, set_property
 from tests.workflows.flow import Flow
 from workflows.cases.models import Event
 from workflows.definitions.models import ProcessDraft, ProcessVersion

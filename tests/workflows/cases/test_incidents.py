@@ -8,8 +8,8 @@ import pytest
 from lxml import etree
 from sqlalchemy import select
 
-from tests.workflows.definitions.test_definitions import _publish_change
-from tests.workflows.definitions.test_definitions import edited as edited_xml
+from tests.workflows.definitions.diagrams import edited as edited_xml
+from tests.workflows.definitions.diagrams import publish_change
 from tests.workflows.flow import Flow
 from workflows.cases.detail import case_detail
 from workflows.cases.incidents import incidents, retry
@@ -41,7 +41,7 @@ def _add_due(root: etree._Element) -> None:
 
 
 def _failing_due(flow: Flow) -> None:
-    _publish_change(flow, lambda xml: edited_xml(_add_due, xml))
+    publish_change(flow, lambda xml: edited_xml(_add_due, xml))
 
 
 def held_up_case(flow: Flow) -> int:
@@ -106,7 +106,7 @@ def test_retry_replays_the_kept_submission_once_the_cause_is_gone(flow: Flow) ->
 
 
 def test_a_failing_timer_holds_the_case_until_retried(flow: Flow) -> None:
-    _publish_change(
+    publish_change(
         flow,
         lambda xml: edited_xml(
             lambda root: root.xpath("//*[@id='set_report_due']/*[local-name()='script']")[0].__setattr__(

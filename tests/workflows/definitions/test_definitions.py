@@ -1,5 +1,5 @@
 """Publishing refuses broken and hostile diagrams with a message naming the element, and never
-touches the live version; a published change applies to new cases only."""
+touches the live version."""
 
 from __future__ import annotations
 
@@ -12,69 +12,29 @@ from lxml import etree
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from tests.conftest import ROOT, Demo
-from tests.workflows.flow import Flow, application
-from workflows.cases.models import Event, ProcessInstance
+from tests.conftest import Demo
+from tests.workflows.definitions.diagrams import (
+    BPMN,
+    KEY,
+    SHIPPED,
+    edited,
+    one,
+    remove,
+    set_condition,
+    set_parameter,
+    set_property,
+    set_script,
+)
+from workflows.cases.models import Event
 from workflows.clock import FrozenClock
-from workflows.definitions import browser, drafts, publishing
+from workflows.definitions import publishing
 from workflows.definitions.models import ProcessVersion
 from workflows.definitions.validation import validate
-from workflows.engine.definition import MAX_BPMN_BYTES, NS
-from workflows.errors import DefinitionInvalid, Problem, ValidationFailed
+from workflows.engine.definition import MAX_BPMN_BYTES
+from workflows.errors import DefinitionInvalid, Problem
 from workflows.forms.schema import load_forms
 
-SHIPPED = (ROOT / "bpmn" / "qualification_request.bpmn").read_text("utf-8")
 CORPUS = Path(__file__).parent / "corpus"
-KEY = "qualification_request"
-BPMN = NS["bpmn"]
-SPIFF = NS["spiffworkflow"]
-
-
-def edited(change: Callable[[etree._Element], None], source: str = SHIPPED) -> str:
-    """The diagram after an edit, serialised as a BPMN tool would write it."""
-    root = etree.fromstring(source.encode("utf-8"), etree.XMLParser(resolve_entities=False))
-    change(root)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode("utf-8")
-
-
-def one(root: etree._Element, xpath: str) -> etree._Element:
-    found = root.xpath(xpath, namespaces=NS)
-    assert len(found) == 1, xpath
-    return found[0]
-
-
-def remove(node: etree._Element) -> None:
-    parent = node.getparent()
-    assert parent is not None
-    parent.remove(node)
-
-
-def set_property(root: etree._Element, element_id: str, name: str, value: str | None) -> None:
-    prop = one(
-        root, f"//*[@id='{element_id}']/bpmn:extensionElements//spiffworkflow:property[@name='{name}']"
-    )
-    if value is None:
-        remove(prop)
-    else:
-        prop.set("value", value)
-
-
-def set_parameter(root: etree._Element, element_id: str, name: str, value: str) -> None:
-    one(root, f"//*[@id='{element_id}']//spiffworkflow:parameter[@id='{name}']").set("value", value)
-
-
-def set_condition(flow_id: str, text: str) -> Callable[[etree._Element], None]:
-    def change(root: etree._Element) -> None:
-        one(root, f"//bpmn:sequenceFlow[@id='{flow_id}']/bpmn:conditionExpression").text = text
-
-    return change
-
-
-def set_script(element_id: str, text: str) -> Callable[[etree._Element], None]:
-    def change(root: etree._Element) -> None:
-        one(root, f"//bpmn:scriptTask[@id='{element_id}']/bpmn:script").text = text
-
-    return change
 
 
 def no_start_event(root: etree._Element) -> None:
@@ -345,128 +305,3 @@ def test_entities_are_not_expanded_even_in_validation_output() -> None:
     _, problems = validate((CORPUS / "billion_laughs.bpmn").read_text("utf-8"), {})
     assert [p.code for p in problems] == ["doctype"]
     assert all("lollol" not in p.message for p in problems)
-
-
-# --------------------------------------------------------------------------
-# A published change applies to cases started after it
-# --------------------------------------------------------------------------
-
-
-def _publish_change(flow: Flow, change: Callable[[str], str], forms: dict[str, object] | None = None) -> int:
-    owner = flow.demo["owner"]
-    with flow.factory() as s:
-        opened = browser.get_draft_or_latest(s, KEY, owner, flow.clock)
-        new_forms = None if forms is None else {**opened.forms, **forms}
-        saved = drafts.save_draft(s, KEY, change(opened.bpmn_xml), new_forms, opened.token, owner, flow.clock)
-        assert saved.problems == []
-        published = drafts.publish_draft(s, KEY, saved.token, "Order 17 of the rector", owner, flow.clock)
-        s.commit()
-    assert not published.unchanged
-    return published.version
-
-
-def _version_of(flow: Flow, case_id: int) -> int:
-    with flow.factory() as s:
-        return s.execute(
-            select(ProcessVersion.version)
-            .join(ProcessInstance, ProcessInstance.version_id == ProcessVersion.id)
-            .where(ProcessInstance.id == case_id)
-        ).scalar_one()
-
-
-def test_new_lead_time_applies_to_new_cases_only(flow: Flow) -> None:
-    old_case = flow.start()  # 1 March, course on 21 March: the 20 days of version 1
-    version = _publish_change(
-        flow,
-        lambda xml: xml.replace('name="lead_time_days" value="20"', 'name="lead_time_days" value="25"'),
-    )
-    assert version == 2
-
-    # A case started now needs 25 days' notice...
-    with pytest.raises(ValidationFailed) as refused:
-        flow.start()
-    assert [(e.field, e.code) for e in refused.value.errors] == [("start_date", "lead_time")]
-    new_case = flow.start(start_date="2026-03-26", end_date="2026-04-05")
-    assert _version_of(flow, old_case) == 1
-    assert _version_of(flow, new_case) == 2
-
-    # ...while the case started before keeps 20: its resubmission is held to 20 days from its filing.
-    flow.do("head", old_case, "endorse", decision="return", comment="Курс күндерін нақтылаңыз")
-    flow.do("head", new_case, "endorse", decision="return", comment="Курс күндерін нақтылаңыз")
-    flow.at("2026-03-02T10:00:00+05:00")
-    three_weeks = application(start_date="2026-03-22", end_date="2026-04-01")  # 21 days after 1 March
-    with pytest.raises(ValidationFailed):  # 19 days after the filing is too few under either rule
-        flow.do("teacher", old_case, "revise_application", **application(start_date="2026-03-20"))
-    with pytest.raises(ValidationFailed) as refused:
-        flow.do("teacher", new_case, "revise_application", **three_weeks)
-    assert [e.code for e in refused.value.errors] == ["lead_time_first_filed"]
-    flow.do("teacher", old_case, "revise_application", **three_weeks)
-    assert flow.open_elements(old_case) == ["endorse"]
-
-
-HR_CHECK_FORM = {
-    "$schema": "https://json-schema.org/draft/2020-12/schema",
-    "type": "object",
-    "x-title": {"kk": "HR тексеруі", "ru": "Проверка HR", "en": "HR check"},
-    "properties": {
-        "documents_complete": {"type": "boolean", "x-title": {"kk": "Құжаттар толық", "en": "Complete"}},
-        "comment": {"type": "string", "maxLength": 2000},
-    },
-    "required": ["documents_complete"],
-    "additionalProperties": False,
-}
-
-
-def add_hr_check(xml: str) -> str:
-    """An HR check step between the rector's visa and the agreement gateway, in the HR lane."""
-
-    def change(root: etree._Element) -> None:
-        approve = one(root, "//bpmn:sequenceFlow[@id='flow_rector_approve']")
-        approve.set("targetRef", "hr_check")
-        one(root, "//bpmn:exclusiveGateway[@id='gw_agreement_needed']/bpmn:incoming").text = "flow_hr_checked"
-        task = etree.fromstring(
-            f"""<bpmn:userTask xmlns:bpmn="{BPMN}" xmlns:spiffworkflow="{SPIFF}" id="hr_check"
-                    name="Құжаттарды HR тексеруі">
-                  <bpmn:extensionElements>
-                    <spiffworkflow:properties>
-                      <spiffworkflow:property name="form" value="hr_check" />
-                      <spiffworkflow:property name="due" value="add_working_days(today(), 2)" />
-                    </spiffworkflow:properties>
-                  </bpmn:extensionElements>
-                  <bpmn:incoming>flow_rector_approve</bpmn:incoming>
-                  <bpmn:outgoing>flow_hr_checked</bpmn:outgoing>
-                </bpmn:userTask>"""
-        )
-        flow = etree.fromstring(
-            f'<bpmn:sequenceFlow xmlns:bpmn="{BPMN}" id="flow_hr_checked" sourceRef="hr_check" '
-            'targetRef="gw_agreement_needed" />'
-        )
-        rector = one(root, "//bpmn:userTask[@id='rector_visa']")
-        rector.addnext(task)
-        approve.addnext(flow)
-        ref = etree.SubElement(one(root, "//bpmn:lane[@id='lane_hr']"), f"{{{BPMN}}}flowNodeRef")
-        ref.text = "hr_check"
-
-    return edited(change, xml)
-
-
-def test_extra_step_applies_to_new_cases_only(flow: Flow) -> None:
-    old_case = flow.start()
-    assert _publish_change(flow, add_hr_check, {"hr_check": HR_CHECK_FORM}) == 2
-    new_case = flow.start()
-
-    for case in (old_case, new_case):
-        flow.do("head", case, "endorse", decision="approve")
-        flow.do("rector", case, "rector_visa", decision="approve")
-    assert flow.open_elements(old_case) == ["prepare_order"]
-    assert flow.open_elements(new_case) == ["hr_check"]
-    assert flow.task(new_case, "hr_check").role == "hr"
-
-    with pytest.raises(ValidationFailed):
-        flow.do("hr", new_case, "hr_check", comment="the form of the new step is enforced")
-    flow.do("hr", new_case, "hr_check", documents_complete=True)
-    assert flow.open_elements(new_case) == ["prepare_order"]
-    for case in (old_case, new_case):
-        flow.do("hr", case, "prepare_order", order_date="2026-03-01")
-        assert flow.open_elements(case) == []
-        assert flow.case(case).summary.get("order_number")

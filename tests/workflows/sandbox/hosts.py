@@ -9,6 +9,8 @@ import os
 import time
 from typing import Any
 
+from workflows.sandbox import SandboxEnvironment
+
 
 class Lookup:
     """A provided function that is also an object with attributes."""
@@ -40,3 +42,8 @@ def where() -> int:
 
 def lookup_table() -> dict[str, Any]:
     return {"double": double, "pass_mark": pass_mark, "lookup": Lookup(), "nap": nap, "where": where}
+
+
+def make_env(time_limit: float = 1.0, **kwargs: Any) -> SandboxEnvironment:
+    """A sandbox with these host functions, as the engine builds one."""
+    return SandboxEnvironment(functions=lookup_table(), time_limit=time_limit, **kwargs)
