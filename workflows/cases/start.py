@@ -31,7 +31,12 @@ def _same_course(summary: dict[str, Any], data: dict[str, Any]) -> bool:
 
 
 def _refuse_duplicate(session: Session, person_id: int, process_key: str, data: dict[str, Any]) -> None:
-    """One application per course and dates: a second one (running or done) is refused, naming the first."""
+    """One application per course and dates: a second one (running or done) is refused, naming the first.
+
+    Only for a start form that names a course: another process's cases are not applications for one.
+    """
+    if not str(data.get("course") or "").strip():
+        return
     existing = session.execute(
         select(ProcessInstance.business_key, ProcessInstance.summary).where(
             ProcessInstance.subject_id == person_id,

@@ -10,6 +10,8 @@ from sqlalchemy import select
 
 from tests.workflows.flow import Flow
 from workflows.cases.models import Event, EventKind, HumanTask, Order
+from workflows.cases.start import start_case
+from workflows.definitions import publishing
 from workflows.errors import ValidationFailed
 
 
@@ -130,3 +132,29 @@ def test_a_rejected_application_may_be_made_again(flow: Flow) -> None:
     flow.do("head", first, "endorse", decision="reject", comment="Жоспарда жоқ")
     again = flow.start(course="Цифрлық педагогика")
     assert flow.open_elements(again) == ["endorse"]
+
+
+NO_COURSE = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="d" targetNamespace="t">
+  <bpmn:process id="leave_note" name="Note" isExecutable="true">
+    <bpmn:startEvent id="start">
+      <bpmn:extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="form" value="leave_note" />
+      </spiffworkflow:properties></bpmn:extensionElements>
+      <bpmn:outgoing>f1</bpmn:outgoing>
+    </bpmn:startEvent>
+    <bpmn:endEvent id="end"><bpmn:incoming>f1</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="end" />
+  </bpmn:process>
+</bpmn:definitions>"""
+NOTE_FORM = {"type": "object", "properties": {"note": {"type": "string"}}, "required": ["note"]}
+
+
+def test_a_process_whose_start_form_names_no_course_starts_as_often_as_needed(flow: Flow) -> None:
+    with flow.factory() as s:
+        publishing.publish(s, NO_COURSE, {"leave_note": NOTE_FORM}, flow.demo["owner"], flow.clock)
+        teacher = flow.demo["teacher"]
+        refs = [start_case(s, "leave_note", teacher, {"note": "x"}, flow.clock) for _ in range(2)]
+        s.commit()
+    assert [r.status for r in refs] == ["completed", "completed"] and refs[0].id != refs[1].id
