@@ -34,7 +34,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
-from lifecycle import PROCESS, EngineLifecycle
+from lifecycle_steps import PROCESS, EngineLifecycle
 
 from workflows.clock import FrozenClock
 from workflows.definitions.publishing import BPMN_DIR

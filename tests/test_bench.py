@@ -1,0 +1,36 @@
+"""The benchmarks still run to their figures: each is started as its README line says, with the
+smallest sizes, and must finish and print its tables. Nothing here looks at the figures themselves."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+RUNS = {
+    "lifecycle": (["--sqlite-only", "--lifecycles", "1", "--loops", "1"], "Lifecycles per second"),
+    "sandbox": (["--samples", "5", "--lifecycles", "1", "--threads", "2"], "a fresh sandbox process"),
+    "timers": (["--sqlite-only", "--timers", "1", "--spacing", "0.1"], "within 2 s"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RUNS))
+def test_the_benchmark_prints_its_figures(name: str, tmp_path: Path) -> None:
+    args, heading = RUNS[name]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / f"{name}.py"), *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert heading in done.stdout and "Traceback" not in done.stderr
