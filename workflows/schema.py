@@ -16,12 +16,23 @@ from workflows.cases.models import (
 from workflows.db import Base
 from workflows.definitions.models import ProcessDraft, ProcessVersion
 from workflows.messaging.models import Notification
-from workflows.org.models import Delegation, OrgUnit, Person, RoleAssignment
+from workflows.org.models import (
+    AccountToken,
+    AuditEntry,
+    Delegation,
+    OrgUnit,
+    Person,
+    RoleAssignment,
+    SignInThrottle,
+    UnitKind,
+)
 from workflows.records.models import Nonconformity, TrainingRecord
 
 metadata = Base.metadata
 
 __all__ = [
+    "AccountToken",
+    "AuditEntry",
     "Delegation",
     "Document",
     "Event",
@@ -38,6 +49,8 @@ __all__ = [
     "ProcessInstance",
     "ProcessVersion",
     "RoleAssignment",
+    "SignInThrottle",
     "TrainingRecord",
+    "UnitKind",
     "metadata",
 ]

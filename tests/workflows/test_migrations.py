@@ -112,3 +112,22 @@ def test_the_migrations_go_down_and_up_again(empty: Engine) -> None:
     upgrade(empty, "head")
     with empty.connect() as conn:
         assert "cancel_reason" in {c["name"] for c in inspect(conn).get_columns("training_order")}
+
+
+def test_people_get_their_name_parts_and_units_a_kind_row(empty: Engine) -> None:
+    upgrade(empty, "0007_sign_in_throttle")
+    with empty.begin() as conn:
+        _insert(conn, "org_unit", {**ROWS_AT_0002["org_unit"], "kind": "directorate_of_studies"})
+        person = {k: v for k, v in ROWS_AT_0002["person"].items() if k != "failed_logins"}
+        _insert(conn, "person", {**person, "full_name": "Айгүл Серікқызы Нұрланова"})
+        _insert(conn, "person", {**person, "id": 2, "username": "q", "full_name": "Администратор"})
+    upgrade(empty, "head")
+    with empty.connect() as conn:
+        parts = conn.execute(text("SELECT first_name, patronymic, last_name FROM person ORDER BY id")).all()
+        assert [tuple(p) for p in parts] == [("Айгүл", "Серікқызы", "Нұрланова"), ("Администратор", None, "")]
+        kinds = set(conn.scalars(text("SELECT code FROM unit_kind")))
+        assert {"university", "institute", "department", "directorate_of_studies"} <= kinds
+        assert conn.scalar(text("SELECT disciplines FROM person WHERE id = 1")) in ("[]", [])
+    downgrade(empty, "0007_sign_in_throttle")
+    with empty.connect() as conn:
+        assert "iin" not in {c["name"] for c in inspect(conn).get_columns("person")}
