@@ -112,6 +112,16 @@ MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
     ("POST", "/admin/people/999999/sign-out-everywhere", {}, {**_all(403), "admin": 404}),
     ("POST", "/language", {"lang": "ru"}, {role: 303 for role in ROLES}),
     ("GET", "/incidents", {}, {**_all(403), "owner": 200, "admin": 200}),
+    ("GET", "/processes", {}, {**_all(403), "owner": 200}),
+    ("GET", "/processes/periodicity", {}, {**_all(403), "owner": 200}),
+    ("GET", "/processes/periodicity/edit", {}, {**_all(403), "owner": 200}),
+    # A stale token: the owner is sent back to the table's page, and nothing changes for anyone.
+    (
+        "POST",
+        "/processes/periodicity/presets",
+        {"preset": "seed_003", "token": "0.0"},
+        {**_all(403), "owner": 303},
+    ),
     ("POST", "/incidents/999999/retry", {}, {**_all(403), "owner": 404, "admin": 404}),
     # Last: they end the cases (for the one role allowed to).
     ("POST", "/cases/{b}/cancel-order", {"reason": "Өтпейді"}, _act("hr", SEE_B, 303)),
