@@ -24,10 +24,24 @@ def test_the_owner_changes_a_cell_and_publishes(live: LiveServer, people: People
 
     cell = owner.locator('#canvas td[data-element-id="rule_teachers_out_hours"]')
     expect(cell).to_have_text("72")
-    cell.click()
-    owner.keyboard.press("Control+A")
-    owner.keyboard.type("60")
-    owner.locator("#canvas td[data-element-id='rule_teachers_out_years']").click()  # leave the cell
+
+    def type_into_cell(text: str) -> None:
+        cell.click()
+        owner.keyboard.press("Control+A")
+        owner.keyboard.type(text)
+        owner.locator("#canvas td[data-element-id='rule_teachers_out_years']").click()  # leave the cell
+
+    # A word where hours belong: the check names the rule and the column, and marks the rule.
+    type_into_cell('"алпыс"')
+    owner.click("#btn-check")
+    expect(owner.locator("#problem-count")).to_have_text("1")
+    expect(owner.locator("#problem-list .problem__where")).to_have_text("1-ереже")
+    expect(owner.locator("#problem-list .problem__text")).to_contain_text("«Сағат»")
+    expect(owner.locator('#canvas td.rule-index.bk-problem[data-element-id="rule_teachers"]')).to_have_count(
+        1
+    )
+
+    type_into_cell("60")
     expect(owner.locator("#editor-status")).to_have_attribute("data-kind", "dirty")
 
     owner.click("#btn-check")

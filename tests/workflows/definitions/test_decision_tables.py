@@ -13,6 +13,7 @@ from tests.conftest import Demo
 from workflows.clock import FrozenClock
 from workflows.definitions import browser, drafts, presets
 from workflows.definitions.catalog import published_processes
+from workflows.definitions.editor import export_draft
 from workflows.definitions.models import DefinitionKind, ProcessVersion
 from workflows.definitions.publishing import ShippedOutcome, publish_directory
 from workflows.definitions.tables import validate_decision
@@ -157,3 +158,16 @@ def test_a_process_key_cannot_become_a_decision(db: Session, demo: Demo, clock: 
     with pytest.raises(DefinitionInvalid) as refused:
         drafts.publish_draft(db, "qualification_request", saved.token, None, owner, clock)
     assert [p.code for p in refused.value.problems] == ["kind_changed"]
+
+
+def test_a_dmn_file_uploads_into_the_draft_and_downloads_as_dmn(
+    db: Session, demo: Demo, clock: FrozenClock
+) -> None:
+    owner = demo["owner"]
+    token = browser.get_draft_or_latest(db, KEY, owner, clock).token
+    sixty = SHIPPED.replace("<text>72</text>", "<text>60</text>", 1)
+    imported = drafts.import_bpmn(db, KEY, "periodicity.dmn", sixty.encode("utf-8"), token, owner, clock)
+    assert imported.foreign == [] and imported.draft.problems == []
+    exported = export_draft(db, KEY, owner, clock)
+    assert (exported.filename, exported.content.decode("utf-8")) == ("periodicity_draft.dmn", sixty)
+    assert drafts.export_version(db, KEY, 1, owner, clock).filename == "periodicity_v1.dmn"
