@@ -171,3 +171,22 @@ def test_a_dmn_file_uploads_into_the_draft_and_downloads_as_dmn(
     exported = export_draft(db, KEY, owner, clock)
     assert (exported.filename, exported.content.decode("utf-8")) == ("periodicity_draft.dmn", sixty)
     assert drafts.export_version(db, KEY, 1, owner, clock).filename == "periodicity_v1.dmn"
+
+
+def test_a_new_release_of_the_table_never_replaces_the_owners_version(
+    db: Session, demo: Demo, clock: FrozenClock, tmp_path: Path
+) -> None:
+    owner = demo["owner"]
+    opened = browser.get_draft_or_latest(db, KEY, owner, clock)
+    saved = drafts.save_draft(
+        db, KEY, SHIPPED.replace("<text>72</text>", "<text>60</text>", 1), None, opened.token, owner, clock
+    )
+    drafts.publish_draft(db, KEY, saved.token, "Order 40", owner, clock)
+    release = tmp_path / "bpmn"
+    release.mkdir()
+    (release / "periodicity.dmn").write_text(
+        SHIPPED.replace("<text>72</text>", "<text>80</text>", 1), "utf-8"
+    )
+    [kept] = publish_directory(db, clock, release)
+    assert (kept.process_key, kept.outcome, kept.version) == (KEY, ShippedOutcome.KEPT, 2)
+    assert policy_on(db, date(2026, 3, 1)).requirements(TEACHER)[0].hours == 60
