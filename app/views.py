@@ -15,6 +15,7 @@ from app.inbox import bp as inbox_bp
 from app.incidents import bp as incidents_bp
 from app.notifications import bp as notifications_bp
 from app.processes import bp as processes_bp
+from app.records import bp as records_bp
 from app.state import clock, db
 from app.tasks import bp as tasks_bp
 from workflows.calendar import local_date
@@ -73,6 +74,7 @@ def init_app(app: Flask) -> None:
         notifications_bp,
         processes_bp,
         incidents_bp,
+        records_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -26,7 +26,13 @@ from workflows.org.models import (
     SignInThrottle,
     UnitKind,
 )
-from workflows.records.models import Nonconformity, TrainingRecord
+from workflows.records.models import (
+    Nonconformity,
+    RecordExtract,
+    RecordsSetting,
+    TrainingRecord,
+    VerificationThrottle,
+)
 
 metadata = Base.metadata
 
@@ -48,9 +54,12 @@ __all__ = [
     "ProcessDraft",
     "ProcessInstance",
     "ProcessVersion",
+    "RecordExtract",
+    "RecordsSetting",
     "RoleAssignment",
     "SignInThrottle",
     "TrainingRecord",
     "UnitKind",
+    "VerificationThrottle",
     "metadata",
 ]

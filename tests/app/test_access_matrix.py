@@ -15,9 +15,11 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from tests import factories
 from tests.app.conftest import LoginAs
 from tests.workflows.flow import Flow
 from workflows.messaging.models import Notification
+from workflows.records.extracts import issue_extract
 
 ROLES = [
     "teacher",
@@ -38,6 +40,9 @@ SIGNED_IN = [r for r in ROLES if r != "anonymous"]
 OVERSIGHT = {"hr", "centre", "rector", "admin"}
 SEE_A = {"teacher", "head"} | OVERSIGHT  # the applicant, the head's seat, oversight
 SEE_B = {"teacher", "head"} | OVERSIGHT  # the head endorsed it; the centre's task is open
+FILE = {"teacher", "head", "director"} | OVERSIGHT  # the teacher's training file: her heads and oversight
+KEEPERS = {"hr", "centre"}  # who enter and strike records
+ISSUERS = {"teacher", "hr", "admin"}  # who issue and revoke the teacher's extracts
 
 
 @dataclass
@@ -49,6 +54,9 @@ class World:
     document_b: str
     teacher_notice: int
     teacher: int
+    record: int
+    extract: int
+    token: str
 
 
 @pytest.fixture
@@ -65,7 +73,12 @@ def world(flow: Flow) -> World:
             select(Notification.id).where(Notification.person_id == flow.demo["teacher"]).limit(1)
         ).one()
     endorse_a, verify_b = flow.task(a, "endorse").id, flow.task(b, "verify_certificate").id
-    return World(a, b, endorse_a, verify_b, doc.id, notice, flow.demo["teacher"])
+    with flow.factory() as s:
+        record = factories.training_record(s, flow.demo["teacher"], certificate_id=doc.id).id
+        extract = issue_extract(s, flow.demo["teacher"], flow.demo["teacher"], flow.clock)
+        s.commit()
+    teacher = flow.demo["teacher"]
+    return World(a, b, endorse_a, verify_b, doc.id, notice, teacher, record, extract.id, extract.token)
 
 
 def _visible(group: set[str], yes: int = 200, no: int = 404) -> dict[str, int]:
@@ -123,6 +136,17 @@ MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
         {**_all(403), "owner": 303},
     ),
     ("POST", "/incidents/999999/retry", {}, {**_all(403), "owner": 404, "admin": 404}),
+    ("GET", "/records/me", {}, _all(200)),
+    ("GET", "/records/people/{teacher}", {}, _visible(FILE)),
+    ("GET", "/records/people/999999", {}, _visible(set())),
+    ("GET", "/records/people/{teacher}/records/{record}/certificate", {}, _visible(FILE)),
+    ("GET", "/records/people/{teacher}/new", {}, _visible(KEEPERS)),
+    ("POST", "/records/people/{teacher}/new", {}, _visible(KEEPERS, yes=422)),
+    ("POST", "/records/people/{teacher}/records/{record}/strike", {}, _visible(KEEPERS, yes=303)),
+    ("POST", "/records/people/{teacher}/extracts", {}, _visible(ISSUERS)),
+    ("GET", "/verify/{token}", {}, {role: 200 for role in ROLES}),  # public
+    ("GET", "/verify/forged-token", {}, {role: 404 for role in ROLES}),
+    ("POST", "/records/people/{teacher}/extracts/{extract}/revoke", {}, _visible(ISSUERS, yes=303)),
     # Last: they end the cases (for the one role allowed to).
     ("POST", "/cases/{b}/cancel-order", {"reason": "Өтпейді"}, _act("hr", SEE_B, 303)),
     ("POST", "/cases/{a}/withdraw", {}, _act("teacher", SEE_A, 303)),

@@ -23,6 +23,8 @@ class Subject(StrEnum):
     ACCOUNT = "account"
     TASK = "task"
     IMPORT = "import"
+    RECORD = "record"  # a training record in a personal file
+    EXTRACT = "extract"  # an extract of a personal file
 
 
 def record_change(
