@@ -14,7 +14,7 @@ from alembic import op
 import workflows.db
 
 revision = "0010_records"
-down_revision = "0008_people"
+down_revision = "0009_decisions"
 branch_labels = None
 depends_on = None
 
