@@ -75,6 +75,12 @@ class ProcessError(DomainError):
     code = "process_error"
 
 
+class DecisionFailed(ProcessError):
+    """A decision table failed while deciding (a cell raised, an output has the wrong type)."""
+
+    code = "decision_failed"
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a diagram, tied to an element where possible.

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
@@ -19,6 +20,7 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
 MAX_BPMN_BYTES = 2 * 1024 * 1024
+Parsed = TypeVar("Parsed")
 
 # Hardened: no DTDs, no entity expansion, no network; a diagram is untrusted input.
 _XML_PARSER = etree.XMLParser(
@@ -173,20 +175,21 @@ def parse(bpmn_xml: str | bytes) -> ParsedDefinition:
     return ParsedDefinition(info=info, spec=spec, subprocess_specs=subprocess_specs)
 
 
-class DefinitionCache:
-    """Parsed specs by content hash: a published version is parsed once per process."""
+class ContentCache(Generic[Parsed]):
+    """Parsed texts by content hash: a published version is parsed once per process."""
 
-    def __init__(self) -> None:
-        self._items: dict[str, ParsedDefinition] = {}
+    def __init__(self, parse_text: Callable[[str], Parsed]) -> None:
+        self._parse = parse_text
+        self._items: dict[str, Parsed] = {}
         self._lock = threading.Lock()
 
-    def get(self, content_hash: str, bpmn_xml: str) -> ParsedDefinition:
+    def get(self, content_hash: str, text: str) -> Parsed:
         found = self._items.get(content_hash)
         if found is not None:
             return found
-        parsed = parse(bpmn_xml)
+        parsed = self._parse(text)
         with self._lock:
             return self._items.setdefault(content_hash, parsed)
 
 
-DEFINITIONS = DefinitionCache()
+DEFINITIONS: ContentCache[ParsedDefinition] = ContentCache(parse)
