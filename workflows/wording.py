@@ -155,6 +155,9 @@ NOTICES: dict[str, str] = {
     "withdrawn": N_("An application you had a step on was withdrawn"),
     "order_cancelled": N_("The order sending you to training was cancelled"),
     "incident": N_("A case is held up by an error in its process diagram"),
+    "periodicity_due": N_("Your periodic qualification training falls due soon"),
+    "periodicity_due_staff": N_("Someone in your unit is due for periodic qualification training soon"),
+    "next_year_list": N_("The list of who must train next year is ready"),
 }
 
 # Refusals that are neither a field's nor a diagram's fault, by DomainError code.
