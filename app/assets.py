@@ -1,5 +1,6 @@
-"""The pinned bpmn-js files (viewer and modeler), served by the app itself from node_modules: the
-case page's diagram and the process editor use the same ones, and no page loads a CDN."""
+"""The pinned bpmn-js files (viewer and modeler) and Chart.js (the monitoring charts), served by the
+app itself from node_modules: the case page's diagram and the process editor use the same ones,
+and no page loads a CDN."""
 
 from __future__ import annotations
 
@@ -27,3 +28,13 @@ def check(directory: str) -> None:
 @bp.get("/vendor/bpmn-js/<path:filename>")
 def bpmn_js(filename: str) -> Response:
     return send_from_directory(Path(current_app.config["BPMN_JS_DIR"]), filename, max_age=86400)
+
+
+CHART_JS = Path(__file__).resolve().parents[1] / "node_modules" / "chart.js" / "dist"
+
+
+@bp.get("/vendor/chart.js/<path:filename>")
+def chart_js(filename: str) -> Response:
+    return send_from_directory(
+        Path(current_app.config.get("CHART_JS_DIR") or CHART_JS), filename, max_age=86400
+    )

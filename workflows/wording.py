@@ -127,6 +127,7 @@ FIELDS: dict[str, str] = {
         "is not held responsible for the delay)."
     ),
     "cancel_reason": N_("Say why the order is cancelled: the applicant and the records keep the reason."),
+    "day_of_year": N_("Enter a day of the year as MM-DD, e.g. 09-01."),
     "counted_over_course": N_("No more hours can be counted than the course has (%(hours)s)."),
     "duplicate_application": N_("You already applied for this course on these dates: case %(business_key)s."),
     "date_range": N_("The end date cannot be before the start date (%(start)s)."),

@@ -38,6 +38,7 @@ SIGNED_IN = [r for r in ROLES if r != "anonymous"]
 OVERSIGHT = {"hr", "centre", "rector", "admin"}
 SEE_A = {"teacher", "head"} | OVERSIGHT  # the applicant, the head's seat, oversight
 SEE_B = {"teacher", "head"} | OVERSIGHT  # the head endorsed it; the centre's task is open
+WATCH = {"head", "head2", "director"} | OVERSIGHT  # periodicity: oversight sees all, heads their units
 
 
 @dataclass
@@ -113,6 +114,11 @@ MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
     ("POST", "/language", {"lang": "ru"}, {role: 303 for role in ROLES}),
     ("GET", "/incidents", {}, {**_all(403), "owner": 200, "admin": 200}),
     ("POST", "/incidents/999999/retry", {}, {**_all(403), "owner": 404, "admin": 404}),
+    ("GET", "/records/monitoring", {}, _visible(WATCH, no=403)),
+    ("GET", "/records/monitoring/next-year", {}, _visible(WATCH, no=403)),
+    ("GET", "/records/monitoring/next-year.xlsx", {}, _visible(WATCH, no=403)),
+    ("GET", "/records/settings", {}, {**_all(403), "hr": 200, "admin": 200}),
+    ("POST", "/records/settings", {}, {**_all(403), "hr": 422, "admin": 422}),
     # Last: they end the cases (for the one role allowed to).
     ("POST", "/cases/{b}/cancel-order", {"reason": "Өтпейді"}, _act("hr", SEE_B, 303)),
     ("POST", "/cases/{a}/withdraw", {}, _act("teacher", SEE_A, 303)),

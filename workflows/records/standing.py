@@ -432,6 +432,19 @@ def _standing(
     )
 
 
+def find_unit(session: Session, code_or_name: str) -> int | None:
+    """A unit by its code, else by its name in any language (case-insensitive)."""
+    wanted = code_or_name.strip().casefold()
+    units = load_units(session).values()
+    for unit in units:
+        if unit.code.casefold() == wanted:
+            return unit.id
+    for unit in units:
+        if any(name.casefold() == wanted for name in unit.names.values()):
+            return unit.id
+    return None
+
+
 def standing_of(session: Session, person_id: int, day: date) -> Standing | None:
     """One person's standing (None for an unknown or deactivated person)."""
     found = standings(session, Scope.people([person_id]), day).items
