@@ -16,6 +16,7 @@ from app.incidents import bp as incidents_bp
 from app.monitoring import bp as monitoring_bp
 from app.notifications import bp as notifications_bp
 from app.processes import bp as processes_bp
+from app.records import bp as records_bp
 from app.state import clock, db
 from app.tasks import bp as tasks_bp
 from workflows.calendar import local_date
@@ -82,6 +83,7 @@ def init_app(app: Flask) -> None:
         processes_bp,
         incidents_bp,
         monitoring_bp,
+        records_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -7,13 +7,14 @@ Each takes a session and only the fields the test cares about; the rest get plau
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflows.org.models import Delegation, OrgUnit, Person, RoleAssignment
 from workflows.org.roles import Role
+from workflows.records.models import RecordSource, TrainingForm, TrainingMode, TrainingRecord
 
 _sequence = itertools.count(1)
 
@@ -100,4 +101,24 @@ def colleague(session: Session, of: int, role: Role | str, full_name: str | None
     assert existing is not None
     found = person(session, existing.org_unit_id, full_name)
     seat(session, found.id, role, existing.org_unit_id)
+    return found
+
+
+def training_record(session: Session, person_id: int, **fields: object) -> TrainingRecord:
+    """A training in `person_id`'s file (an imported one unless `source` says otherwise)."""
+    values: dict[str, object] = {
+        "source": RecordSource.IMPORT,
+        "course": f"Курс {next(_sequence)}",
+        "provider": "Назарбаев Университеті",
+        "form": TrainingForm.COURSE,
+        "mode": TrainingMode.OFFLINE,
+        "start_date": date(2025, 2, 10),
+        "end_date": date(2025, 2, 20),
+        "hours": 72,
+        "recorded_at": datetime(2025, 2, 21, tzinfo=UTC),
+        **fields,
+    }
+    found = TrainingRecord(person_id=person_id, **values)
+    session.add(found)
+    session.flush()
     return found

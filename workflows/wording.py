@@ -131,6 +131,11 @@ FIELDS: dict[str, str] = {
     "counted_over_course": N_("No more hours can be counted than the course has (%(hours)s)."),
     "duplicate_application": N_("You already applied for this course on these dates: case %(business_key)s."),
     "date_range": N_("The end date cannot be before the start date (%(start)s)."),
+    "training_not_ended": N_(
+        "Only training that has ended can be recorded: the end date is after today (%(today)s)."
+    ),
+    "valid_before_issued": N_("A certificate cannot expire before it was issued (%(issued_on)s)."),
+    "strike_reason": N_("Say why the record is struck: the file keeps the reason."),
     "funding_cost_required": N_("Training paid by the university needs its cost."),
     "funding_own_no_cost": N_("With own funds the university pays nothing: leave the cost empty."),
     "file_too_large": N_("The file is too large: at most %(max_mb)s MB is accepted."),

@@ -15,6 +15,7 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from tests import factories
 from tests.app.conftest import LoginAs
 from tests.workflows.flow import Flow
 from workflows.messaging.models import Notification
@@ -39,6 +40,8 @@ OVERSIGHT = {"hr", "centre", "rector", "admin"}
 SEE_A = {"teacher", "head"} | OVERSIGHT  # the applicant, the head's seat, oversight
 SEE_B = {"teacher", "head"} | OVERSIGHT  # the head endorsed it; the centre's task is open
 WATCH = {"head", "head2", "director"} | OVERSIGHT  # periodicity: oversight sees all, heads their units
+FILE = {"teacher", "head", "director"} | OVERSIGHT  # the teacher's training file: her heads and oversight
+KEEPERS = {"hr", "centre"}  # who enter and strike records
 
 
 @dataclass
@@ -50,6 +53,7 @@ class World:
     document_b: str
     teacher_notice: int
     teacher: int
+    record: int
 
 
 @pytest.fixture
@@ -66,7 +70,10 @@ def world(flow: Flow) -> World:
             select(Notification.id).where(Notification.person_id == flow.demo["teacher"]).limit(1)
         ).one()
     endorse_a, verify_b = flow.task(a, "endorse").id, flow.task(b, "verify_certificate").id
-    return World(a, b, endorse_a, verify_b, doc.id, notice, flow.demo["teacher"])
+    with flow.factory() as s:
+        record = factories.training_record(s, flow.demo["teacher"], certificate_id=doc.id).id
+        s.commit()
+    return World(a, b, endorse_a, verify_b, doc.id, notice, flow.demo["teacher"], record)
 
 
 def _visible(group: set[str], yes: int = 200, no: int = 404) -> dict[str, int]:
@@ -119,6 +126,13 @@ MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
     ("GET", "/records/monitoring/next-year.xlsx", {}, _visible(WATCH, no=403)),
     ("GET", "/records/settings", {}, {**_all(403), "hr": 200, "admin": 200}),
     ("POST", "/records/settings", {}, {**_all(403), "hr": 422, "admin": 422}),
+    ("GET", "/records/me", {}, _all(200)),
+    ("GET", "/records/people/{teacher}", {}, _visible(FILE)),
+    ("GET", "/records/people/999999", {}, _visible(set())),
+    ("GET", "/records/people/{teacher}/records/{record}/certificate", {}, _visible(FILE)),
+    ("GET", "/records/people/{teacher}/new", {}, _visible(KEEPERS)),
+    ("POST", "/records/people/{teacher}/new", {}, _visible(KEEPERS, yes=422)),
+    ("POST", "/records/people/{teacher}/records/{record}/strike", {}, _visible(KEEPERS, yes=303)),
     # Last: they end the cases (for the one role allowed to).
     ("POST", "/cases/{b}/cancel-order", {"reason": "Өтпейді"}, _act("hr", SEE_B, 303)),
     ("POST", "/cases/{a}/withdraw", {}, _act("teacher", SEE_A, 303)),

@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from sqlalchemy import Connection, select
 
 from app import create_app
+from tests import factories
 from tests.app.conftest import LoginAs
 from tests.app.writes import snapshot
 from tests.conftest import ROOT
@@ -175,7 +176,7 @@ editor_bodies = st.fixed_dictionaries(
 
 
 # Who most likely gets past the access checks of each area, so that many requests reach the views.
-LIKELY = {"processes": "owner", "tasks": "head", "cases": "teacher", "auth": "anonymous"}
+LIKELY = {"processes": "owner", "tasks": "head", "cases": "teacher", "auth": "anonymous", "records": "hr"}
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,8 @@ def world(flow: Flow, request: pytest.FixtureRequest) -> World:
         notice = session.scalars(
             select(Notification.id).where(Notification.person_id == flow.demo["teacher"]).limit(1)
         ).first()
+        record = factories.training_record(session, flow.demo["teacher"]).id
+        session.commit()
     values = {
         "case_id": case,
         "task_id": task,
@@ -208,6 +211,7 @@ def world(flow: Flow, request: pytest.FixtureRequest) -> World:
         "number": 1,
         "person_id": flow.demo["teacher"],
         "incident_id": incident,
+        "record_id": record,
     }
     return World({**{k: str(v) for k, v in values.items()}, "document_id": document, "key": KEY})
 

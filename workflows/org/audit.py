@@ -24,6 +24,8 @@ class Subject(StrEnum):
     TASK = "task"
     IMPORT = "import"
     RECORDS_SETTING = "records_setting"  # the records policy (workflows/records/policy_settings.py)
+    RECORD = "record"  # a training record in a personal file
+    EXTRACT = "extract"  # an extract of a personal file
 
 
 def record_change(
