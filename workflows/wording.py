@@ -55,6 +55,7 @@ PROBLEMS: dict[str, str] = {
     "form_key": N_("“%(form)s” cannot be a form key: use small Latin letters, digits and _."),
     "forms_json": N_("The forms are not JSON data."),
     "expression": N_("%(what)s: %(detail)s"),
+    "kind_changed": N_("“%(key)s” is published as a %(was)s; it cannot become a %(now)s."),
     "decision_not_dmn": N_("This is not a DMN decision table file."),
     "decision_count": N_("The file must hold exactly one decision (found %(found)s)."),
     "decision_table_missing": N_("The decision has no decision table."),

@@ -25,7 +25,8 @@ from workflows.definitions.draft_rows import (
     version_number,
     version_row,
 )
-from workflows.definitions.models import ProcessDraft, ProcessVersion
+from workflows.definitions.models import DefinitionKind, ProcessDraft, ProcessVersion
+from workflows.definitions.tables import decision_name, diff_decisions, kind_of
 from workflows.errors import NotFound, Problem
 from workflows.org.models import Person
 
@@ -57,6 +58,7 @@ class DraftInfo:
 @dataclass(frozen=True)
 class DefinitionListing:
     process_key: str
+    kind: DefinitionKind
     name: str
     titles: dict[str, str]  # locale -> title, from the title_* process properties
     versions: list[VersionInfo]  # newest first
@@ -70,6 +72,7 @@ class Editable:
 
     process_key: str
     source: Literal["draft", "version"]
+    kind: DefinitionKind
     bpmn_xml: str
     forms: dict[str, Any]
     token: EditToken
@@ -79,8 +82,11 @@ class Editable:
     updated_by: str | None
 
 
-def list_definitions(session: Session, actor_id: int, clock: Clock) -> list[DefinitionListing]:
-    """Every process with its versions (newest first), the instances running on each, and its draft."""
+def list_definitions(
+    session: Session, actor_id: int, clock: Clock, kind: DefinitionKind = DefinitionKind.PROCESS
+) -> list[DefinitionListing]:
+    """Every process (or decision table) with its versions (newest first), the instances running on
+    each, and its draft."""
     require_owner(session, actor_id, clock)
     rows = session.execute(
         select(
@@ -94,6 +100,7 @@ def list_definitions(session: Session, actor_id: int, clock: Clock) -> list[Defi
             Person.full_name,
         )
         .outerjoin(Person, Person.id == ProcessVersion.published_by_id)
+        .where(ProcessVersion.kind == kind)
         .order_by(ProcessVersion.process_key, ProcessVersion.version.desc())
     ).all()
     running = dict(
@@ -108,7 +115,9 @@ def list_definitions(session: Session, actor_id: int, clock: Clock) -> list[Defi
         versions.setdefault(key, []).append(
             VersionInfo(vid, number, digest, note, at, by_id, by_name, int(running.get(vid, 0)))
         )
-    drafts = {d.process_key: d for d in session.scalars(select(ProcessDraft))}
+    drafts = {
+        d.process_key: d for d in session.scalars(select(ProcessDraft).where(ProcessDraft.kind == kind))
+    }
     numbers = {v.id: v.number for items in versions.values() for v in items}
     latest_xml = dict(
         session.execute(
@@ -121,8 +130,9 @@ def list_definitions(session: Session, actor_id: int, clock: Clock) -> list[Defi
     for key in sorted(set(versions) | set(drafts)):
         draft = drafts.get(key)
         xml = latest_xml.get(key) or (draft.bpmn_xml if draft is not None else "")
-        info = info_of(xml)
+        info = info_of(xml) if kind is DefinitionKind.PROCESS else None
         titles = info.titles() if info is not None else {}
+        name = info.name if info is not None else (decision_name(xml) or key)
         draft_info = None
         if draft is not None:
             draft_info = DraftInfo(
@@ -139,7 +149,8 @@ def list_definitions(session: Session, actor_id: int, clock: Clock) -> list[Defi
         listings.append(
             DefinitionListing(
                 process_key=key,
-                name=info.name if info is not None else key,
+                kind=kind,
+                name=name,
                 titles=titles,
                 versions=items,
                 latest=items[0] if items else None,
@@ -157,6 +168,7 @@ def get_draft_or_latest(session: Session, process_key: str, actor_id: int, clock
         return Editable(
             process_key=process_key,
             source="draft",
+            kind=draft.kind,
             bpmn_xml=draft.bpmn_xml,
             forms=draft.forms,
             token=token_of(draft, None),
@@ -171,6 +183,7 @@ def get_draft_or_latest(session: Session, process_key: str, actor_id: int, clock
     return Editable(
         process_key=process_key,
         source="version",
+        kind=latest.kind,
         bpmn_xml=latest.bpmn_xml,
         forms=latest.forms,
         token=token_of(None, latest),
@@ -203,9 +216,15 @@ def compare_versions(
     require_owner(session, actor_id, clock)
     xml_a, forms_a = _source(session, process_key, a)
     xml_b, forms_b = _source(session, process_key, b)
-    added, removed, changed, forms_added, forms_removed, forms_changed = diff_definitions(
-        xml_a, forms_a, xml_b, forms_b
-    )
+    if kind_of(xml_a) is DefinitionKind.DECISION and kind_of(xml_b) is DefinitionKind.DECISION:
+        added, removed, changed = diff_decisions(xml_a, xml_b)
+        forms_added: list[str] = []
+        forms_removed: list[str] = []
+        forms_changed: list[str] = []
+    else:
+        added, removed, changed, forms_added, forms_removed, forms_changed = diff_definitions(
+            xml_a, forms_a, xml_b, forms_b
+        )
     return Comparison(
         process_key=process_key,
         a=str(a),

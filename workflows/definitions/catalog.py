@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from workflows.definitions.models import ProcessVersion
+from workflows.definitions.models import DefinitionKind, ProcessVersion
 from workflows.definitions.versions import VERSIONS, LoadedVersion
 from workflows.errors import NotFound
 from workflows.forms.checks import parse_checks
@@ -104,9 +104,10 @@ def version_info(session: Session, version_id: int) -> ProcessInfo:
 
 
 def published_processes(session: Session) -> list[ProcessInfo]:
-    """The latest version of every published process, by key."""
+    """The latest version of every published process, by key (decision tables are not processes)."""
     latest = (
         select(ProcessVersion.process_key, func.max(ProcessVersion.version).label("version"))
+        .where(ProcessVersion.kind == DefinitionKind.PROCESS)
         .group_by(ProcessVersion.process_key)
         .subquery()
     )

@@ -25,6 +25,14 @@ ENGINE_NAMESPACES = frozenset(
         "http://www.omg.org/spec/DD/20100524/DI",
         "http://www.w3.org/2001/XMLSchema-instance",
         "http://www.w3.org/XML/1998/namespace",
+        # Decision tables: DMN 1.1-1.3 and their diagram interchange.
+        "http://www.omg.org/spec/DMN/20151101/dmn.xsd",
+        "http://www.omg.org/spec/DMN/20180521/MODEL/",
+        "https://www.omg.org/spec/DMN/20191111/MODEL/",
+        "http://www.omg.org/spec/DMN/20180521/DMNDI/",
+        "https://www.omg.org/spec/DMN/20191111/DMNDI/",
+        "http://www.omg.org/spec/DMN/20180521/DC/",
+        "http://www.omg.org/spec/DMN/20180521/DI/",
     }
 )
 KNOWN_TOOLS = {
@@ -32,6 +40,7 @@ KNOWN_TOOLS = {
     "http://camunda.org/schema/zeebe/1.0": "Camunda 8 (Zeebe)",
     "http://camunda.org/schema/modeler/1.0": "Camunda Modeler",
     "http://bpmn.io/schema/bpmn/biocolor/1.0": "bpmn-js colours",
+    "http://bpmn.io/schema/dmn/biodi/2.0": "dmn-js layout",
     "http://www.omg.org/spec/BPMN/non-normative/color/1.0": "BPMN colours",
     "http://activiti.org/bpmn": "Activiti",
     "http://flowable.org/bpmn": "Flowable",

@@ -44,14 +44,14 @@ from workflows.definitions.draft_rows import (
     version_number,
     version_row,
 )
-from workflows.definitions.models import ProcessDraft, ProcessVersion
+from workflows.definitions.models import DefinitionKind, ProcessDraft, ProcessVersion
 from workflows.definitions.publishing import PublishedVersion
-from workflows.definitions.reading import read_document
+from workflows.definitions.tables import decision_key, kind_of, validate_decision
 from workflows.definitions.validation import validate
 from workflows.engine.definition import MAX_BPMN_BYTES
 from workflows.errors import DefinitionInvalid, NotFound, Problem, problem
 
-UPLOAD_SUFFIXES = (".bpmn", ".xml")
+UPLOAD_SUFFIXES = (".bpmn", ".dmn", ".xml")
 
 
 # --------------------------------------------------------------------------
@@ -122,6 +122,8 @@ def _record(problem: Problem) -> dict[str, Any]:
 
 def draft_problems(process_key: str, bpmn_xml: str, forms: dict[str, Any]) -> list[Problem]:
     """The publishing checks, plus: the diagram must be the process this draft belongs to."""
+    if kind_of(bpmn_xml) is DefinitionKind.DECISION:
+        return validate_decision(bpmn_xml, process_key)[1]
     _, problems = validate(bpmn_xml, forms)
     info = info_of(bpmn_xml)
     if info is not None and info.process_key != process_key:
@@ -176,13 +178,13 @@ def _store(
 ) -> DraftSaved:
     if not PROCESS_KEY.fullmatch(process_key):
         raise NotFound(f"'{process_key}' cannot be a process key", process_key=process_key)
-    read_document(bpmn_xml)  # not even a readable diagram: refuse before touching anything
+    kind = kind_of(bpmn_xml)  # not even a readable diagram: refuse before touching anything
     draft = find_draft(session, process_key)
     latest = latest_row(session, process_key)
     _check_token(process_key, draft, latest, expected)
     if forms is None:
         forms = draft.forms if draft is not None else (latest.forms if latest is not None else {})
-    forms = _copy_forms(forms)
+    forms = _copy_forms(forms) if kind is DefinitionKind.PROCESS else {}
     problems = draft_problems(process_key, bpmn_xml, forms)
     now = clock.now()
     if draft is None:
@@ -196,6 +198,7 @@ def _store(
     elif rebase:
         # The owner has seen what was published since the draft started and keeps their draft on top of it.
         draft.base_version_id = latest.id if latest is not None else None
+    draft.kind = kind
     draft.bpmn_xml = bpmn_xml
     draft.forms = forms
     draft.problems = [_record(p) for p in problems]
@@ -286,7 +289,8 @@ def publish_draft(
             base_version=version_number(session, draft.base_version_id),
         )
     info = info_of(draft.bpmn_xml)
-    if info is not None and info.process_key != process_key:
+    key = info.process_key if info is not None else decision_key(draft.bpmn_xml)
+    if key is not None and key != process_key:
         raise DefinitionInvalid(draft_problems(process_key, draft.bpmn_xml, draft.forms))
     base_number = latest.version if latest is not None else None
     draft_version = draft.row_version
@@ -352,9 +356,10 @@ def republish(
 
 
 def export_bpmn(version: ProcessVersion) -> BpmnExport:
-    """The version's diagram exactly as stored, for editing in another BPMN tool."""
+    """The version's diagram (or table) exactly as stored, for editing in another BPMN (DMN) tool."""
+    suffix = "dmn" if version.kind is DefinitionKind.DECISION else "bpmn"
     return BpmnExport(
-        filename=f"{version.process_key}_v{version.version}.bpmn",
+        filename=f"{version.process_key}_v{version.version}.{suffix}",
         content=version.bpmn_xml.encode("utf-8"),
         content_hash=version.content_hash,
     )

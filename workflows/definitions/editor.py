@@ -21,7 +21,7 @@ from workflows.definitions import publishing
 from workflows.definitions.draft_rows import require_owner
 from workflows.definitions.drafts import BpmnExport, draft_problems
 from workflows.definitions.expressions import OPERATORS
-from workflows.definitions.models import ProcessDraft
+from workflows.definitions.models import DefinitionKind, ProcessDraft
 from workflows.definitions.validation import form_schema_problem
 from workflows.errors import DefinitionInvalid, NotFound, Problem, problem
 from workflows.forms.checks import CHECKS
@@ -153,8 +153,9 @@ def export_draft(session: Session, process_key: str, actor_id: int, clock: Clock
     draft = session.scalars(select(ProcessDraft).where(ProcessDraft.process_key == process_key)).first()
     if draft is None:
         raise NotFound(f"There is no draft of '{process_key}'", process_key=process_key)
+    suffix = "dmn" if draft.kind is DefinitionKind.DECISION else "bpmn"
     return BpmnExport(
-        filename=f"{process_key}_draft.bpmn",
+        filename=f"{process_key}_draft.{suffix}",
         content=draft.bpmn_xml.encode("utf-8"),
         content_hash=publishing.content_hash(draft.bpmn_xml, draft.forms),
     )

@@ -3,22 +3,34 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflows.db import Base
+from workflows.db import Base, states
+
+
+class DefinitionKind(StrEnum):
+    """What a definition is: a BPMN process people run, or a DMN decision table the product consults."""
+
+    PROCESS = "process"
+    DECISION = "decision"
 
 
 class ProcessVersion(Base):
-    """One published, immutable version of a process: BPMN, its forms and a content hash."""
+    """One published, immutable version of a process (BPMN and its forms) or of a decision table (DMN,
+    in `bpmn_xml`, no forms), with a content hash."""
 
     __tablename__ = "process_version"
     __table_args__ = (UniqueConstraint("process_key", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     process_key: Mapped[str] = mapped_column(String(100), index=True)
+    kind: Mapped[DefinitionKind] = mapped_column(
+        states(DefinitionKind, "kind", 16), default=DefinitionKind.PROCESS, server_default="process"
+    )
     version: Mapped[int]
     bpmn_xml: Mapped[str] = mapped_column(Text)
     forms: Mapped[dict[str, Any]]
@@ -40,7 +52,10 @@ class ProcessDraft(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     process_key: Mapped[str] = mapped_column(String(100), unique=True)
-    bpmn_xml: Mapped[str] = mapped_column(Text)
+    kind: Mapped[DefinitionKind] = mapped_column(
+        states(DefinitionKind, "kind", 16), default=DefinitionKind.PROCESS, server_default="process"
+    )
+    bpmn_xml: Mapped[str] = mapped_column(Text)  # a decision's DMN XML for kind "decision"
     forms: Mapped[dict[str, Any]]  # form key -> JSON Schema
     # Problem records (code, message, element_id, line, params) found when the draft was last saved.
     problems: Mapped[list[dict[str, Any]]] = mapped_column(JSON)

@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 
 from workflows.cases.models import Event, EventKind
 from workflows.clock import Clock
-from workflows.definitions.models import ProcessVersion
+from workflows.definitions.models import DefinitionKind, ProcessVersion
 from workflows.definitions.reading import read_document
+from workflows.definitions.tables import decision_key, kind_of, validate_decision
 from workflows.definitions.validation import validate
+from workflows.engine.decisions import DECISIONS
 from workflows.engine.definition import DEFINITIONS, ParsedDefinition, read_info
-from workflows.errors import DefinitionInvalid, NotFound
+from workflows.errors import DefinitionInvalid, NotFound, problem
 from workflows.forms.schema import load_forms
 
 BPMN_DIR = Path(__file__).resolve().parents[2] / "bpmn"
@@ -57,6 +59,21 @@ def definition_of(version: ProcessVersion) -> ParsedDefinition:
     return DEFINITIONS.get(version.content_hash, version.bpmn_xml)
 
 
+def _checked(bpmn_xml: str, forms: dict[str, Any]) -> tuple[str, dict[str, Any], DefinitionKind]:
+    """The key, the forms it uses and the kind of a definition that passes every check."""
+    if kind_of(bpmn_xml) is DefinitionKind.DECISION:
+        table, problems = validate_decision(bpmn_xml)
+        if table is None:
+            raise DefinitionInvalid(problems)
+        return table.key, {}, DefinitionKind.DECISION
+    parsed, problems = validate(bpmn_xml, forms)
+    if parsed is None:
+        raise DefinitionInvalid(problems)
+    elements = parsed.info.elements.values()
+    used = sorted({e.properties["form"] for e in elements if e.properties.get("form")})
+    return parsed.info.process_key, {name: forms[name] for name in used}, DefinitionKind.PROCESS
+
+
 def publish(
     session: Session,
     bpmn_xml: str,
@@ -73,16 +90,7 @@ def publish(
     `event_kind` and `event_data` let callers (the draft editor's publish and republish) record
     what the version came from in the one event the publication writes.
     """
-    parsed, problems = validate(bpmn_xml, forms)
-    if parsed is None:
-        raise DefinitionInvalid(problems)
-    key = parsed.info.process_key
-    used_forms = {
-        name: forms[name]
-        for name in sorted(
-            {e.properties["form"] for e in parsed.info.elements.values() if e.properties.get("form")}
-        )
-    }
+    key, used_forms, kind = _checked(bpmn_xml, forms)
     digest = content_hash(bpmn_xml, used_forms)
     current = session.scalars(
         select(ProcessVersion)
@@ -90,6 +98,8 @@ def publish(
         .order_by(ProcessVersion.version.desc())
         .limit(1)
     ).first()
+    if current is not None and current.kind != kind:
+        raise DefinitionInvalid([problem("kind_changed", key, None, was=current.kind.value, now=kind.value)])
     if current is not None and current.content_hash == digest:
         return PublishedVersion(
             current.id, key, current.version, digest, current.published_at, unchanged=True
@@ -100,6 +110,7 @@ def publish(
     now = clock.now()
     row = ProcessVersion(
         process_key=key,
+        kind=kind,
         version=number,
         bpmn_xml=bpmn_xml,
         forms=used_forms,
@@ -121,7 +132,10 @@ def publish(
             data={**(event_data or {}), "process_key": key, "version": number, "content_hash": digest},
         )
     )
-    DEFINITIONS.get(digest, bpmn_xml)
+    if kind is DefinitionKind.DECISION:
+        DECISIONS.get(digest, bpmn_xml)
+    else:
+        DEFINITIONS.get(digest, bpmn_xml)
     return PublishedVersion(row.id, key, number, digest, now, unchanged=False)
 
 
@@ -141,6 +155,8 @@ class Shipped:
 
 def _shipped_digest(bpmn_xml: str, forms: dict[str, Any]) -> tuple[str, str]:
     """The process key and the content hash a publication of this diagram would have."""
+    if kind_of(bpmn_xml) is DefinitionKind.DECISION:
+        return decision_key(bpmn_xml) or "", content_hash(bpmn_xml, {})
     info = read_info(read_document(bpmn_xml))
     used = {
         name: forms[name]
@@ -186,9 +202,9 @@ def publish_shipped(
 def publish_directory(
     session: Session, clock: Clock, directory: Path = BPMN_DIR, *, force: bool = False
 ) -> list[Shipped]:
-    """Deploy every shipped diagram with the shipped forms (see `publish_shipped`)."""
+    """Deploy every shipped diagram (with the shipped forms) and decision table (see `publish_shipped`)."""
     forms = load_forms()
     return [
         publish_shipped(session, path.read_text("utf-8"), forms, clock, path.name, force=force)
-        for path in sorted(directory.glob("*.bpmn"))
+        for path in sorted([*directory.glob("*.bpmn"), *directory.glob("*.dmn")])
     ]

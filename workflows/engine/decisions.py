@@ -70,6 +70,9 @@ class ParsedDecision:
         """The outputs of the matching rules (all of them for COLLECT, else the first), in table order."""
         return evaluate(self, facts)
 
+    def decide(self, facts: Mapping[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+        return decide(self, facts)
+
     def column(self, output_name: str) -> Column | None:
         return next((c for c in self.outputs if c.name == output_name), None)
 
@@ -147,12 +150,43 @@ def _engine_problem(exc: Exception) -> Problem:
     return problem("decision_engine", None, line if isinstance(line, int) else None, detail=detail)
 
 
+def _output_syntax(decision_node: etree._Element) -> list[Problem]:
+    """Output cells the engine's parser would refuse with no word of where: named by rule and column."""
+    table = decision_node.xpath("./*[local-name()='decisionTable']")[0]
+    labels = [
+        (o.get("label") or o.get("name") or o.get("id") or "").strip()
+        for o in table.xpath("./*[local-name()='output']")
+    ]
+    problems: list[Problem] = []
+    for number, rule in enumerate(table.xpath("./*[local-name()='rule']"), start=1):
+        for index, entry in enumerate(rule.xpath("./*[local-name()='outputEntry']")):
+            text = _text(entry.find("./{*}text"))
+            try:
+                ast.parse(text)
+            except SyntaxError as exc:
+                column = labels[index] if index < len(labels) else str(index + 1)
+                problems.append(
+                    problem(
+                        "decision_cell",
+                        rule.get("id"),
+                        entry.sourceline,
+                        rule=number,
+                        column=column,
+                        detail=exc.msg,
+                    )
+                )
+    return problems
+
+
 def parse_decision(dmn_xml: str | bytes) -> ParsedDecision:
     """Parse one DMN file holding one decision table; raises DefinitionInvalid with what is wrong."""
     root = parse_xml(dmn_xml)
     _namespace, decision_node = _dmn_root(root)
     if len(decision_node.xpath("./*[local-name()='decisionTable']")) != 1:
         raise DefinitionInvalid([problem("decision_table_missing", decision_node.get("id"))])
+    syntax = _output_syntax(decision_node)
+    if syntax:
+        raise DefinitionInvalid(syntax)
     parser = BpmnDmnParser(validator=VALIDATOR)
     try:
         parser.add_dmn_xml(root, filename="decision.dmn")
@@ -226,17 +260,22 @@ def _failure(decision: ParsedDecision, exc: BaseException) -> DecisionFailed:
     )
 
 
-def evaluate(decision: ParsedDecision, facts: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Run the table against `facts` (the variables its input expressions read)."""
+def decide(decision: ParsedDecision, facts: Mapping[str, Any]) -> list[tuple[int, dict[str, Any]]]:
+    """Run the table against `facts` (the variables its input expressions read): the number and the
+    outputs of each matching rule (all of them for COLLECT, else the first), in table order."""
     task = _DecisionTask(decision, dict(facts), _script_engine())
     engine = _TableEngine(decision)
     try:
         matched = engine.decide(task)
         if decision.hit_policy != "COLLECT":
             matched = matched[:1]
-        return [dict(rule.output_as_dict(task)) for rule in matched]
+        return [(rule.row_number, dict(rule.output_as_dict(task))) for rule in matched]
     except (SpiffWorkflowException, SandboxError, SyntaxError, ValueError, TypeError) as exc:
         raise _failure(decision, exc) from exc
+
+
+def evaluate(decision: ParsedDecision, facts: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [outputs for _number, outputs in decide(decision, facts)]
 
 
 # Parsed decision tables by content hash, like the diagrams.

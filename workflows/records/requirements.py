@@ -17,8 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflows.calendar import day_start
-from workflows.definitions.models import ProcessVersion
-from workflows.definitions.publishing import content_hash
+from workflows.definitions.models import DefinitionKind, ProcessVersion
 from workflows.engine.decisions import DECISIONS, ParsedDecision
 from workflows.errors import DecisionFailed
 
@@ -56,6 +55,17 @@ class Facts:
             "manages": self.manages,
             "teaches": self.teaches,
         }
+
+
+# Facts a table is run with before it is published: every category, heading a unit or not, teaching or not.
+SAMPLES: dict[str, Facts] = {
+    f"{category}{', manages' if manages else ''}{', teaches' if teaches else ''}": Facts(
+        category, "head" if manages else "", "department", manages, teaches
+    )
+    for category in ("teaching", "research", "administrative", "support", "college_teaching")
+    for manages in (False, True)
+    for teaches in (False, True)
+}
 
 
 @dataclass(frozen=True)
@@ -140,6 +150,9 @@ class Policy:
 
 
 def shipped_policy() -> Policy:
+    # Imported here: publishing checks tables against this module's contract.
+    from workflows.definitions.publishing import content_hash
+
     text = SHIPPED.read_text(encoding="utf-8")
     digest = content_hash(text, {})
     return Policy(
@@ -153,6 +166,7 @@ def version_in_force(session: Session, day: date, key: str = POLICY_KEY) -> Proc
         select(ProcessVersion)
         .where(
             ProcessVersion.process_key == key,
+            ProcessVersion.kind == DefinitionKind.DECISION,
             ProcessVersion.published_at < day_start(day + timedelta(days=1)),
         )
         .order_by(ProcessVersion.version.desc())

@@ -390,7 +390,9 @@ def test_every_change_is_an_event(db: Session, demo: Demo, clock: FrozenClock) -
     kinds = ("draft_saved", "definition_published", "definition_republished")
     found = [(e.kind, e.actor_id, e.instance_id, e.comment, e.data) for e in events(db, *kinds)]
     v2 = db.scalars(select(ProcessVersion).where(ProcessVersion.version == 2)).one()
-    v1 = db.scalars(select(ProcessVersion).where(ProcessVersion.version == 1)).one()
+    v1 = db.scalars(
+        select(ProcessVersion).where(ProcessVersion.version == 1, ProcessVersion.process_key == KEY)
+    ).one()
     assert found == [
         (
             "draft_saved",

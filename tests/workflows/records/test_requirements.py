@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from tests.conftest import START, Demo
+from workflows.clock import FrozenClock
 from workflows.definitions.models import ProcessVersion
-from workflows.definitions.publishing import content_hash
+from workflows.definitions.publishing import publish
 from workflows.records.requirements import Facts, Requirement, policy_on, shipped_policy
 
 COUNTED = frozenset({"certificate", "svidetelstvo", "foreign_certificate", "retraining_diploma"})
@@ -53,30 +56,28 @@ def test_an_attendance_note_counts_for_no_rule() -> None:
 
 
 def test_the_shipped_file_is_in_force_while_nothing_is_published(db: Session) -> None:
+    db.execute(delete(ProcessVersion).where(ProcessVersion.process_key == "periodicity"))
     policy = policy_on(db, date(2026, 3, 1))
     assert (policy.key, policy.version_id, policy.published_at) == ("periodicity", None, None)
     assert policy.version_label == "periodicity (periodicity.dmn)"
+    assert policy.requirements(person("teaching", teaches=True))[0].hours == 72
 
 
-def test_a_published_table_applies_from_its_publish_date(db: Session) -> None:
+def test_the_shipped_table_is_published_with_the_diagrams(db: Session) -> None:
+    policy = policy_on(db, date(2026, 3, 1))  # the session's setup deployed bpmn/ on 1 March
+    assert (policy.version_label, policy.published_at) == ("periodicity v1", datetime.fromisoformat(START))
+    assert policy_on(db, date(2026, 2, 28)).version_id is None
+
+
+def test_a_published_table_applies_from_its_publish_date(db: Session, demo: Demo) -> None:
     sixty = SHIPPED.replace("<text>72</text>", "<text>60</text>")
-    published = datetime(2026, 5, 10, 4, 0, tzinfo=UTC)  # 10 May, 09:00 in Almaty
-    version = ProcessVersion(
-        process_key="periodicity",
-        version=1,
-        bpmn_xml=sixty,
-        forms={},
-        content_hash=content_hash(sixty, {}),
-        published_at=published,
-    )
-    db.add(version)
-    db.flush()
+    clock = FrozenClock(datetime(2026, 5, 10, 4, 0, tzinfo=UTC))  # 10 May, 09:00 in Almaty
+    version = publish(db, sixty, {}, demo["owner"], clock, "Order 12")
     teacher = person("teaching", teaches=True)
-    assert policy_on(db, date(2026, 5, 9)).requirements(teacher)[0].hours == 72
+    before = policy_on(db, date(2026, 5, 9))
+    assert (before.version_label, before.requirements(teacher)[0].hours) == ("periodicity v1", 72)
     later = policy_on(db, date(2026, 5, 10))
-    assert (later.version_id, later.version_label, later.published_at) == (
-        version.id,
-        "periodicity v1",
-        published,
-    )
+    assert (later.version_id, later.version_label) == (version.id, "periodicity v2")
+    assert later.published_at == clock.now()
     assert later.requirements(teacher)[0].hours == 60
+    assert policy_on(db, date(2027, 1, 1)).requirements(teacher)[0].hours == 60
