@@ -18,7 +18,7 @@ from workflows.calendar import local_date
 from workflows.db import ID_MAX
 from workflows.errors import FieldError
 from workflows.language import pick
-from workflows.records.monitoring import SORTS, MonitoringFilter, monitoring
+from workflows.records.monitoring import SORTS, MonitoringFilter, file_standing, monitoring
 from workflows.records.next_year import CATEGORIES, as_xlsx, next_year_list, rows
 from workflows.records.policy_settings import change_records_policy, records_policy
 from workflows.records.shortfall import STATUSES, sentence
@@ -68,6 +68,20 @@ def _chart(found: Any) -> dict[str, Any]:
             "values": [c.hours for c in found.departments],
             "title": _("Hours counted in the window"),
         },
+    }
+
+
+@bp.app_template_global("file_standing")
+def standing_block(person_id: int) -> dict[str, Any] | None:
+    """What the training file's standing block shows (the file page checked access already; the
+    service checks it again)."""
+    found = file_standing(db(), current_user.id, person_id, local_date(clock().now()))
+    if found is None:
+        return None
+    return {
+        "standing": found,
+        "sentence": sentence(found, i18n.locale_code()),
+        "status": STATUSES[found.status],
     }
 
 

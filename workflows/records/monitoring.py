@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from workflows.errors import Forbidden
 from workflows.org.roles import OVERSIGHT_ROLES, Role
 from workflows.org.seats import seats
+from workflows.records.access import file_access
 from workflows.records.standing import (
     DEPARTMENT_KINDS,
     INSTITUTE_KINDS,
@@ -24,6 +25,7 @@ from workflows.records.standing import (
     StandingSet,
     Status,
     UnitInfo,
+    standing_of,
     standings,
 )
 
@@ -91,6 +93,12 @@ def monitoring_scope(session: Session, actor_id: int, day: date) -> Scope | None
             "only HR, the competence centre, the rector and heads watch periodicity", person_id=actor_id
         )
     return Scope.units(units)
+
+
+def file_standing(session: Session, actor_id: int, person_id: int, day: date) -> Standing | None:
+    """A person's standing as their training file shows it, to whoever may open the file."""
+    file_access(session, actor_id, person_id, day)
+    return standing_of(session, person_id, day)
 
 
 def visible_standings(session: Session, actor_id: int, day: date) -> tuple[StandingSet, bool]:

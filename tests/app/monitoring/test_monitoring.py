@@ -113,3 +113,18 @@ def test_hr_changes_the_records_policy_and_bad_input_changes_nothing(
     )
     entry = db.scalars(select(AuditEntry).where(AuditEntry.subject_kind == "records_setting")).one()
     assert entry.actor_id == demo["hr"] and entry.data["remind_months"] == [6, 4]
+
+
+def test_the_training_file_shows_the_standing_with_a_bar_and_a_sentence(
+    factory: sessionmaker[Session], login_as: LoginAs
+) -> None:
+    with factory() as s:
+        teacher = staff(s, _cs(s))
+        training(s, teacher, date(2025, 9, 1), 36)
+        s.commit()
+    hr = login_as("hr")
+    hr.post("/language", data={"lang": "ru"})
+    text = hr.get(f"/records/people/{teacher.id}").get_data(as_text=True)
+    assert 'id="standing"' in text and "<progress" in text
+    assert "36 из 72 часов" in text and "periodicity v1" in text
+    assert login_as("teacher2").get(f"/records/people/{teacher.id}").status_code == 404
