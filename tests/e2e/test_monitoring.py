@@ -4,6 +4,7 @@ year's list (its cells read back with openpyxl)."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -14,10 +15,10 @@ from workflows.org.models import OrgUnit
 
 
 def test_hr_filters_the_overdue_of_a_department_and_downloads_next_years_list(
-    live: LiveServer, people: People
+    live: LiveServer, people: People, tmp_path: Path
 ) -> None:
     with live.sessions() as s:
-        units = dict(s.execute(select(OrgUnit.code, OrgUnit.id)).tuples())
+        units = {code: unit_id for code, unit_id in s.execute(select(OrgUnit.code, OrgUnit.id))}
         late = staff(s, units["cs"])
         late.full_name = "Кеш Қалған"
         training(s, late, date(2021, 1, 10), 72)
@@ -43,7 +44,10 @@ def test_hr_filters_the_overdue_of_a_department_and_downloads_next_years_list(
     page.get_by_role("link", name="Келесі жылы кім оқуы тиіс").click()
     with page.expect_download() as caught:
         page.get_by_role("link", name="XLSX жүктеу").click()
-    sheet = load_workbook(caught.value.path()).active
+    download = caught.value
+    assert download.suggested_filename == "next-year-2027.xlsx"
+    download.save_as(tmp_path / download.suggested_filename)
+    sheet = load_workbook(tmp_path / download.suggested_filename).active
     assert sheet is not None
     table = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert table[0][0] == "Аты-жөні"
