@@ -5,6 +5,7 @@ worker's job queues tomorrow's sweep."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from tests.conftest import Demo
 from tests.workflows.records.standings import staff, training
 from workflows.cases.models import Job, JobKind, JobStatus
 from workflows.clock import FrozenClock
+from workflows.messaging.email import MailSettings, compose
 from workflows.messaging.models import Notification
 from workflows.org.models import OrgUnit
 from workflows.records.models import Nonconformity
@@ -86,3 +88,22 @@ def test_the_sweep_job_queues_tomorrows_sweep(db: Session, clock: FrozenClock) -
     db.flush()
     [following] = db.scalars(select(Job).where(*pending)).all()
     assert following.due_at == datetime.fromisoformat("2026-03-02T06:00:00+05:00")
+
+
+def test_a_reminder_email_without_a_case_is_in_the_readers_language(
+    db: Session, clock: FrozenClock, demo: Demo, tmp_path: Path
+) -> None:
+    teacher = staff(db, _cs(db))
+    teacher.locale = "ru"
+    training(db, teacher, date(2023, 6, 1), 80)
+    sweep(db, clock)
+    job = db.scalars(
+        select(Job)
+        .where(Job.kind == JobKind.EMAIL)
+        .where(Job.payload["person_id"].as_integer() == teacher.id)
+    ).one()
+    settings = MailSettings(None, 25, "hr@example.kz", tmp_path, "https://b.example.kz", "b.example.kz")
+    message = compose(db, job, settings)
+    assert message is not None
+    assert message["Subject"] == "Скоро срок вашего очередного повышения квалификации"
+    assert "https://b.example.kz/records/me" in message.get_content()
