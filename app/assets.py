@@ -1,6 +1,6 @@
-"""The pinned bpmn-js files (viewer and modeler) and dmn-js files (the decision table modeler),
-served by the app itself from node_modules: the case page's diagram, the process editor and the
-decision table editor use them, and no page loads a CDN."""
+"""The pinned browser assets, served by the app itself from node_modules: bpmn-js (the case page's
+diagram and the process editor), dmn-js (the decision table editor) and Chart.js (the monitoring
+charts). No page loads a CDN."""
 
 from __future__ import annotations
 
@@ -39,3 +39,11 @@ def bpmn_js(filename: str) -> Response:
 @bp.get("/vendor/dmn-js/<path:filename>")
 def dmn_js(filename: str) -> Response:
     return send_from_directory(Path(current_app.config["DMN_JS_DIR"]), filename, max_age=86400)
+CHART_JS = Path(__file__).resolve().parents[1] / "node_modules" / "chart.js" / "dist"
+
+
+@bp.get("/vendor/chart.js/<path:filename>")
+def chart_js(filename: str) -> Response:
+    return send_from_directory(
+        Path(current_app.config.get("CHART_JS_DIR") or CHART_JS), filename, max_age=86400
+    )

@@ -13,6 +13,7 @@ from app.auth import bp as auth_bp
 from app.cases import bp as cases_bp
 from app.inbox import bp as inbox_bp
 from app.incidents import bp as incidents_bp
+from app.monitoring import bp as monitoring_bp
 from app.notifications import bp as notifications_bp
 from app.processes import bp as processes_bp
 from app.records import bp as records_bp
@@ -33,6 +34,12 @@ class Header:
     unread: int
     process_owner: bool = False
     incidents: bool = False  # process owners and administrators watch the failing cases
+    monitoring: bool = False  # HR, the centre, the rector, administrators and heads watch periodicity
+
+
+MONITORING_ROLES = frozenset(
+    {"hr", "competence_centre", "rector", "admin", "department_head", "institute_director"}
+)
 
 
 def localized(names: dict[str, str] | None) -> str:
@@ -60,6 +67,7 @@ def _header() -> dict[str, Any]:
             unread_count(session, current_user.id),
             any(seat.role == "process_owner" for seat in held),
             any(seat.role in {"process_owner", "admin"} for seat in held),
+            any(seat.role in MONITORING_ROLES for seat in held),
         )
     }
 
@@ -74,6 +82,7 @@ def init_app(app: Flask) -> None:
         notifications_bp,
         processes_bp,
         incidents_bp,
+        monitoring_bp,
         records_bp,
     )
     for blueprint in blueprints:

@@ -15,6 +15,10 @@ from tests.conftest import ROOT
 RUNS = {
     "lifecycle": (["--sqlite-only", "--lifecycles", "1", "--loops", "1"], "Lifecycles per second"),
     "sandbox": (["--samples", "5", "--lifecycles", "1", "--threads", "2"], "a fresh sandbox process"),
+    "standing": (
+        ["--sqlite-only", "--people", "40", "--small", "10", "--repeat", "1"],
+        "Every periodicity standing",
+    ),
     "timers": (["--sqlite-only", "--timers", "1", "--spacing", "0.1"], "within 2 s"),
 }
 

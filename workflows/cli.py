@@ -18,6 +18,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError
 from sqlalchemy.orm import Session
 
 from workflows import migrate
+from workflows.calendar import local_date
 from workflows.cases.history import history
 from workflows.cases.inbox import inbox
 from workflows.cases.models import ProcessInstance
@@ -28,8 +29,11 @@ from workflows.db import ID_MAX, make_engine, make_session_factory
 from workflows.definitions.publishing import ShippedOutcome, publish_directory
 from workflows.errors import DefinitionInvalid, DomainError, ValidationFailed
 from workflows.json_text import MAX_DEPTH, Unreadable, UnreadableJson, read_json, strings
+from workflows.language import LOCALES
 from workflows.org.demo import load_demo
 from workflows.org.models import Person
+from workflows.records.next_year import as_csv, as_xlsx, rows
+from workflows.records.standing import Scope, Status, find_unit, standings
 from workflows.worker import JobListener, fire_due_jobs, run_worker
 
 ID = click.IntRange(1, ID_MAX)  # a larger number names nothing and cannot be sent
@@ -343,6 +347,53 @@ def history_cmd(ctx: Context, case_id: int) -> None:
                 f"{entry.at.isoformat(timespec='seconds')}\t{entry.kind}\t{entry.element_id or ''}\t{who}\t"
                 f"{entry.comment or ''}"
             )
+
+
+@main.command("standing")
+@click.option("--unit", type=NAME, help="A unit's code or name (its people and the units below it).")
+@click.option("--status", type=click.Choice([s.value for s in Status]), help="Only people with this status.")
+@click.option(
+    "--format", "form", required=True, type=click.Choice(["csv", "xlsx"]), help="The table's format."
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, writable=True), help="Write to this file (CSV: stdout)."
+)
+@click.option("--locale", default="kk", type=click.Choice(list(LOCALES)), show_default=True)
+@pass_ctx
+def standing_cmd(
+    ctx: Context, unit: str | None, status: str | None, form: str, out: str | None, locale: str
+) -> None:
+    """Everyone's periodicity standing as a table: a header row, then one row per person."""
+    if form == "xlsx" and not out:
+        raise click.UsageError("an XLSX table needs --out FILE")
+    with ctx.session() as session:
+        day = local_date(ctx.clock.now())
+        scope = Scope()
+        if unit is not None:
+            found = find_unit(session, unit)
+            if found is None:
+                raise click.ClickException(f"no unit with the code or name '{unit}'")
+            scope = Scope.units([found])
+        result = standings(session, scope, day)
+        chosen = [s for s in result.items if not status or s.status == status]
+        table = rows(chosen, result.units, locale)
+    if form == "csv":
+        text = as_csv(table)
+        if out:
+            _write(out, text.encode("utf-8"))
+        else:
+            click.echo(text, nl=False)
+    else:
+        _write(out or "", as_xlsx(table, "standing"))
+    if out:
+        click.echo(f"{len(chosen)} people written to {out}", err=True)
+
+
+def _write(path: str, data: bytes) -> None:
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
 if __name__ == "__main__":  # pragma: no cover

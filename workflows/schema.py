@@ -33,6 +33,7 @@ from workflows.records.models import (
     TrainingRecord,
     VerificationThrottle,
 )
+from workflows.records.notices import PeriodicityNotice
 
 metadata = Base.metadata
 
@@ -50,6 +51,7 @@ __all__ = [
     "Order",
     "OrderCounter",
     "OrgUnit",
+    "PeriodicityNotice",
     "Person",
     "ProcessDraft",
     "ProcessInstance",

@@ -128,6 +128,7 @@ FIELDS: dict[str, str] = {
         "is not held responsible for the delay)."
     ),
     "cancel_reason": N_("Say why the order is cancelled: the applicant and the records keep the reason."),
+    "day_of_year": N_("Enter a day of the year as MM-DD, e.g. 09-01."),
     "counted_over_course": N_("No more hours can be counted than the course has (%(hours)s)."),
     "duplicate_application": N_("You already applied for this course on these dates: case %(business_key)s."),
     "date_range": N_("The end date cannot be before the start date (%(start)s)."),
@@ -161,6 +162,9 @@ NOTICES: dict[str, str] = {
     "withdrawn": N_("An application you had a step on was withdrawn"),
     "order_cancelled": N_("The order sending you to training was cancelled"),
     "incident": N_("A case is held up by an error in its process diagram"),
+    "periodicity_due": N_("Your periodic qualification training falls due soon"),
+    "periodicity_due_staff": N_("Someone in your unit is due for periodic qualification training soon"),
+    "next_year_list": N_("The list of who must train next year is ready"),
 }
 
 # Refusals that are neither a field's nor a diagram's fault, by DomainError code.

@@ -32,6 +32,7 @@ from workflows.cases.steps import JOBS_CHANNEL, fire_timer
 from workflows.clock import Clock
 from workflows.errors import Conflict, ProcessError
 from workflows.messaging.email import send_email_job
+from workflows.records.reminders import run_sweep_job, schedule_sweep
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -44,7 +45,11 @@ JobHandler = Callable[[Session, Job, Clock], None]
 Wait = Callable[[float], object]
 
 
-HANDLERS: dict[str, JobHandler] = {JobKind.TIMER: fire_timer, JobKind.EMAIL: send_email_job}
+HANDLERS: dict[str, JobHandler] = {
+    JobKind.TIMER: fire_timer,
+    JobKind.EMAIL: send_email_job,
+    JobKind.PERIODICITY: run_sweep_job,
+}
 
 
 def register_handler(kind: str, handler: JobHandler) -> None:
@@ -204,6 +209,17 @@ def next_sleep(session: Session, clock: Clock, last: FireResult, max_sleep: floa
     return min(BUSY_PAUSE, max_sleep) if last.idle else 0.0
 
 
+def start_sweeps(factory: sessionmaker[Session], clock: Clock) -> None:
+    """The daily periodicity sweep queues its next run itself; a worker starts the chain when none
+    is pending (a database it cannot reach now will be swept by the next worker to start)."""
+    try:
+        with factory() as session:
+            schedule_sweep(session, clock)
+            session.commit()
+    except Exception:  # keep the worker up; the sweep waits for the next start
+        log.exception("cannot queue the periodicity sweep")
+
+
 def run_worker(
     factory: sessionmaker[Session],
     clock: Clock,
@@ -217,6 +233,7 @@ def run_worker(
     most `max_sleep` seconds) through `wait`, which returns early when a job is committed (by
     default it waits on `stop` only). `on_pass` hears of each pass."""
     sleep = wait or stop.wait
+    start_sweeps(factory, clock)
     while not stop.is_set():
         try:
             result = fire_due_jobs(factory, clock, worker)

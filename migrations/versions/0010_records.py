@@ -5,7 +5,7 @@ policy (one editable row), the extracts issued from a file and the verification 
 Existing records came from completed cases (source "case").
 
 Revision ID: 0010_records
-Revises: 0008_people
+Revises: 0009_decisions
 """
 
 import sqlalchemy as sa

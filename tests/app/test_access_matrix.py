@@ -40,6 +40,7 @@ SIGNED_IN = [r for r in ROLES if r != "anonymous"]
 OVERSIGHT = {"hr", "centre", "rector", "admin"}
 SEE_A = {"teacher", "head"} | OVERSIGHT  # the applicant, the head's seat, oversight
 SEE_B = {"teacher", "head"} | OVERSIGHT  # the head endorsed it; the centre's task is open
+WATCH = {"head", "head2", "director"} | OVERSIGHT  # periodicity: oversight sees all, heads their units
 FILE = {"teacher", "head", "director"} | OVERSIGHT  # the teacher's training file: her heads and oversight
 KEEPERS = {"hr", "centre"}  # who enter and strike records
 ISSUERS = {"teacher", "hr", "admin"}  # who issue and revoke the teacher's extracts
@@ -136,6 +137,11 @@ MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
         {**_all(403), "owner": 303},
     ),
     ("POST", "/incidents/999999/retry", {}, {**_all(403), "owner": 404, "admin": 404}),
+    ("GET", "/records/monitoring", {}, _visible(WATCH, no=403)),
+    ("GET", "/records/monitoring/next-year", {}, _visible(WATCH, no=403)),
+    ("GET", "/records/monitoring/next-year.xlsx", {}, _visible(WATCH, no=403)),
+    ("GET", "/records/settings", {}, {**_all(403), "hr": 200, "admin": 200}),
+    ("POST", "/records/settings", {}, {**_all(403), "hr": 422, "admin": 422}),
     ("GET", "/records/me", {}, _all(200)),
     ("GET", "/records/people/{teacher}", {}, _visible(FILE)),
     ("GET", "/records/people/999999", {}, _visible(set())),

@@ -37,6 +37,7 @@ class TaskStatus(StrEnum):
 class JobKind(StrEnum):
     TIMER = "timer"
     EMAIL = "email"
+    PERIODICITY = "periodicity"  # the daily periodicity sweep: reminders, nonconformities, next year's list
 
 
 class JobStatus(StrEnum):

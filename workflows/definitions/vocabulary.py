@@ -24,6 +24,9 @@ NOTIFIED = frozenset(NoticeKind) - {
     NoticeKind.WITHDRAWN,
     NoticeKind.ORDER_CANCELLED,
     NoticeKind.INCIDENT,
+    NoticeKind.PERIODICITY_DUE,
+    NoticeKind.PERIODICITY_DUE_STAFF,
+    NoticeKind.NEXT_YEAR_LIST,
 }
 
 

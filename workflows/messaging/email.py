@@ -34,6 +34,12 @@ from workflows.org.models import Person
 from workflows.wording import EMAIL_BODY, EMAIL_DUE, NOTICES, fill
 
 log = logging.getLogger(__name__)
+# Where a notice about no case sends its reader (the periodicity sweep's).
+CASELESS_LINKS = {
+    "periodicity_due": "/records/me",
+    "periodicity_due_staff": "/records/monitoring",
+    "next_year_list": "/records/monitoring/next-year",
+}
 
 
 @dataclass(frozen=True)
@@ -83,7 +89,11 @@ def compose(session: Session, job: Job, settings: MailSettings) -> EmailMessage 
     link = (
         f"{settings.base_url}/tasks/{task.id}"
         if task
-        else (f"{settings.base_url}/cases/{instance.id}" if instance else settings.base_url)
+        else (
+            f"{settings.base_url}/cases/{instance.id}"
+            if instance
+            else settings.base_url + CASELESS_LINKS.get(kind, "")
+        )
     )
     message = EmailMessage()
     message["From"] = settings.sender

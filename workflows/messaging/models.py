@@ -26,6 +26,9 @@ class NoticeKind(StrEnum):
     WITHDRAWN = "withdrawn"  # an application someone had a task on was withdrawn
     ORDER_CANCELLED = "order_cancelled"
     INCIDENT = "incident"  # to process owners: a case's diagram failed
+    PERIODICITY_DUE = "periodicity_due"  # to a person whose periodic training falls due soon
+    PERIODICITY_DUE_STAFF = "periodicity_due_staff"  # to their head
+    NEXT_YEAR_LIST = "next_year_list"  # to a head: their unit's list of who must train next year
 
 
 class Notification(Base):

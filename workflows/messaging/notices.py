@@ -116,18 +116,20 @@ def notify_people(
     session: Session,
     people: list[int],
     kind: str,
-    instance: ProcessInstance,
+    instance: ProcessInstance | None,
     clock: Clock,
     task_id: int | None = None,
     data: dict[str, Any] | None = None,
 ) -> None:
-    """An in-app notice for each person and an email job beside it (the worker sends it)."""
+    """An in-app notice for each person and an email job beside it (the worker sends it); a notice
+    about no case (periodicity reminders, next year's list) has no instance."""
     now = clock.now()
+    instance_id = instance.id if instance is not None else None
     for person_id in dict.fromkeys(people):
         notice = Notification(
             person_id=person_id,
             kind=kind,
-            instance_id=instance.id,
+            instance_id=instance_id,
             task_id=task_id,
             created_at=now,
             data=data or {},
@@ -136,13 +138,13 @@ def notify_people(
         session.add(
             Job(
                 kind=JobKind.EMAIL,
-                instance_id=instance.id,
+                instance_id=instance_id,
                 due_at=now,
                 status=JobStatus.PENDING,
                 payload={
                     "person_id": person_id,
                     "kind": kind,
-                    "instance_id": instance.id,
+                    "instance_id": instance_id,
                     "task_id": task_id,
                     "data": data or {},
                 },

@@ -23,6 +23,7 @@ class Subject(StrEnum):
     ACCOUNT = "account"
     TASK = "task"
     IMPORT = "import"
+    RECORDS_SETTING = "records_setting"  # the records policy (workflows/records/policy_settings.py)
     RECORD = "record"  # a training record in a personal file
     EXTRACT = "extract"  # an extract of a personal file
 

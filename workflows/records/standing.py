@@ -1,0 +1,465 @@
+"""A person's standing on a day: for each requirement of the periodicity policy in force, the
+trainings counted inside its rolling window, the hours against what is required, the date it
+falls due, what is missing, and a status.
+
+`standings` computes them for many people in a fixed number of statements: the policy, the units,
+the people, the heads' seats and the training records are each read once, whatever the number of
+people, and the policy is evaluated once per distinct set of facts (a university has few).
+
+A record counts for a requirement when it is not struck, its certificate type is one the
+requirement counts (a record without a type, from before types were kept, counts), it lasted at
+least the requirement's shortest course, and it is marked as matching the disciplines or as
+management training when the requirement asks for that. It counts from its end date for the
+requirement's window of years; the requirement falls due on the last day enough counted
+trainings remain inside the window.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import ColumnElement, Executable, String, func, or_, select, type_coerce
+from sqlalchemy.orm import Session
+
+from workflows.calendar import add_months
+from workflows.org.models import OrgUnit, Person, RoleAssignment
+from workflows.org.roles import Role
+from workflows.records.models import TrainingRecord
+from workflows.records.requirements import Facts, Policy, Requirement, policy_on
+
+
+class Status(StrEnum):
+    MET = "met"
+    DUE_THIS_YEAR = "due_this_year"
+    DUE_NEXT_YEAR = "due_next_year"
+    OVERDUE = "overdue"
+    NO_DATA = "no_data"
+
+
+# Worst first: a person's status is the worst of their requirements'.
+SEVERITY = {
+    Status.OVERDUE: 4,
+    Status.DUE_THIS_YEAR: 3,
+    Status.DUE_NEXT_YEAR: 2,
+    Status.MET: 1,
+    Status.NO_DATA: 0,
+}
+MANAGING_SEATS = frozenset({Role.DEPARTMENT_HEAD, Role.INSTITUTE_DIRECTOR, Role.RECTOR})
+# Words of a position that names a head or a deputy head (kk, ru, en; matched in lower case).
+MANAGING_WORDS = (
+    "меңгеруші",
+    "басшы",
+    "орынбасар",
+    "директор",
+    "ректор",
+    "декан",
+    "бастығ",
+    "заведующ",
+    "руководител",
+    "заместител",
+    "начальник",
+    "head",
+    "deputy",
+    "director",
+    "dean",
+)
+INSTITUTE_KINDS = frozenset({"institute", "faculty", "college", "directorate"})
+DEPARTMENT_KINDS = frozenset({"department", "office", "centre"})
+
+
+@dataclass(frozen=True, slots=True)
+class Training:
+    """A training record as the standing reads it."""
+
+    id: int
+    person_id: int
+    end_date: date
+    hours: int
+    certificate_type: str | None
+    matches_disciplines: bool
+    management: bool
+
+
+@dataclass(frozen=True)
+class RequirementStanding:
+    code: str  # hours | management | any
+    hours_required: int  # 0: one counted training suffices
+    hours_counted: int
+    years: int
+    met: bool
+    due_on: date | None  # the last day it stays met (met), or since when it is not (overdue)
+    last_on: date | None  # the end of the latest training that counts for it, in or out of the window
+    status: Status
+    record_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Standing:
+    person_id: int
+    name: str
+    name_ru: str | None
+    position: str
+    staff_category: str
+    locale: str
+    unit_id: int
+    institute_id: int | None
+    department_id: int | None
+    day: date
+    status: Status
+    due_on: date | None
+    requirements: tuple[RequirementStanding, ...]
+    policy_label: str
+    policy_version_id: int | None
+    has_records: bool
+
+    @property
+    def compliant(self) -> bool:
+        """Every requirement met today (a person without requirements is not counted as compliant)."""
+        return bool(self.requirements) and all(r.met for r in self.requirements)
+
+    @property
+    def hours_counted(self) -> int:
+        return sum(r.hours_counted for r in self.requirements if r.hours_required)
+
+    @property
+    def hours_required(self) -> int:
+        return sum(r.hours_required for r in self.requirements if r.hours_required)
+
+    @property
+    def progress(self) -> int:
+        """Percent of the requirements done, for a progress bar (hours where hours are asked)."""
+        if not self.requirements:
+            return 0
+        parts = [
+            min(r.hours_counted / r.hours_required, 1.0) if r.hours_required else (1.0 if r.met else 0.0)
+            for r in self.requirements
+        ]
+        return round(100 * sum(parts) / len(parts))
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose standings: everyone (both empty), these people, or the people of these units (and
+    the units below them)."""
+
+    person_ids: frozenset[int] = field(default_factory=frozenset)
+    unit_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @classmethod
+    def people(cls, ids: Iterable[int]) -> Scope:
+        return cls(person_ids=frozenset(ids))
+
+    @classmethod
+    def units(cls, ids: Iterable[int]) -> Scope:
+        return cls(unit_ids=frozenset(ids))
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    id: int
+    parent_id: int | None
+    code: str
+    kind: str
+    names: dict[str, str]
+
+
+@dataclass(frozen=True)
+class StandingSet:
+    """Standings of many people, with the org tree they were placed in."""
+
+    day: date
+    policy_label: str
+    items: list[Standing]
+    units: dict[int, UnitInfo]
+
+
+def counts(requirement: Requirement, training: Training) -> bool:
+    """Whether a training can count for a requirement at all (the window aside)."""
+    if training.certificate_type is not None and training.certificate_type not in requirement.counted_types:
+        return False
+    if training.hours < requirement.min_course_hours:
+        return False
+    if requirement.match_disciplines and not training.matches_disciplines:
+        return False
+    return not (requirement.management_only and not training.management)
+
+
+def _leaves(training: Training, years: int) -> date:
+    """The last day a training counts in a window of `years`."""
+    return _years_after(training.end_date, years)
+
+
+@lru_cache(maxsize=65536)
+def _years_after(day: date, years: int) -> date:
+    # Ten thousand people's records share a few thousand end dates: each is shifted once.
+    return add_months(day, 12 * years)
+
+
+def _inside(trainings: Sequence[Training], years: int, day: date) -> list[Training]:
+    return [t for t in trainings if t.end_date <= day <= _leaves(t, years)]
+
+
+def _met(requirement: Requirement, inside: Sequence[Training]) -> bool:
+    if requirement.hours > 0:
+        return sum(t.hours for t in inside) >= requirement.hours
+    return bool(inside)
+
+
+def _status(due_on: date | None, day: date, known: bool) -> Status:
+    if due_on is None:
+        return Status.OVERDUE if known else Status.NO_DATA
+    if due_on < day:
+        return Status.OVERDUE
+    if due_on.year == day.year:
+        return Status.DUE_THIS_YEAR
+    if due_on.year == day.year + 1:
+        return Status.DUE_NEXT_YEAR
+    return Status.MET
+
+
+def requirement_standing(
+    requirement: Requirement,
+    trainings: Sequence[Training],
+    day: date,
+    employment_start: date | None,
+) -> RequirementStanding:
+    """One requirement against one person's trainings (sorted by end date, none after `day`)."""
+    eligible = [t for t in trainings if t.end_date <= day and counts(requirement, t)]
+    years = requirement.years
+    inside = _inside(eligible, years, day)
+    met = _met(requirement, inside)
+    due_on: date | None = None
+    if met:
+        # The day enough of them are still inside: drop the oldest until it would not be met.
+        remaining = list(inside)
+        while remaining and _met(requirement, remaining):
+            due_on = _leaves(remaining[0], years)
+            remaining.pop(0)
+    else:
+        # When it last stopped being met, else the end of a newcomer's first window.
+        for leaving in sorted({_leaves(t, years) for t in eligible if _leaves(t, years) < day}, reverse=True):
+            if _met(requirement, _inside(eligible, years, leaving)):
+                due_on = leaving
+                break
+        if due_on is None and employment_start is not None:
+            due_on = add_months(employment_start, 12 * years)
+    return RequirementStanding(
+        code=requirement.code,
+        hours_required=requirement.hours,
+        hours_counted=sum(t.hours for t in inside),
+        years=years,
+        met=met,
+        due_on=due_on,
+        last_on=eligible[-1].end_date if eligible else None,
+        status=_status(due_on, day, bool(trainings)),
+        record_ids=tuple(t.id for t in inside),
+    )
+
+
+def overall(parts: Sequence[RequirementStanding], has_records: bool, employment_start: date | None) -> Status:
+    if not parts or (not has_records and employment_start is None):
+        return Status.NO_DATA
+    return max((p.status for p in parts), key=SEVERITY.__getitem__)
+
+
+def manages(position: str, seats: Collection[str]) -> bool:
+    if any(seat in MANAGING_SEATS for seat in seats):
+        return True
+    text = position.lower()
+    return any(word in text for word in MANAGING_WORDS)
+
+
+def _nearest(units: dict[int, UnitInfo], unit_id: int, kinds: frozenset[str]) -> int | None:
+    seen: set[int] = set()
+    current: int | None = unit_id
+    while current is not None and current in units and current not in seen:
+        seen.add(current)
+        if units[current].kind in kinds:
+            return current
+        current = units[current].parent_id
+    return None
+
+
+def subtree(units: dict[int, UnitInfo], roots: Collection[int]) -> set[int]:
+    """The units and every unit below them."""
+    children: dict[int | None, list[int]] = {}
+    for unit in units.values():
+        children.setdefault(unit.parent_id, []).append(unit.id)
+    found: set[int] = set()
+    stack = [r for r in roots if r in units]
+    while stack:
+        unit_id = stack.pop()
+        if unit_id not in found:
+            found.add(unit_id)
+            stack.extend(children.get(unit_id, []))
+    return found
+
+
+def load_units(session: Session) -> dict[int, UnitInfo]:
+    rows = session.execute(
+        select(
+            OrgUnit.id,
+            OrgUnit.parent_id,
+            OrgUnit.code,
+            OrgUnit.kind,
+            OrgUnit.name_kk,
+            OrgUnit.name_ru,
+            OrgUnit.name_en,
+        )
+    ).all()
+    return {
+        r.id: UnitInfo(r.id, r.parent_id, r.code, r.kind, {"kk": r.name_kk, "ru": r.name_ru, "en": r.name_en})
+        for r in rows
+    }
+
+
+def _people_filter(scope: Scope, units: dict[int, UnitInfo]) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [Person.is_active.is_(True)]
+    if scope.person_ids:
+        conditions.append(Person.id.in_(sorted(scope.person_ids)))
+    if scope.unit_ids:
+        conditions.append(Person.org_unit_id.in_(sorted(subtree(units, scope.unit_ids))))
+    return conditions
+
+
+def standings(session: Session, scope: Scope, day: date) -> StandingSet:
+    """Every standing in the scope on `day`, in a fixed number of statements."""
+    policy = policy_on(session, day)
+    session.flush()  # the reads below go straight to the connection, past the ORM's autoflush
+    units = load_units(session)
+    people_filter = _people_filter(scope, units)
+    people = _read(
+        session,
+        select(
+            Person.id,
+            Person.full_name,
+            Person.full_name_ru,
+            Person.position,
+            type_coerce(Person.staff_category, String).label("staff_category"),
+            (func.coalesce(func.json_array_length(Person.disciplines), 0) > 0).label("teaches"),
+            Person.org_unit_id,
+            Person.employment_start,
+            Person.locale,
+        )
+        .where(*people_filter)
+        .order_by(Person.last_name, Person.full_name, Person.id),
+    )
+    held: dict[int, set[str]] = {}
+    for person_id, role in _read(
+        session,
+        select(RoleAssignment.person_id, type_coerce(RoleAssignment.role, String)).where(
+            RoleAssignment.role.in_(sorted(MANAGING_SEATS)),
+            or_(RoleAssignment.valid_from.is_(None), RoleAssignment.valid_from <= day),
+            or_(RoleAssignment.valid_to.is_(None), RoleAssignment.valid_to >= day),
+        ),
+    ):
+        held.setdefault(person_id, set()).add(role)
+    trainings = _trainings(session, people_filter, day)
+    items = [
+        _standing(policy, units, row, held.get(row.id, set()), trainings.get(row.id, []), day)
+        for row in people
+    ]
+    return StandingSet(day, policy.version_label, items, units)
+
+
+def _trainings(
+    session: Session, people_filter: list[ColumnElement[bool]], day: date
+) -> dict[int, list[Training]]:
+    rows = _read(
+        session,
+        select(
+            TrainingRecord.id,
+            TrainingRecord.person_id,
+            TrainingRecord.end_date,
+            TrainingRecord.hours,
+            type_coerce(TrainingRecord.certificate_type, String).label("certificate_type"),
+            TrainingRecord.matches_disciplines,
+            TrainingRecord.management,
+        )
+        .where(
+            TrainingRecord.person_id.in_(select(Person.id).where(*people_filter)),
+            TrainingRecord.struck_at.is_(None),
+            TrainingRecord.end_date <= day,
+        )
+        .order_by(TrainingRecord.person_id, TrainingRecord.end_date, TrainingRecord.id),
+    )
+    found: dict[int, list[Training]] = {}
+    for record_id, person_id, end, hours, kind, matches, management in rows:
+        found.setdefault(person_id, []).append(
+            Training(record_id, person_id, end, hours, kind, bool(matches), bool(management))
+        )
+    return found
+
+
+def _read(session: Session, statement: Executable) -> list[Any]:
+    """Plain rows through the session's connection: 150,000 records are read without the ORM's
+    per-row bookkeeping (enum values arrive as their text)."""
+    return list(session.connection().execute(statement).all())
+
+
+def _standing(
+    policy: Policy,
+    units: dict[int, UnitInfo],
+    row: Any,  # a Row of the people query
+    seats: set[str],
+    trainings: list[Training],
+    day: date,
+) -> Standing:
+    person_id: int = row.id
+    position: str = row.position or ""
+    unit_id: int = row.org_unit_id
+    employment_start: date | None = row.employment_start
+    unit = units.get(unit_id)
+    facts = Facts(
+        staff_category=str(row.staff_category),
+        position=position.lower(),
+        unit_kind=unit.kind if unit else "",
+        manages=manages(position, seats),
+        teaches=bool(row.teaches),
+    )
+    parts = tuple(
+        requirement_standing(req, trainings, day, employment_start) for req in policy.requirements(facts)
+    )
+    dues = [p.due_on for p in parts if p.due_on is not None and p.status is not Status.NO_DATA]
+    return Standing(
+        person_id=person_id,
+        name=row.full_name,
+        name_ru=row.full_name_ru,
+        position=position,
+        staff_category=facts.staff_category,
+        locale=row.locale,
+        unit_id=unit_id,
+        institute_id=_nearest(units, unit_id, INSTITUTE_KINDS),
+        department_id=_nearest(units, unit_id, DEPARTMENT_KINDS),
+        day=day,
+        status=overall(parts, bool(trainings), employment_start),
+        due_on=min(dues) if dues else None,
+        requirements=parts,
+        policy_label=policy.version_label,
+        policy_version_id=policy.version_id,
+        has_records=bool(trainings),
+    )
+
+
+def find_unit(session: Session, code_or_name: str) -> int | None:
+    """A unit by its code, else by its name in any language (case-insensitive)."""
+    wanted = code_or_name.strip().casefold()
+    units = load_units(session).values()
+    for unit in units:
+        if unit.code.casefold() == wanted:
+            return unit.id
+    for unit in units:
+        if any(name.casefold() == wanted for name in unit.names.values()):
+            return unit.id
+    return None
+
+
+def standing_of(session: Session, person_id: int, day: date) -> Standing | None:
+    """One person's standing (None for an unknown or deactivated person)."""
+    found = standings(session, Scope.people([person_id]), day).items
+    return found[0] if found else None
