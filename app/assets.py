@@ -39,6 +39,8 @@ def bpmn_js(filename: str) -> Response:
 @bp.get("/vendor/dmn-js/<path:filename>")
 def dmn_js(filename: str) -> Response:
     return send_from_directory(Path(current_app.config["DMN_JS_DIR"]), filename, max_age=86400)
+
+
 CHART_JS = Path(__file__).resolve().parents[1] / "node_modules" / "chart.js" / "dist"
 
 
