@@ -29,6 +29,7 @@ from workflows.definitions.publishing import ShippedOutcome, publish_directory
 from workflows.errors import DefinitionInvalid, DomainError, ValidationFailed
 from workflows.json_text import MAX_DEPTH, Unreadable, UnreadableJson, read_json, strings
 from workflows.org.demo import load_demo
+from workflows.org.import_commands import export_staff_cmd, import_staff
 from workflows.org.models import Person
 from workflows.worker import JobListener, fire_due_jobs, run_worker
 
@@ -343,6 +344,10 @@ def history_cmd(ctx: Context, case_id: int) -> None:
                 f"{entry.at.isoformat(timespec='seconds')}\t{entry.kind}\t{entry.element_id or ''}\t{who}\t"
                 f"{entry.comment or ''}"
             )
+
+
+main.add_command(import_staff)
+main.add_command(export_staff_cmd)
 
 
 if __name__ == "__main__":  # pragma: no cover
