@@ -27,7 +27,13 @@ from workflows.org.models import (
     SignInThrottle,
     UnitKind,
 )
-from workflows.records.models import Nonconformity, TrainingRecord
+from workflows.records.models import (
+    Nonconformity,
+    RecordExtract,
+    RecordsSetting,
+    TrainingRecord,
+    VerificationThrottle,
+)
 
 metadata = Base.metadata
 
@@ -51,9 +57,12 @@ __all__ = [
     "ProcessDraft",
     "ProcessInstance",
     "ProcessVersion",
+    "RecordExtract",
+    "RecordsSetting",
     "RoleAssignment",
     "SignInThrottle",
     "TrainingRecord",
     "UnitKind",
+    "VerificationThrottle",
     "metadata",
 ]

@@ -15,14 +15,26 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from workflows.calendar import local_date
-from workflows.cases.models import Event, EventKind, Order, OrderCounter, ProcessInstance
+from workflows.cases.models import (
+    Event,
+    EventKind,
+    HumanTask,
+    Order,
+    OrderCounter,
+    ProcessInstance,
+    TaskStatus,
+)
 from workflows.clock import Clock
 from workflows.definitions.vocabulary import NOTIFIED
 from workflows.errors import ProcessError
 from workflows.messaging.notices import notify_people
 from workflows.org.roles import EMPLOYEE, KNOWN_ROLES
 from workflows.org.seats import holders, resolve_seat
-from workflows.records.models import Nonconformity, TrainingRecord
+from workflows.records.from_case import case_training
+from workflows.records.models import Nonconformity, RecordSource, TrainingRecord
+from workflows.records.settings import records_setting
+
+VERIFICATION_FORM = "certificate_verification"  # the form whose task accepts the certificate
 
 
 class StepEffects:
@@ -139,6 +151,19 @@ class StepEffects:
         self.data["order_number"] = label
         return {"number": label, "date": issued.isoformat()}
 
+    def _verifier(self) -> int | None:
+        """Who accepted the certificate: the last completed verification task of the case."""
+        return self.session.scalar(
+            select(HumanTask.completed_by_id)
+            .where(
+                HumanTask.instance_id == self.instance.id,
+                HumanTask.form_key == VERIFICATION_FORM,
+                HumanTask.status == TaskStatus.COMPLETED,
+            )
+            .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc())
+            .limit(1)
+        )
+
     def op_record_training(self, **_: Any) -> dict[str, Any]:
         data = self.task_data
         hours = int(data.get("counted_hours") or data.get("hours") or 0)
@@ -146,16 +171,27 @@ class StepEffects:
             select(TrainingRecord).where(TrainingRecord.instance_id == self.instance.id)
         )
         if existing is None:
+            found = case_training(data, records_setting(self.session).certificate_validity_years)
             self.session.add(
                 TrainingRecord(
                     person_id=self.instance.subject_id,
                     instance_id=self.instance.id,
+                    source=RecordSource.CASE,
                     course=str(data.get("course", "")),
                     provider=data.get("provider"),
+                    form=found.form,
+                    mode=found.mode,
                     start_date=date.fromisoformat(data["start_date"]),
                     end_date=date.fromisoformat(data["end_date"]),
                     hours=hours,
+                    matches_disciplines=found.matches_disciplines,
+                    management=found.management,
                     certificate_id=data.get("certificate"),
+                    certificate_type=found.certificate_type,
+                    certificate_number=found.certificate_number,
+                    certificate_issued_on=found.certificate_issued_on,
+                    valid_until=found.valid_until,
+                    verified_by_id=self._verifier(),
                     recorded_at=self.clock.now(),
                 )
             )

@@ -1,0 +1,58 @@
+"""A completed case fills the training file: where the record came from, its form and mode, the
+certificate and who verified it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from tests.workflows.flow import Flow
+from workflows.records.models import RecordSource, RecordsSetting, TrainingForm, TrainingMode, TrainingRecord
+
+
+def _complete(flow: Flow, case: int, **verification: object) -> None:
+    flow.approve_to_order(case)
+    flow.at("2026-04-01T08:00:00+05:00")
+    flow.fire()
+    flow.at("2026-04-03T10:00:00+05:00")
+    flow.submit_report(case)
+    flow.do("centre", case, "verify_certificate", decision="approve", counted_hours=60, **verification)
+    flow.do(
+        "head",
+        case,
+        "meeting_review",
+        minutes_number="8",
+        minutes_date="2026-04-03",
+        effectiveness="high",
+        implementation_plan="Цифрлық бағалауды енгізу",
+        attestation_recommendation=True,
+        decision="approve",
+    )
+
+
+def test_a_completed_case_records_where_it_came_from_and_who_verified_it(flow: Flow) -> None:
+    case = flow.start(mode="distance")
+    _complete(flow, case)
+    with flow.factory() as s:
+        record = s.scalars(select(TrainingRecord).where(TrainingRecord.instance_id == case)).one()
+        assert record.source == RecordSource.CASE
+        assert (record.form, record.mode) == (TrainingForm.COURSE, TrainingMode.ONLINE)
+        assert record.hours == 60
+        assert record.certificate_number == "NU-2026-114"
+        assert record.certificate_id is not None
+        assert record.verified_by_id == flow.demo["centre"]
+        # No issue date given: valid for the policy's years from the course's end (004 §29).
+        assert record.valid_until == date(2029, 3, 31)
+        assert record.struck_at is None
+
+
+def test_the_validity_follows_the_editable_policy(flow: Flow) -> None:
+    with flow.factory() as s:
+        s.get_one(RecordsSetting, 1).certificate_validity_years = 5
+        s.commit()
+    case = flow.start()
+    _complete(flow, case)
+    with flow.factory() as s:
+        record = s.scalars(select(TrainingRecord).where(TrainingRecord.instance_id == case)).one()
+        assert record.valid_until == date(2031, 3, 31)
