@@ -29,7 +29,7 @@ from workflows.definitions.publishing import ShippedOutcome, publish_directory
 from workflows.errors import DefinitionInvalid, DomainError, ValidationFailed
 from workflows.json_text import MAX_DEPTH, Unreadable, UnreadableJson, read_json, strings
 from workflows.org.demo import load_demo
-from workflows.org.import_commands import export_staff_cmd, import_staff
+from workflows.org.import_commands import export_staff_cmd, import_staff, import_training
 from workflows.org.models import Person
 from workflows.worker import JobListener, fire_due_jobs, run_worker
 
@@ -348,6 +348,7 @@ def history_cmd(ctx: Context, case_id: int) -> None:
 
 main.add_command(import_staff)
 main.add_command(export_staff_cmd)
+main.add_command(import_training)
 
 
 if __name__ == "__main__":  # pragma: no cover

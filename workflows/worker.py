@@ -32,6 +32,7 @@ from workflows.cases.steps import JOBS_CHANNEL, fire_timer
 from workflows.clock import Clock
 from workflows.errors import Conflict, ProcessError
 from workflows.messaging.email import send_email_job
+from workflows.org.import_runs import preview_job
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -44,7 +45,11 @@ JobHandler = Callable[[Session, Job, Clock], None]
 Wait = Callable[[float], object]
 
 
-HANDLERS: dict[str, JobHandler] = {JobKind.TIMER: fire_timer, JobKind.EMAIL: send_email_job}
+HANDLERS: dict[str, JobHandler] = {
+    JobKind.TIMER: fire_timer,
+    JobKind.EMAIL: send_email_job,
+    JobKind.IMPORT_PREVIEW: preview_job,
+}
 
 
 def register_handler(kind: str, handler: JobHandler) -> None:

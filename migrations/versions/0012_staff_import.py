@@ -4,7 +4,7 @@ An import file is kept (with its preview and how far reading it got) until it is
 row per kind of import lets one be applied at a time; reading a large file is a job.
 
 Revision ID: 0012_staff_import
-Revises: 0008_people
+Revises: 0010_records
 """
 
 import sqlalchemy as sa
@@ -13,7 +13,7 @@ from alembic import op
 import workflows.db
 
 revision = "0012_staff_import"
-down_revision = "0008_people"
+down_revision = "0010_records"
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
+from sqlalchemy.orm import Session
 
+from workflows.org.history_import import apply_training, preview_training
 from workflows.org.import_wording import RowProblem
 from workflows.org.staff_export import csv_file, export_staff, xlsx_file
 from workflows.org.staff_import import apply_staff, preview_staff
@@ -45,6 +47,15 @@ def echo_problems(problems: list[RowProblem]) -> None:
         click.echo(f"  error: {p.line()}", err=True)
     if problems:
         raise click.ClickException(f"{len(problems)} error(s) in the file; nothing was imported")
+
+
+def stops_here(session: Session, problems: list[RowProblem], dry_run: bool) -> bool:
+    """After the preview: refuse a file with errors; on a dry run, change nothing and stop."""
+    echo_problems(problems)
+    if dry_run:
+        click.echo("dry run: nothing was changed")
+        session.rollback()
+    return dry_run
 
 
 def _person_line(sign: str, change: PersonChange) -> str:
@@ -88,10 +99,7 @@ def import_staff(ctx: Context, path: Path, dry_run: bool, full_register: bool, m
     with ctx.session() as session:
         preview = preview_staff(session, None, file, ctx.clock)
         echo_preview(preview)
-        echo_problems(preview.problems)
-        if dry_run:
-            click.echo("dry run: nothing was changed")
-            session.rollback()
+        if stops_here(session, preview.problems, dry_run):
             return
         done = apply_staff(session, None, file, ctx.clock, expected_digest=preview.digest)
     click.echo(
@@ -117,3 +125,29 @@ def export_staff_cmd(ctx: Context, kind: str, out: Path | None, language: str) -
         return
     out.write_bytes(data)
     click.echo(f"{len(rows) - 1} people written to {out}", err=True)
+
+
+@click.command("import-training")
+@click.argument("path", metavar="FILE", type=FILE)
+@click.option("--dry-run", is_flag=True, help="Print the preview and change nothing.")
+@max_mb_option
+@click.pass_obj
+def import_training(ctx: Context, path: Path, dry_run: bool, max_mb: int) -> None:
+    """Import past training (one row per training; see docs/import.md) into the training records."""
+    file = ImportFile(read_file(path, max_mb), max_mb * MEGABYTE, name=path.name)
+    with ctx.session() as session:
+        preview = preview_training(session, None, file, ctx.clock)
+        click.echo(
+            f"rows {preview.rows}: add {len(preview.to_add)}, update {len(preview.to_update)}, "
+            f"unchanged {preview.unchanged}, errors {len(preview.problems)}"
+        )
+        for sign, lines in (("+", preview.to_add), ("~", preview.to_update)):
+            for line in lines:
+                click.echo(
+                    f"  {sign} {line.personnel_number} {line.course} "
+                    f"{line.start_date}..{line.end_date} (row {line.row})"
+                )
+        if stops_here(session, preview.problems, dry_run):
+            return
+        done = apply_training(session, None, file, ctx.clock, expected_digest=preview.digest)
+    click.echo(f"imported: {done.added} added, {done.updated} updated")

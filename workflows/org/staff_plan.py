@@ -38,13 +38,12 @@ class PersonChange:
 
 
 @dataclass
-class StaffPreview:
+class FilePreview:
+    """What every import's preview says: which file, how many rows, how many change nothing, and
+    every problem."""
+
     digest: str
     rows: int
-    to_add: list[PersonChange]
-    to_update: list[PersonChange]
-    to_deactivate: list[PersonChange]
-    new_units: list[str]
     unchanged: int
     problems: list[RowProblem]
     ignored_columns: list[str]
@@ -54,12 +53,28 @@ class StaffPreview:
     def ok(self) -> bool:
         return not self.problems
 
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @staticmethod
+    def file_fields(data: dict[str, Any]) -> dict[str, Any]:
+        names = ("digest", "rows", "unchanged", "ignored_columns", "encoding")
+        return {
+            **{name: data[name] for name in names},
+            "problems": [RowProblem(**p) for p in data["problems"]],
+        }
+
+
+@dataclass
+class StaffPreview(FilePreview):
+    to_add: list[PersonChange] = field(default_factory=list)
+    to_update: list[PersonChange] = field(default_factory=list)
+    to_deactivate: list[PersonChange] = field(default_factory=list)
+    new_units: list[str] = field(default_factory=list)
+
     @property
     def changes_anything(self) -> bool:
         return bool(self.to_add or self.to_update or self.to_deactivate or self.new_units)
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> StaffPreview:
@@ -67,16 +82,11 @@ class StaffPreview:
             return [PersonChange(**c) for c in data[name]]
 
         return cls(
-            data["digest"],
-            data["rows"],
-            people("to_add"),
-            people("to_update"),
-            people("to_deactivate"),
-            data["new_units"],
-            data["unchanged"],
-            [RowProblem(**p) for p in data["problems"]],
-            data["ignored_columns"],
-            data["encoding"],
+            **cls.file_fields(data),
+            to_add=people("to_add"),
+            to_update=people("to_update"),
+            to_deactivate=people("to_deactivate"),
+            new_units=data["new_units"],
         )
 
 
@@ -116,7 +126,7 @@ def plan_staff(session: Session, file: ImportFile, clock: Clock, progress: Progr
     table = read_table(file.data, STAFF_COLUMNS, file.max_bytes)
     digest = file.digest
     tree = UnitTree(session)
-    empty = StaffPreview(digest, 0, [], [], [], [], 0, list(table.problems), table.ignored, table.encoding)
+    empty = StaffPreview(digest, 0, 0, list(table.problems), table.ignored, table.encoding)
     if table.problems:
         return Plan(empty, tree, [])
     if tree.root is None:
@@ -134,19 +144,26 @@ def plan_staff(session: Session, file: ImportFile, clock: Clock, progress: Progr
         progress(len(rows), len(rows))
     problems.sort(key=lambda p: (p.row or 0, p.column or ""))
     writes = planner.writes
+    unchanged = (
+        len(rows)
+        - sum(1 for w in writes if w.change.row is not None)
+        - len({p.row for p in problems if p.row})
+    )
     preview = StaffPreview(
         digest,
         len(rows),
-        [w.change for w in writes if w.person is None],
-        [w.change for w in writes if w.person is not None and w.change.row is not None and not leaves(w)],
-        [w.change for w in writes if w.person is not None and (w.change.row is None or leaves(w))],
-        [new.path for new in tree.new.values()],
-        len(rows)
-        - sum(1 for w in writes if w.change.row is not None)
-        - len({p.row for p in problems if p.row}),
+        unchanged,
         problems,
         table.ignored,
         table.encoding,
+        to_add=[w.change for w in writes if w.person is None],
+        to_update=[
+            w.change for w in writes if w.person is not None and w.change.row is not None and not leaves(w)
+        ],
+        to_deactivate=[
+            w.change for w in writes if w.person is not None and (w.change.row is None or leaves(w))
+        ],
+        new_units=[new.path for new in tree.new.values()],
     )
     return Plan(preview, tree, writes)
 
