@@ -28,6 +28,8 @@ POLICY: dict[str, int] = {
     "PASSWORD_MIN_LENGTH": 10,  # the shortest new password
     "PASSWORD_MAX_LENGTH": 200,  # the longest password
     "HSTS_MAX_AGE": 365 * 24 * 3600,  # seconds browsers keep to HTTPS after an HTTPS response
+    "IMPORT_MAX_MB": 20,  # the largest import file; a larger one is refused before it is read
+    "IMPORT_INLINE_KB": 256,  # import files up to this size are previewed at once, larger ones by a job
 }
 
 

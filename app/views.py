@@ -11,6 +11,7 @@ from flask_login import current_user
 from app import assets, i18n, labels, wording
 from app.auth import bp as auth_bp
 from app.cases import bp as cases_bp
+from app.imports import bp as imports_bp
 from app.inbox import bp as inbox_bp
 from app.incidents import bp as incidents_bp
 from app.notifications import bp as notifications_bp
@@ -73,6 +74,7 @@ def init_app(app: Flask) -> None:
         notifications_bp,
         processes_bp,
         incidents_bp,
+        imports_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

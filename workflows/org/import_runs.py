@@ -24,6 +24,7 @@ from workflows.org.staff_plan import ImportFile, StaffPreview, plan_staff
 # How far the previews being computed in this process got, by run: the embedded default (SQLite)
 # runs its worker in the web app's process, and SQLite lets nobody else write while a job runs.
 _LIVE: dict[int, tuple[int, int]] = {}
+__all__ = ["ImportKind", "RunView", "apply_run", "preview_job", "recent_runs", "run_view", "start_run"]
 _LIVE_LOCK = threading.Lock()
 
 
@@ -39,6 +40,10 @@ class RunView:
     staff: StaffPreview | None
     training: TrainingPreview | None
     applied: dict[str, Any] | None
+
+    @property
+    def reading(self) -> bool:
+        return self.status == RunStatus.READING
 
     @property
     def token(self) -> str:

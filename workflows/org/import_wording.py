@@ -66,6 +66,8 @@ COLUMN_LABELS: dict[str, str] = {
     "employment_start": N_("Employment start"),
     "disciplines": N_("Disciplines"),
     "left_on": N_("Leaving date"),
+    "full_name": N_("Full name"),
+    "is_active": N_("Works here"),
     "course": N_("Course"),
     "provider": N_("Provider"),
     "form": N_("Form"),

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from workflows.clock import Clock, today
 from workflows.org.authority import require_administration
+from workflows.org.history_import import TRAINING_ORDER
 from workflows.org.import_units import UnitTree
 from workflows.org.models import Person, RoleAssignment
 from workflows.org.staff_rows import EXPORT_ORDER, LIST_SEPARATOR
@@ -61,8 +62,16 @@ def export_staff(session: Session, actor_id: int | None, clock: Clock, locale: s
     return rows
 
 
-def template_rows() -> Rows:
+def template_rows(training: bool = False) -> Rows:
+    """A template is the header alone (docs/import.md explains each column)."""
+    if training:
+        return [list(TRAINING_ORDER)]
     return [list(EXPORT_ORDER)]
+
+
+def import_template(session: Session, actor_id: int, clock: Clock, training: bool = False) -> Rows:
+    require_administration(session, actor_id, today(clock))
+    return template_rows(training)
 
 
 def csv_file(rows: Sequence[Sequence[str]]) -> bytes:
