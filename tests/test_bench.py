@@ -16,6 +16,7 @@ RUNS = {
     "lifecycle": (["--sqlite-only", "--lifecycles", "1", "--loops", "1"], "Lifecycles per second"),
     "sandbox": (["--samples", "5", "--lifecycles", "1", "--threads", "2"], "a fresh sandbox process"),
     "timers": (["--sqlite-only", "--timers", "1", "--spacing", "0.1"], "within 2 s"),
+    "staff_import": (["--sqlite-only", "--rows", "50"], "preview and apply times"),
 }
 
 

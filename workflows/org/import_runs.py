@@ -26,6 +26,9 @@ from workflows.org.staff_plan import ImportFile, StaffPreview, plan_staff
 _LIVE: dict[int, tuple[int, int]] = {}
 __all__ = ["ImportKind", "RunView", "apply_run", "preview_job", "recent_runs", "run_view", "start_run"]
 _LIVE_LOCK = threading.Lock()
+# Lines of each list a stored preview keeps (the page shows fewer; the counts stay whole), so that a
+# 50,000-row file's preview stays a small row.
+KEEP = 1000
 
 
 @dataclass(frozen=True)
@@ -152,11 +155,11 @@ def _compute(session: Session, run: ImportRun, max_bytes: int, clock: Clock, pro
     file = ImportFile(run.content, max_bytes, run.full_register, run.file_name)
     if run.kind == ImportKind.STAFF:
         preview = plan_staff(session, file, clock, progress).preview
-        run.preview = {"staff": preview.to_json()}
+        run.preview = {"staff": preview.to_json(KEEP)}
         run.rows_total = preview.rows
     else:
         training = preview_training(session, None, file, clock, progress)
-        run.preview = {"training": training.to_json()}
+        run.preview = {"training": training.to_json(KEEP)}
         run.rows_total = training.rows
     run.rows_done = run.rows_total or 0
     run.status = RunStatus.READY

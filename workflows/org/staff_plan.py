@@ -48,17 +48,29 @@ class FilePreview:
     problems: list[RowProblem]
     ignored_columns: list[str]
     encoding: str
+    # How long each list was when a stored preview keeps only its first lines (`to_json`).
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.problems and not self.counts.get("problems")
 
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+    def count(self, name: str) -> int:
+        return self.counts.get(name, len(getattr(self, name)))
+
+    def to_json(self, keep: int | None = None) -> dict[str, Any]:
+        """As JSON; with `keep`, each list cut to its first `keep` lines (the counts stay whole)."""
+        data = asdict(self)
+        if keep is not None:
+            for name, value in list(data.items()):
+                if isinstance(value, list) and name != "ignored_columns":
+                    data["counts"][name] = self.count(name)
+                    data[name] = value[:keep]
+        return data
 
     @staticmethod
     def file_fields(data: dict[str, Any]) -> dict[str, Any]:
-        names = ("digest", "rows", "unchanged", "ignored_columns", "encoding")
+        names = ("digest", "rows", "unchanged", "ignored_columns", "encoding", "counts")
         return {
             **{name: data[name] for name in names},
             "problems": [RowProblem(**p) for p in data["problems"]],
