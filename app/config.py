@@ -30,6 +30,8 @@ POLICY: dict[str, int] = {
     "HSTS_MAX_AGE": 365 * 24 * 3600,  # seconds browsers keep to HTTPS after an HTTPS response
     "VERIFY_LOOKUPS_PER_WINDOW": 30,  # look-ups of the public verification page from one address...
     "VERIFY_WINDOW_MINUTES": 10,  # ...in this many minutes; past it the address waits for the next window
+    "IMPORT_MAX_MB": 20,  # the largest import file; a larger one is refused before it is read
+    "IMPORT_INLINE_KB": 256,  # import files up to this size are previewed at once, larger ones by a job
 }
 
 

@@ -11,6 +11,7 @@ from flask_login import current_user
 from app import assets, i18n, labels, wording
 from app.auth import bp as auth_bp
 from app.cases import bp as cases_bp
+from app.imports import bp as imports_bp
 from app.inbox import bp as inbox_bp
 from app.incidents import bp as incidents_bp
 from app.monitoring import bp as monitoring_bp
@@ -84,6 +85,7 @@ def init_app(app: Flask) -> None:
         incidents_bp,
         monitoring_bp,
         records_bp,
+        imports_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -20,6 +20,7 @@ RUNS = {
         "Every periodicity standing",
     ),
     "timers": (["--sqlite-only", "--timers", "1", "--spacing", "0.1"], "within 2 s"),
+    "staff_import": (["--sqlite-only", "--rows", "50"], "preview and apply times"),
 }
 
 

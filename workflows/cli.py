@@ -31,6 +31,7 @@ from workflows.errors import DefinitionInvalid, DomainError, ValidationFailed
 from workflows.json_text import MAX_DEPTH, Unreadable, UnreadableJson, read_json, strings
 from workflows.language import LOCALES
 from workflows.org.demo import load_demo
+from workflows.org.import_commands import export_staff_cmd, import_staff, import_training
 from workflows.org.models import Person
 from workflows.records.next_year import as_csv, as_xlsx, rows
 from workflows.records.standing import Scope, Status, find_unit, standings
@@ -394,6 +395,11 @@ def _write(path: str, data: bytes) -> None:
         Path(path).write_bytes(data)
     except OSError as exc:
         raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+main.add_command(import_staff)
+main.add_command(export_staff_cmd)
+main.add_command(import_training)
 
 
 if __name__ == "__main__":  # pragma: no cover

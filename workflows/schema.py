@@ -16,6 +16,7 @@ from workflows.cases.models import (
 from workflows.db import Base
 from workflows.definitions.models import ProcessDraft, ProcessVersion
 from workflows.messaging.models import Notification
+from workflows.org.import_models import ImportLock, ImportRun
 from workflows.org.models import (
     AccountToken,
     AuditEntry,
@@ -44,6 +45,8 @@ __all__ = [
     "Document",
     "Event",
     "HumanTask",
+    "ImportLock",
+    "ImportRun",
     "Incident",
     "Job",
     "Nonconformity",

@@ -174,6 +174,15 @@ REFUSALS: dict[str, str] = {
         "The order %(number)s has been issued: ask the HR service to cancel it instead."
     ),
     "no_order_to_cancel": N_("The case has no issued order to cancel."),
+    "import_has_errors": N_(
+        "The file has %(count)s error(s), so nothing was imported; correct them and upload it again."
+    ),
+    "import_file_changed": N_("This is not the file that was previewed; upload it again to see its preview."),
+    "import_busy": N_(
+        "Another import is being applied at this moment; nothing was imported. Try again in a minute."
+    ),
+    "import_not_ready": N_("The file is still being read; apply it once its preview is complete."),
+    "import_applied": N_("This file has already been imported."),
 }
 
 EMAIL_DUE = N_("Due by %(due)s.")

@@ -32,6 +32,7 @@ from workflows.cases.steps import JOBS_CHANNEL, fire_timer
 from workflows.clock import Clock
 from workflows.errors import Conflict, ProcessError
 from workflows.messaging.email import send_email_job
+from workflows.org.import_runs import preview_job
 from workflows.records.reminders import run_sweep_job, schedule_sweep
 
 log = logging.getLogger(__name__)
@@ -49,6 +50,7 @@ HANDLERS: dict[str, JobHandler] = {
     JobKind.TIMER: fire_timer,
     JobKind.EMAIL: send_email_job,
     JobKind.PERIODICITY: run_sweep_job,
+    JobKind.IMPORT_PREVIEW: preview_job,
 }
 
 

@@ -153,6 +153,14 @@ MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
     ("GET", "/verify/{token}", {}, {role: 200 for role in ROLES}),  # public
     ("GET", "/verify/forged-token", {}, {role: 404 for role in ROLES}),
     ("POST", "/records/people/{teacher}/extracts/{extract}/revoke", {}, _visible(ISSUERS, yes=303)),
+    ("GET", "/admin/import", {}, {**_all(403), "hr": 200, "admin": 200}),
+    ("POST", "/admin/import", {}, {**_all(403), "hr": 303, "admin": 303}),
+    ("POST", "/admin/import/training", {}, {**_all(403), "hr": 303, "admin": 303}),
+    ("GET", "/admin/import/999999", {}, {**_all(403), "hr": 404, "admin": 404}),
+    ("POST", "/admin/import/999999/apply", {}, {**_all(403), "hr": 404, "admin": 404}),
+    ("GET", "/admin/import/template.xlsx", {}, {**_all(403), "hr": 200, "admin": 200}),
+    ("GET", "/admin/import/training-template.csv", {}, {**_all(403), "hr": 200, "admin": 200}),
+    ("GET", "/admin/import/export.csv", {}, {**_all(403), "hr": 200, "admin": 200}),
     # Last: they end the cases (for the one role allowed to).
     ("POST", "/cases/{b}/cancel-order", {"reason": "Өтпейді"}, _act("hr", SEE_B, 303)),
     ("POST", "/cases/{a}/withdraw", {}, _act("teacher", SEE_A, 303)),
