@@ -9,6 +9,7 @@ from flask import Flask
 from flask_login import current_user
 
 from app import assets, i18n, labels, wording
+from app.admin import bp as admin_bp
 from app.auth import bp as auth_bp
 from app.cases import bp as cases_bp
 from app.inbox import bp as inbox_bp
@@ -23,6 +24,8 @@ from workflows.language import pick
 from workflows.messaging.notices import unread_count
 from workflows.org.seats import held_seats
 
+ORGANISATION_READERS = frozenset({"admin", "hr", "department_head", "institute_director"})
+
 
 @dataclass(frozen=True)
 class Header:
@@ -32,6 +35,7 @@ class Header:
     unread: int
     process_owner: bool = False
     incidents: bool = False  # process owners and administrators watch the failing cases
+    organisation: bool = False  # administrators, HR and heads read the admin area
 
 
 def localized(names: dict[str, str] | None) -> str:
@@ -59,6 +63,7 @@ def _header() -> dict[str, Any]:
             unread_count(session, current_user.id),
             any(seat.role == "process_owner" for seat in held),
             any(seat.role in {"process_owner", "admin"} for seat in held),
+            any(seat.role in ORGANISATION_READERS for seat in held),
         )
     }
 
@@ -73,6 +78,7 @@ def init_app(app: Flask) -> None:
         notifications_bp,
         processes_bp,
         incidents_bp,
+        admin_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from tests.app.conftest import LoginAs
 from tests.workflows.flow import Flow
 from workflows.messaging.models import Notification
+from workflows.org.models import OrgUnit
 
 ROLES = [
     "teacher",
@@ -49,6 +50,7 @@ class World:
     document_b: str
     teacher_notice: int
     teacher: int
+    cs: int = 0  # the teacher's department
 
 
 @pytest.fixture
@@ -65,7 +67,9 @@ def world(flow: Flow) -> World:
             select(Notification.id).where(Notification.person_id == flow.demo["teacher"]).limit(1)
         ).one()
     endorse_a, verify_b = flow.task(a, "endorse").id, flow.task(b, "verify_certificate").id
-    return World(a, b, endorse_a, verify_b, doc.id, notice, flow.demo["teacher"])
+    with flow.factory() as s:
+        cs = s.scalars(select(OrgUnit.id).where(OrgUnit.code == "cs")).one()
+    return World(a, b, endorse_a, verify_b, doc.id, notice, flow.demo["teacher"], cs)
 
 
 def _visible(group: set[str], yes: int = 200, no: int = 404) -> dict[str, int]:
@@ -74,6 +78,16 @@ def _visible(group: set[str], yes: int = 200, no: int = 404) -> dict[str, int]:
 
 def _all(status: int) -> dict[str, int]:
     return {role: (302 if role == "anonymous" else status) for role in ROLES}
+
+
+# The admin area: administrators and HR write; heads read their units' people; everyone else
+# reads only themselves.
+WRITERS = {"admin", "hr"}
+HEADS = {"head", "head2", "director"}
+
+
+def _org(readers: set[str], ok: int = 200, no: int = 403) -> dict[str, int]:
+    return {role: (302 if role == "anonymous" else ok if role in readers else no) for role in ROLES}
 
 
 def _act(actor: str, visible: set[str], ok: int) -> dict[str, int]:
@@ -113,6 +127,33 @@ MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
     ("POST", "/language", {"lang": "ru"}, {role: 303 for role in ROLES}),
     ("GET", "/incidents", {}, {**_all(403), "owner": 200, "admin": 200}),
     ("POST", "/incidents/999999/retry", {}, {**_all(403), "owner": 404, "admin": 404}),
+    ("GET", "/admin/units", {}, _org(WRITERS | HEADS)),
+    ("GET", "/admin/units/{cs}", {}, _org(WRITERS | {"head", "director"})),
+    ("GET", "/admin/units/999999", {}, _org(WRITERS | HEADS, ok=404)),
+    ("POST", "/admin/units", {}, _org(WRITERS, ok=422)),
+    ("POST", "/admin/units/{cs}/rename", {}, _org(WRITERS, ok=422)),
+    ("POST", "/admin/units/{cs}/move", {}, _org(WRITERS, ok=422)),
+    ("POST", "/admin/units/{cs}/close", {}, _org(WRITERS, ok=422)),
+    ("POST", "/admin/units/{cs}/seats", {}, _org(WRITERS, ok=422)),
+    ("POST", "/admin/seats/999999/end", {}, _org(WRITERS, ok=404)),
+    ("GET", "/admin/people", {}, _org(WRITERS | HEADS)),
+    ("GET", "/admin/people/new", {}, _org(WRITERS)),
+    ("POST", "/admin/people", {}, _org(WRITERS, ok=422)),
+    ("GET", "/admin/people/{teacher}", {}, _org(WRITERS | {"head", "director", "teacher"})),
+    ("GET", "/admin/people/999999", {}, _all(404)),
+    ("POST", "/admin/people/{teacher}", {}, _org(WRITERS, ok=422)),
+    ("POST", "/admin/people/{teacher}/deactivate", {}, _org(WRITERS, ok=422)),
+    ("POST", "/admin/people/{teacher}/delegations", {}, _org(WRITERS | {"teacher"}, ok=422)),
+    ("POST", "/admin/delegations/999999/end", {}, _all(404)),
+    ("GET", "/admin/audit", {}, _org(WRITERS)),
+    ("GET", "/account/delegations", {}, _all(200)),
+    ("POST", "/account/delegations", {}, _all(422)),
+    (
+        "POST",
+        "/tasks/{endorse_a}/reassign",
+        {},
+        {**_visible(SEE_A, yes=403), "head": 303, "hr": 303, "admin": 303},
+    ),
     # Last: they end the cases (for the one role allowed to).
     ("POST", "/cases/{b}/cancel-order", {"reason": "Өтпейді"}, _act("hr", SEE_B, 303)),
     ("POST", "/cases/{a}/withdraw", {}, _act("teacher", SEE_A, 303)),

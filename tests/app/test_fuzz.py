@@ -37,6 +37,7 @@ from tests.workflows.flow import PDF, Flow, application
 from workflows.cases.models import Incident
 from workflows.forms.schema import load_forms
 from workflows.messaging.models import Notification
+from workflows.org.models import OrgUnit, RoleAssignment
 
 KEY = "qualification_request"
 SHIPPED = (ROOT / "bpmn" / f"{KEY}.bpmn").read_text("utf-8")
@@ -175,7 +176,7 @@ editor_bodies = st.fixed_dictionaries(
 
 
 # Who most likely gets past the access checks of each area, so that many requests reach the views.
-LIKELY = {"processes": "owner", "tasks": "head", "cases": "teacher", "auth": "anonymous"}
+LIKELY = {"processes": "owner", "tasks": "head", "cases": "teacher", "auth": "anonymous", "admin": "hr"}
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,10 @@ def world(flow: Flow, request: pytest.FixtureRequest) -> World:
         notice = session.scalars(
             select(Notification.id).where(Notification.person_id == flow.demo["teacher"]).limit(1)
         ).first()
+        unit = session.scalars(select(OrgUnit.id).where(OrgUnit.code == "cs")).one()
+        seat = session.scalars(
+            select(RoleAssignment.id).where(RoleAssignment.person_id == flow.demo["head"])
+        ).one()
     values = {
         "case_id": case,
         "task_id": task,
@@ -208,6 +213,9 @@ def world(flow: Flow, request: pytest.FixtureRequest) -> World:
         "number": 1,
         "person_id": flow.demo["teacher"],
         "incident_id": incident,
+        "unit_id": unit,
+        "seat_id": seat,
+        "delegation_id": 1,
     }
     return World({**{k: str(v) for k, v in values.items()}, "document_id": document, "key": KEY})
 

@@ -92,11 +92,19 @@ class PersonView:
     writable: bool  # the reader may edit, deactivate and give seats
 
     def as_input(self) -> PersonInput:
-        return PersonInput(**{name: _plain(getattr(self, name)) for name in EDITABLE})
-
-
-def _plain(value: Any) -> Any:
-    return "" if value is None and not isinstance(value, date) else value
+        """The person's editable fields, empty texts for missing ones."""
+        values = {name: getattr(self, name) for name in EDITABLE}
+        texts = {
+            k: v or ""
+            for k, v in values.items()
+            if k not in ("disciplines", "employment_start", "org_unit_id")
+        }
+        return PersonInput(
+            **texts,
+            disciplines=list(self.disciplines),
+            employment_start=self.employment_start,
+            org_unit_id=self.org_unit_id,
+        )
 
 
 def full_name(first: str, patronymic: str, last: str) -> str:
@@ -263,6 +271,7 @@ class PeoplePage:
     total: int
     page: int
     per_page: int
+    writable: bool = False  # the reader adds and edits people
 
     @property
     def pages(self) -> int:
@@ -313,4 +322,4 @@ def search_people(session: Session, actor_id: int, query: PeopleQuery, on: date)
         PersonLine(p.id, p.full_name, p.personnel_number, p.iin, p.position, u.names, p.is_active)
         for p, u in rows
     ]
-    return PeoplePage(items, total, page, per_page)
+    return PeoplePage(items, total, page, per_page, within is None)
