@@ -203,7 +203,11 @@ def handle_domain_error(exc: DomainError) -> ResponseReturnValue:
         return _json(exc)
     rerender: Rerender | None = g.get("on_invalid")
     if isinstance(exc, ValidationFailed) and rerender is not None:
-        return rerender(exc.errors), 422
+        g.on_invalid = None
+        try:
+            return rerender(exc.errors), 422
+        except DomainError as page_refused:  # the form's page is not the sender's to see (or is gone)
+            return handle_domain_error(page_refused)
     rerender_problems: ProblemRerender | None = g.get("on_problems")
     if isinstance(exc, DefinitionInvalid) and rerender_problems is not None:
         return rerender_problems(exc.problems), _status(exc)

@@ -79,6 +79,10 @@ def event_label(kind: str, data: dict[str, Any], step_name: str | None) -> str:
         return _("Took the task: %(task)s", task=task)
     if kind == "task_released":
         return _("Released the task: %(task)s", task=task)
+    if kind == "task_reassigned" and data.get("to_name"):
+        return _("Handed the task “%(task)s” to %(name)s", task=task, name=data["to_name"])
+    if kind == "task_reassigned":
+        return _("The task “%(task)s” went back to its seat", task=task)
     if kind == "timer_fired" and data.get("timer"):
         return _("A set date came: %(timer)s", timer=data["timer"])
     if kind == "timer_fired":

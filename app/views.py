@@ -9,6 +9,7 @@ from flask import Flask
 from flask_login import current_user
 
 from app import assets, i18n, labels, wording
+from app.admin import bp as admin_bp
 from app.auth import bp as auth_bp
 from app.cases import bp as cases_bp
 from app.imports import bp as imports_bp
@@ -26,6 +27,8 @@ from workflows.language import pick
 from workflows.messaging.notices import unread_count
 from workflows.org.seats import held_seats
 
+ORGANISATION_READERS = frozenset({"admin", "hr", "department_head", "institute_director"})
+
 
 @dataclass(frozen=True)
 class Header:
@@ -36,6 +39,7 @@ class Header:
     process_owner: bool = False
     incidents: bool = False  # process owners and administrators watch the failing cases
     monitoring: bool = False  # HR, the centre, the rector, administrators and heads watch periodicity
+    organisation: bool = False  # administrators, HR and heads read the admin area
 
 
 MONITORING_ROLES = frozenset(
@@ -69,6 +73,7 @@ def _header() -> dict[str, Any]:
             any(seat.role == "process_owner" for seat in held),
             any(seat.role in {"process_owner", "admin"} for seat in held),
             any(seat.role in MONITORING_ROLES for seat in held),
+            any(seat.role in ORGANISATION_READERS for seat in held),
         )
     }
 
@@ -86,6 +91,7 @@ def init_app(app: Flask) -> None:
         monitoring_bp,
         records_bp,
         imports_bp,
+        admin_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -14,6 +14,10 @@ from tests.conftest import ROOT
 
 RUNS = {
     "lifecycle": (["--sqlite-only", "--lifecycles", "1", "--loops", "1"], "Lifecycles per second"),
+    "org": (
+        ["--sqlite-only", "--people", "50", "--departments", "2", "--tasks", "5", "--requests", "1"],
+        "statements",
+    ),
     "sandbox": (["--samples", "5", "--lifecycles", "1", "--threads", "2"], "a fresh sandbox process"),
     "standing": (
         ["--sqlite-only", "--people", "40", "--small", "10", "--repeat", "1"],

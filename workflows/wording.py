@@ -147,6 +147,35 @@ FIELDS: dict[str, str] = {
         "This password is one of the most common ones and is guessed first: choose another."
     ),
     "password_mismatch": N_("The two new passwords differ."),
+    # The organisation's data: units, people, seats, deputies, reassigned tasks.
+    "code_form": N_("Use Latin letters, digits, “-” and “_” (at most 64)."),
+    "code_taken": N_("Another unit already has this code."),
+    "unit_cycle": N_("A unit cannot be moved under itself or under one of its own sub-units."),
+    "unit_closed": N_("This unit is closed: choose an open one."),
+    "unit_has_units": N_("Close or move its open sub-units first (%(count)s)."),
+    "unit_has_people": N_("Move its active people to another unit first (%(count)s)."),
+    "root_unit": N_("The university itself cannot be moved or closed."),
+    "iin_checksum": N_("This is not a valid IIN: twelve digits, the last one a check digit."),
+    "iin_taken": N_("Another person already has this IIN."),
+    "personnel_number_taken": N_("Another person already has this personnel number."),
+    "login_taken": N_("Another person already signs in with this login."),
+    "no_login": N_("Give a login, a personnel number or an email: the person signs in with it."),
+    "email_form": N_("Enter an email address, such as name@university.kz."),
+    "future_date": N_("The date cannot be after today (%(today)s)."),
+    "before_start": N_("The leaving date cannot be before the employment start (%(start)s)."),
+    "already_left": N_("This person has already left (%(left_on)s)."),
+    "person_unknown": N_("No active person has this personnel number, IIN or login."),
+    "person_left": N_("This person has left: choose someone who works here."),
+    "seat_overlap": N_("This person already holds this role in this unit for these dates (from %(start)s)."),
+    "self_delegation": N_("A person cannot be their own deputy."),
+    "delegation_overlap": N_(
+        "A deputy is already set for %(start)s – %(end)s: end that one first or choose other dates."
+    ),
+    "deputy_away": N_("The deputy is away themselves from %(start)s to %(end)s."),
+    "period_over": N_("The period has already ended: the last day cannot be before today (%(today)s)."),
+    "not_eligible": N_("This person cannot act on this task: they hold no seat with its role."),
+    "own_case": N_("Nobody takes a task on their own case."),
+    "same_assignee": N_("The task is already with this person."),
 }
 
 # What a notice (in the app and as the subject of its email) says, by notice kind.

@@ -22,6 +22,7 @@ from workflows.cases.submissions import submit_task
 from workflows.cases.tasks import claim_task, release_task
 from workflows.definitions.catalog import ProcessInfo, version_info
 from workflows.errors import FieldError, NotFound
+from workflows.org.reassignment import reassign_options
 
 
 @too_large_page("tasks.submit")
@@ -60,6 +61,7 @@ def _task_page(errors: list[FieldError] | None = None, typed: dict | None = None
         completed_by_name=task.completed_by_name,
         on_behalf_of_name=task.on_behalf_of_name,
         today=today,
+        reassign=reassign_options(session, current_user.id, task_id, today),
     )
 
 

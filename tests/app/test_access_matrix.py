@@ -19,6 +19,7 @@ from tests import factories
 from tests.app.conftest import LoginAs
 from tests.workflows.flow import Flow
 from workflows.messaging.models import Notification
+from workflows.org.models import OrgUnit
 from workflows.records.extracts import issue_extract
 
 ROLES = [
@@ -58,6 +59,7 @@ class World:
     record: int
     extract: int
     token: str
+    cs: int = 0  # the teacher's department
 
 
 @pytest.fixture
@@ -78,8 +80,9 @@ def world(flow: Flow) -> World:
         record = factories.training_record(s, flow.demo["teacher"], certificate_id=doc.id).id
         extract = issue_extract(s, flow.demo["teacher"], flow.demo["teacher"], flow.clock)
         s.commit()
+        cs = s.scalars(select(OrgUnit.id).where(OrgUnit.code == "cs")).one()
     teacher = flow.demo["teacher"]
-    return World(a, b, endorse_a, verify_b, doc.id, notice, teacher, record, extract.id, extract.token)
+    return World(a, b, endorse_a, verify_b, doc.id, notice, teacher, record, extract.id, extract.token, cs)
 
 
 def _visible(group: set[str], yes: int = 200, no: int = 404) -> dict[str, int]:
@@ -88,6 +91,16 @@ def _visible(group: set[str], yes: int = 200, no: int = 404) -> dict[str, int]:
 
 def _all(status: int) -> dict[str, int]:
     return {role: (302 if role == "anonymous" else status) for role in ROLES}
+
+
+# The admin area: administrators and HR write; heads read their units' people; everyone else
+# reads only themselves.
+WRITERS = {"admin", "hr"}
+HEADS = {"head", "head2", "director"}
+
+
+def _org(readers: set[str], ok: int = 200, no: int = 403) -> dict[str, int]:
+    return {role: (302 if role == "anonymous" else ok if role in readers else no) for role in ROLES}
 
 
 def _act(actor: str, visible: set[str], ok: int) -> dict[str, int]:
@@ -161,6 +174,33 @@ MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
     ("GET", "/admin/import/template.xlsx", {}, {**_all(403), "hr": 200, "admin": 200}),
     ("GET", "/admin/import/training-template.csv", {}, {**_all(403), "hr": 200, "admin": 200}),
     ("GET", "/admin/import/export.csv", {}, {**_all(403), "hr": 200, "admin": 200}),
+    ("GET", "/admin/units", {}, _org(WRITERS | HEADS)),
+    ("GET", "/admin/units/{cs}", {}, _org(WRITERS | {"head", "director"})),
+    ("GET", "/admin/units/999999", {}, _org(WRITERS | HEADS, ok=404)),
+    ("POST", "/admin/units", {}, _org(WRITERS, ok=422)),
+    ("POST", "/admin/units/{cs}/rename", {}, _org(WRITERS, ok=422)),
+    ("POST", "/admin/units/{cs}/move", {}, _org(WRITERS, ok=422)),
+    ("POST", "/admin/units/{cs}/close", {}, _org(WRITERS, ok=422)),
+    ("POST", "/admin/units/{cs}/seats", {}, _org(WRITERS, ok=422)),
+    ("POST", "/admin/seats/999999/end", {}, _org(WRITERS, ok=404)),
+    ("GET", "/admin/people", {}, _org(WRITERS | HEADS)),
+    ("GET", "/admin/people/new", {}, _org(WRITERS)),
+    ("POST", "/admin/people", {}, _org(WRITERS, ok=422)),
+    ("GET", "/admin/people/{teacher}", {}, _org(WRITERS | {"head", "director", "teacher"})),
+    ("GET", "/admin/people/999999", {}, _all(404)),
+    ("POST", "/admin/people/{teacher}", {}, _org(WRITERS, ok=422)),
+    ("POST", "/admin/people/{teacher}/deactivate", {}, _org(WRITERS, ok=422)),
+    ("POST", "/admin/people/{teacher}/delegations", {}, _org(WRITERS | {"teacher"}, ok=422)),
+    ("POST", "/admin/delegations/999999/end", {}, _all(404)),
+    ("GET", "/admin/audit", {}, _org(WRITERS)),
+    ("GET", "/account/delegations", {}, _all(200)),
+    ("POST", "/account/delegations", {}, _all(422)),
+    (
+        "POST",
+        "/tasks/{endorse_a}/reassign",
+        {},
+        {**_visible(SEE_A, yes=403), "head": 303, "hr": 303, "admin": 303},
+    ),
     # Last: they end the cases (for the one role allowed to).
     ("POST", "/cases/{b}/cancel-order", {"reason": "Өтпейді"}, _act("hr", SEE_B, 303)),
     ("POST", "/cases/{a}/withdraw", {}, _act("teacher", SEE_A, 303)),

@@ -38,6 +38,7 @@ from tests.workflows.flow import PDF, Flow, application
 from workflows.cases.models import Incident
 from workflows.forms.schema import load_forms
 from workflows.messaging.models import Notification
+from workflows.org.models import OrgUnit, RoleAssignment
 from workflows.records.extracts import issue_extract
 
 KEY = "qualification_request"
@@ -178,6 +179,7 @@ editor_bodies = st.fixed_dictionaries(
 
 # Who most likely gets past the access checks of each area, so that many requests reach the views.
 LIKELY = {"processes": "owner", "tasks": "head", "cases": "teacher", "auth": "anonymous", "records": "hr"}
+LIKELY = {"processes": "owner", "tasks": "head", "cases": "teacher", "auth": "anonymous", "admin": "hr"}
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,10 @@ def world(flow: Flow, request: pytest.FixtureRequest) -> World:
         record = factories.training_record(session, flow.demo["teacher"]).id
         extract = issue_extract(session, flow.demo["teacher"], flow.demo["teacher"], flow.clock)
         session.commit()
+        unit = session.scalars(select(OrgUnit.id).where(OrgUnit.code == "cs")).one()
+        seat = session.scalars(
+            select(RoleAssignment.id).where(RoleAssignment.person_id == flow.demo["head"])
+        ).one()
     values = {
         "case_id": case,
         "task_id": task,
@@ -216,6 +222,9 @@ def world(flow: Flow, request: pytest.FixtureRequest) -> World:
         "record_id": record,
         "extract_id": extract.id,
         "run_id": 1,  # no such import: the pages answer 404 or 403
+        "unit_id": unit,
+        "seat_id": seat,
+        "delegation_id": 1,
     }
     known = {
         **{k: str(v) for k, v in values.items()},

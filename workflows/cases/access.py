@@ -80,7 +80,8 @@ def task_access(session: Session, task: HumanTask, person_id: int, on: date) -> 
         mine = task.assignee_id == person_id
         return TaskAccess(is_open and mine, False, False, False, None)
     matching = [s for s in held if s.role == task.role and s.org_unit_id == task.org_unit_id]
-    in_seat = bool(matching) and task.subject_id != person_id and is_open
+    handed = task.assignee_id == person_id  # claimed, or handed to them by reassignment
+    in_seat = (bool(matching) or handed) and task.subject_id != person_id and is_open
     claimed_by_other = task.assignee_id is not None and task.assignee_id != person_id
     own = any(s.on_behalf_of is None for s in matching)
     return TaskAccess(

@@ -53,6 +53,7 @@ class EventKind(StrEnum):
     TASK_COMPLETED = "task_completed"
     TASK_CLAIMED = "task_claimed"
     TASK_RELEASED = "task_released"
+    TASK_REASSIGNED = "task_reassigned"  # by HR, an administrator or the seat holder; or on leaving
     TIMER_FIRED = "timer_fired"
     ORDER_ISSUED = "order_issued"
     NONCONFORMITY = "nonconformity"

@@ -96,14 +96,14 @@ def _task_for_actor(
         for s in seats(session, actor_id, today)
         if s.role == task.role and s.org_unit_id == task.org_unit_id
     ]
-    if not matching:
+    if not matching and task.assignee_id != actor_id:  # a task handed to them acts as their seat
         raise Forbidden("This task is for another role or unit", task_id=task_id)
     if task.assignee_id is not None and task.assignee_id != actor_id:
         raise TaskClaimedByOther(
             "Someone else has claimed this task", task_id=task_id, claimed_by=task.assignee_id
         )
     own = [s for s in matching if s.on_behalf_of is None]
-    return task, instance, (None if own else matching[0].on_behalf_of)
+    return task, instance, (None if own or not matching else matching[0].on_behalf_of)
 
 
 def _case_changes(session: Session, instance: ProcessInstance, clock: Clock) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, literal, or_, select
 from sqlalchemy.orm import Session, aliased
@@ -29,17 +30,53 @@ def _active(model: type[RoleAssignment] | type[Delegation], on: date) -> ColumnE
     )
 
 
-def ancestors(session: Session, unit_id: int) -> list[int]:
-    """The unit and its parents up to the root, nearest first: one recursive query whatever the depth."""
-    chain = select(OrgUnit.id, OrgUnit.parent_id, literal(0).label("depth")).where(OrgUnit.id == unit_id)
+def _chain(unit_id: int) -> Any:
+    """The unit and its parents up to the root, with their depth and closing date: a recursive CTE."""
+    chain = select(OrgUnit.id, OrgUnit.parent_id, OrgUnit.closed_on, literal(0).label("depth")).where(
+        OrgUnit.id == unit_id
+    )
     chain_cte = chain.cte("chain", recursive=True)
     parent = aliased(OrgUnit)
-    chain_cte = chain_cte.union(
-        select(parent.id, parent.parent_id, (chain_cte.c.depth + 1).label("depth"))
+    return chain_cte.union(
+        select(parent.id, parent.parent_id, parent.closed_on, (chain_cte.c.depth + 1).label("depth"))
         .join(chain_cte, parent.id == chain_cte.c.parent_id)
         .where(chain_cte.c.depth < MAX_DEPTH)
     )
+
+
+def ancestors(session: Session, unit_id: int) -> list[int]:
+    """The unit and its parents up to the root, nearest first: one recursive query whatever the depth."""
+    chain_cte = _chain(unit_id)
     return list(session.scalars(select(chain_cte.c.id).order_by(chain_cte.c.depth)))
+
+
+def open_ancestors(session: Session, unit_id: int) -> list[int]:
+    """As `ancestors`, without the closed units: a closed unit takes no new tasks, its parent does."""
+    chain_cte = _chain(unit_id)
+    found = list(
+        session.scalars(
+            select(chain_cte.c.id).where(chain_cte.c.closed_on.is_(None)).order_by(chain_cte.c.depth)
+        )
+    )
+    return found or ancestors(session, unit_id)
+
+
+def descendants(session: Session, unit_ids: set[int]) -> set[int]:
+    """The units and everything below them: one recursive query whatever the depth."""
+    if not unit_ids:
+        return set()
+    down = (
+        select(OrgUnit.id, literal(0).label("depth"))
+        .where(OrgUnit.id.in_(unit_ids))
+        .cte("down", recursive=True)
+    )
+    child = aliased(OrgUnit)
+    down = down.union(
+        select(child.id, (down.c.depth + 1).label("depth"))
+        .join(down, child.parent_id == down.c.id)
+        .where(down.c.depth < MAX_DEPTH)
+    )
+    return set(session.scalars(select(down.c.id)))
 
 
 # Who stands in when a seat is empty all the way up, or held only by the applicant:
@@ -55,11 +92,11 @@ def resolve_seat(
 ) -> tuple[str, int]:
     """The nearest seat at or above `unit_id` held by someone other than `exclude_person`.
 
-    An empty seat goes up, and so does a seat held only by the applicant (nobody approves
-    their own case). When no unit up the tree has such a holder, the superior role takes the
+    An empty seat goes up, and so does a closed unit's, and a seat held only by the applicant
+    (nobody approves their own case). When no unit up the tree has such a holder, the superior role takes the
     task; with nobody at all the task waits at the root for an assignment.
     """
-    chain = ancestors(session, unit_id)
+    chain = open_ancestors(session, unit_id)
     current: str | None = role
     while current is not None:
         rows = session.execute(
