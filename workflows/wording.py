@@ -126,6 +126,7 @@ FIELDS: dict[str, str] = {
         "This password is one of the most common ones and is guessed first: choose another."
     ),
     "password_mismatch": N_("The two new passwords differ."),
+    "password_same": N_("Choose a password of your own, not the temporary one."),
 }
 
 # What a notice (in the app and as the subject of its email) says, by notice kind.
@@ -150,6 +151,33 @@ REFUSALS: dict[str, str] = {
         "The order %(number)s has been issued: ask the HR service to cancel it instead."
     ),
     "no_order_to_cancel": N_("The case has no issued order to cancel."),
+    "link_invalid": N_(
+        "This link has been used, has expired or was replaced by a newer one. Ask for a new one: "
+        "“Forgot your password?” on the sign-in page, or the HR service for an invitation."
+    ),
+    "person_inactive": N_("This person has left: their account cannot be opened."),
+    "person_no_email": N_("This person has no email address: add one first, or set a temporary password."),
+}
+
+# The emails about one's account (not about a case), by token purpose: (subject, body).
+ACCOUNT_EMAILS: dict[str, tuple[str, str]] = {
+    "invitation": (
+        N_("Your Biliktilik account"),
+        N_(
+            "Dear %(name)s,\n\nAn account in Biliktilik, the qualification improvement system, has been "
+            "opened for you. Set your password here:\n%(link)s\n\nThe link works once, until "
+            "%(expires)s. Afterwards you sign in with your login (%(login)s), your personnel number or "
+            "your email.\n\nBiliktilik"
+        ),
+    ),
+    "password_reset": (
+        N_("Resetting your Biliktilik password"),
+        N_(
+            "Dear %(name)s,\n\nSomeone, probably you, asked to reset your Biliktilik password. Set a "
+            "new one here:\n%(link)s\n\nThe link works once, until %(expires)s. If you did not ask, "
+            "ignore this email: your password stays as it is.\n\nBiliktilik"
+        ),
+    ),
 }
 
 EMAIL_DUE = N_("Due by %(due)s.")

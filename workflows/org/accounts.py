@@ -54,10 +54,33 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 _DUMMY_HASH = hash_password("not a password")
 
 
+def find_person(session: Session, login: str) -> Person | None:
+    """The active person a login names: their username, else their personnel number, else their
+    email (any case). An email that several active people share names nobody."""
+    typed = login.strip()
+    if not typed or len(typed) > LOGIN_LENGTH:
+        return None
+    lowered = login_key(typed)
+    active = Person.is_active.is_(True)
+    by_name = session.scalar(select(Person).where(func.lower(Person.username) == lowered, active))
+    if by_name is not None:
+        return by_name
+    by_number = session.scalar(select(Person).where(Person.personnel_number == typed, active))
+    if by_number is not None:
+        return by_number
+    if "@" not in typed:
+        return None
+    by_email = list(
+        session.scalars(select(Person).where(func.lower(Person.email) == lowered, active).limit(2))
+    )
+    return by_email[0] if len(by_email) == 1 else None
+
+
 @dataclass(frozen=True)
 class SignInResult:
     person_id: int | None
     session_generation: int = 0
+    must_change_password: bool = False
 
     @property
     def ok(self) -> bool:
@@ -75,15 +98,13 @@ def authenticate(
     if waiting(session, where, login, now):
         verify_password(_DUMMY_HASH, password)
         return SignInResult(None)
-    person = None
-    if len(username.strip()) <= LOGIN_LENGTH:
-        person = session.scalar(select(Person).where(func.lower(Person.username) == login))
-    known = person.password_hash if person is not None and person.is_active else None
+    person = find_person(session, username)
+    known = person.password_hash if person is not None else None
     matches = verify_password(known or _DUMMY_HASH, password)  # one verification, whoever it is
     if matches and known and person is not None:
         forget_failures(session, where, login)
         session.flush()
-        return SignInResult(person.id, person.session_generation)
+        return SignInResult(person.id, person.session_generation, person.must_change_password)
     record_failure(session, where, login, now, policy)
     return SignInResult(None)
 
@@ -99,6 +120,7 @@ class Account:
     position: str | None
     org_unit_id: int
     session_generation: int
+    must_change_password: bool = False
 
 
 def account(session: Session, person_id: int, session_generation: int) -> Account | None:
@@ -115,6 +137,7 @@ def account(session: Session, person_id: int, session_generation: int) -> Accoun
         person.position,
         person.org_unit_id,
         person.session_generation,
+        person.must_change_password,
     )
 
 
