@@ -27,6 +27,9 @@ POLICY: dict[str, int] = {
     "SIGN_IN_FAILURE_WINDOW_MINUTES": 60,  # failures are forgotten once the last one is this old
     "PASSWORD_MIN_LENGTH": 10,  # the shortest new password
     "PASSWORD_MAX_LENGTH": 200,  # the longest password
+    "INVITATION_DAYS": 7,  # how long an invitation link sets a first password
+    "PASSWORD_RESET_MINUTES": 60,  # how long a password-reset link works
+    "PASSWORD_RESETS_PER_HOUR": 3,  # reset emails one person gets at most in an hour
     "HSTS_MAX_AGE": 365 * 24 * 3600,  # seconds browsers keep to HTTPS after an HTTPS response
 }
 

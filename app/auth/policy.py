@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from workflows.org.passwords import PasswordPolicy
+from workflows.org.recovery import LinkPolicy
 from workflows.org.throttle import ThrottlePolicy
 
 
@@ -22,3 +23,12 @@ def throttle_policy() -> ThrottlePolicy:
 def password_policy() -> PasswordPolicy:
     config = current_app.config
     return PasswordPolicy(int(config["PASSWORD_MIN_LENGTH"]), int(config["PASSWORD_MAX_LENGTH"]))
+
+
+def link_policy() -> LinkPolicy:
+    config = current_app.config
+    return LinkPolicy(
+        invitation_days=int(config["INVITATION_DAYS"]),
+        reset_minutes=int(config["PASSWORD_RESET_MINUTES"]),
+        resets_per_hour=int(config["PASSWORD_RESETS_PER_HOUR"]),
+    )

@@ -111,6 +111,16 @@ MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
     ("POST", "/admin/people/{teacher}/sign-out-everywhere", {}, {**_all(403), "admin": 303}),
     ("POST", "/admin/people/999999/sign-out-everywhere", {}, {**_all(403), "admin": 404}),
     ("POST", "/language", {"lang": "ru"}, {role: 303 for role in ROLES}),
+    ("GET", "/account/new-password", {}, _all(303)),  # only a temporary password stays there
+    ("POST", "/account/notifications", {"email": "approved"}, _all(303)),
+    ("GET", "/forgot-password", {}, {role: 200 for role in ROLES}),
+    ("POST", "/forgot-password", {"login": "nobody"}, {role: 303 for role in ROLES}),
+    ("GET", "/account/invitation/not-a-token", {}, {role: 409 for role in ROLES}),
+    ("POST", "/account/reset/not-a-token", {"new_password": "x"}, {role: 409 for role in ROLES}),
+    ("GET", "/admin/people/{teacher}/account", {}, {**_all(403), "admin": 200, "hr": 200}),
+    ("GET", "/admin/people/999999/account", {}, {**_all(403), "admin": 404, "hr": 404}),
+    ("POST", "/admin/people/{teacher}/invitation", {}, {**_all(403), "admin": 303, "hr": 303}),
+    ("POST", "/admin/people/{teacher}/temporary-password", {}, {**_all(403), "admin": 200, "hr": 200}),
     ("GET", "/incidents", {}, {**_all(403), "owner": 200, "admin": 200}),
     ("POST", "/incidents/999999/retry", {}, {**_all(403), "owner": 404, "admin": 404}),
     # Last: they end the cases (for the one role allowed to).

@@ -20,7 +20,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from workflows.clock import Clock
-from workflows.errors import NotAllowedNow, ValidationFailed
+from workflows.errors import NotAllowedNow, ValidationFailed, field_error
 from workflows.messaging.notices import queue_account_email
 from workflows.org.accounts import end_sessions, find_person, hash_password
 from workflows.org.audit import Subject, record_change
@@ -166,6 +166,8 @@ def request_password_reset(
 ) -> None:
     """Email a reset link to the active person the login names, if there is one and they have an
     email; the caller answers the same in every case. The request counts against its address."""
+    if not login.strip():
+        raise ValidationFailed([field_error("login", "required")])
     now = clock.now()
     where = address_key(address)
     if waiting(session, where, RESET_REQUESTS, now):
