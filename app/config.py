@@ -67,9 +67,33 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # How many reverse proxies stand before the app: their X-Forwarded-For and -Proto are believed.
         "TRUSTED_PROXIES": _number(env, "TRUSTED_PROXIES", 0),
     }
+    config.update(_directory(env))
     # Policy the environment sets (DEFAULTS has the rest).
     config.update({name: _number(env, name, 0) for name in POLICY if env.get(name, "").strip()})
     return config
+
+
+def _directory(env: Mapping[str, str]) -> dict[str, Any]:
+    """Signing in through LDAP or Active Directory (README.md, "Signing in through a directory")."""
+    url = env.get("LDAP_URL", "").strip() or None
+    if url is not None and not env.get("LDAP_BASE_DN", "").strip():
+        raise ConfigError("LDAP_URL is set without LDAP_BASE_DN: say where the accounts are")
+    user_filter = env.get("LDAP_USER_FILTER", "(|(uid={login})(mail={login}))")
+    if url is not None and "{login}" not in user_filter:
+        raise ConfigError("LDAP_USER_FILTER must contain {login}, where the typed login goes")
+    return {
+        "LDAP_URL": url,
+        "LDAP_BASE_DN": env.get("LDAP_BASE_DN", "").strip(),
+        "LDAP_USER_FILTER": user_filter,
+        "LDAP_NUMBER_ATTRIBUTE": env.get("LDAP_NUMBER_ATTRIBUTE", "employeeNumber").strip() or None,
+        "LDAP_EMAIL_ATTRIBUTE": env.get("LDAP_EMAIL_ATTRIBUTE", "mail").strip() or None,
+        "LDAP_BIND_DN": env.get("LDAP_BIND_DN", "").strip() or None,
+        "LDAP_BIND_PASSWORD": env.get("LDAP_BIND_PASSWORD") or None,
+        "LDAP_START_TLS": _flag(env, "LDAP_START_TLS", False),
+        "LDAP_CA_FILE": env.get("LDAP_CA_FILE", "").strip() or None,
+        "LDAP_TIMEOUT_SECONDS": _number(env, "LDAP_TIMEOUT_SECONDS", 5),
+        "LDAP_KEEP_LOCAL_PASSWORDS": _flag(env, "LDAP_KEEP_LOCAL_PASSWORDS", False),
+    }
 
 
 def _number(env: Mapping[str, str], name: str, default: int) -> int:

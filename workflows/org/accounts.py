@@ -9,6 +9,7 @@ before: signing out, "sign out everywhere" (the person or an administrator) and 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -20,6 +21,7 @@ from workflows.calendar import local_date
 from workflows.clock import Clock
 from workflows.errors import Forbidden, NotFound
 from workflows.language import supported
+from workflows.org.directory import Directory, DirectoryUnavailable, directory_person
 from workflows.org.models import Person
 from workflows.org.roles import Role
 from workflows.org.seats import has_role
@@ -34,6 +36,8 @@ from workflows.org.throttle import (
 )
 
 _hasher = PasswordHasher()
+log = logging.getLogger(__name__)
+DN_LENGTH = 500
 
 
 def hash_password(password: str) -> str:
@@ -81,24 +85,64 @@ class SignInResult:
     person_id: int | None
     session_generation: int = 0
     must_change_password: bool = False
+    # Why a right password still opened nothing: "directory_unknown" (a directory account that is
+    # nobody in the product).
+    refusal: str | None = None
 
     @property
     def ok(self) -> bool:
         return self.person_id is not None
 
 
+def _through_directory(
+    session: Session, directory: Directory, username: str, password: str
+) -> tuple[SignInResult | None, bool]:
+    """(the answer, whether the login is a directory account); no answer: check locally."""
+    try:
+        entry = directory.find(username)
+    except DirectoryUnavailable:
+        log.warning("the directory is unavailable; only local passwords are checked", exc_info=True)
+        return None, False
+    if entry is None:
+        return None, False
+    if not directory.verify(entry.dn, password):
+        return None, True
+    person = directory_person(session, entry)
+    if person is None:
+        return SignInResult(None, refusal="directory_unknown"), True
+    person.directory_dn = entry.dn[:DN_LENGTH]
+    return SignInResult(person.id, person.session_generation), True
+
+
 def authenticate(
-    session: Session, username: str, password: str, address: str | None, clock: Clock, policy: ThrottlePolicy
+    session: Session,
+    username: str,
+    password: str,
+    address: str | None,
+    clock: Clock,
+    policy: ThrottlePolicy,
+    directory: Directory | None = None,
 ) -> SignInResult:
-    """Check a password coming from `address`; the caller commits, so failures are counted even
-    though sign-in fails. A wrong password, an unknown login and an attempt that has to wait are
-    refused alike, after the same work."""
+    """Check a password coming from `address`, with the directory first when there is one; the
+    caller commits, so failures are counted even though sign-in fails. A wrong password, an unknown
+    login and an attempt that has to wait are refused alike, after the same work."""
     now = clock.now()
     where, login = address_key(address), login_key(username)
     if waiting(session, where, login, now):
         verify_password(_DUMMY_HASH, password)
         return SignInResult(None)
+    in_directory = False
+    if directory is not None and len(username.strip()) <= LOGIN_LENGTH:
+        answer, in_directory = _through_directory(session, directory, username, password)
+        if answer is not None:
+            if answer.ok:
+                forget_failures(session, where, login)
+            session.flush()
+            return answer
     person = find_person(session, username)
+    local_allowed = directory is None or directory.settings.keep_local_passwords
+    if person is not None and not local_allowed and (in_directory or person.directory_dn):
+        person = None  # a directory account: its local password is not used
     known = person.password_hash if person is not None else None
     matches = verify_password(known or _DUMMY_HASH, password)  # one verification, whoever it is
     if matches and known and person is not None:
