@@ -93,6 +93,9 @@ def _directory(env: Mapping[str, str]) -> dict[str, Any]:
         "LDAP_CA_FILE": env.get("LDAP_CA_FILE", "").strip() or None,
         "LDAP_TIMEOUT_SECONDS": _number(env, "LDAP_TIMEOUT_SECONDS", 5),
         "LDAP_KEEP_LOCAL_PASSWORDS": _flag(env, "LDAP_KEEP_LOCAL_PASSWORDS", False),
+        "LDAP_NEW_PEOPLE_UNIT": env.get("LDAP_NEW_PEOPLE_UNIT", "").strip() or None,
+        "LDAP_LOGIN_ATTRIBUTE": env.get("LDAP_LOGIN_ATTRIBUTE", "uid").strip() or None,
+        "LDAP_NAME_ATTRIBUTE": env.get("LDAP_NAME_ATTRIBUTE", "cn").strip() or None,
     }
 
 

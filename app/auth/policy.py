@@ -53,5 +53,8 @@ def directory() -> Directory | None:
             ca_file=config.get("LDAP_CA_FILE"),
             timeout_seconds=int(config.get("LDAP_TIMEOUT_SECONDS") or 5),
             keep_local_passwords=bool(config.get("LDAP_KEEP_LOCAL_PASSWORDS")),
+            new_people_unit=config.get("LDAP_NEW_PEOPLE_UNIT"),
+            login_attribute=config.get("LDAP_LOGIN_ATTRIBUTE", "uid"),
+            name_attribute=config.get("LDAP_NAME_ATTRIBUTE", "cn"),
         )
     )

@@ -21,7 +21,13 @@ from workflows.calendar import local_date
 from workflows.clock import Clock
 from workflows.errors import Forbidden, NotFound
 from workflows.language import supported
-from workflows.org.directory import Directory, DirectoryUnavailable, directory_person
+from workflows.org.directory import (
+    DN_LENGTH,
+    Directory,
+    DirectoryUnavailable,
+    directory_person,
+    new_directory_person,
+)
 from workflows.org.models import Person
 from workflows.org.roles import Role
 from workflows.org.seats import has_role
@@ -37,7 +43,6 @@ from workflows.org.throttle import (
 
 _hasher = PasswordHasher()
 log = logging.getLogger(__name__)
-DN_LENGTH = 500
 
 
 def hash_password(password: str) -> str:
@@ -95,7 +100,7 @@ class SignInResult:
 
 
 def _through_directory(
-    session: Session, directory: Directory, username: str, password: str
+    session: Session, directory: Directory, username: str, password: str, clock: Clock
 ) -> tuple[SignInResult | None, bool]:
     """(the answer, whether the login is a directory account); no answer: check locally."""
     try:
@@ -107,7 +112,9 @@ def _through_directory(
         return None, False
     if not directory.verify(entry.dn, password):
         return None, True
-    person = directory_person(session, entry)
+    person = directory_person(session, entry) or new_directory_person(
+        session, entry, directory.settings, clock
+    )
     if person is None:
         return SignInResult(None, refusal="directory_unknown"), True
     person.directory_dn = entry.dn[:DN_LENGTH]
@@ -133,7 +140,7 @@ def authenticate(
         return SignInResult(None)
     in_directory = False
     if directory is not None and len(username.strip()) <= LOGIN_LENGTH:
-        answer, in_directory = _through_directory(session, directory, username, password)
+        answer, in_directory = _through_directory(session, directory, username, password, clock)
         if answer is not None:
             if answer.ok:
                 forget_failures(session, where, login)

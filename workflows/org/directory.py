@@ -24,9 +24,12 @@ from ldap3.utils.conv import escape_filter_chars
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from workflows.org.models import Person
+from workflows.clock import Clock
+from workflows.org.audit import Subject, record_change
+from workflows.org.models import OrgUnit, Person
 
 log = logging.getLogger(__name__)
+LOGIN_LENGTH, DN_LENGTH = 100, 500
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,11 @@ class DirectorySettings:
     ca_file: str | None = None  # the certificate authority for TLS; the system's when empty
     timeout_seconds: int = 5
     keep_local_passwords: bool = False  # directory accounts may also use a local password
+    # Where a directory account that is nobody here becomes a new person (a unit's code); never
+    # when empty. The new person's login and name come from these attributes.
+    new_people_unit: str | None = None
+    login_attribute: str | None = "uid"
+    name_attribute: str | None = "cn"
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,8 @@ class DirectoryEntry:
     dn: str
     personnel_number: str | None
     email: str | None
+    login: str | None = None
+    name: str | None = None
 
 
 class DirectoryUnavailable(Exception):
@@ -91,7 +101,13 @@ class Directory:
         if not typed:
             return None
         query = self.settings.user_filter.replace("{login}", escape_filter_chars(typed))
-        attributes = [a for a in (self.settings.number_attribute, self.settings.email_attribute) if a]
+        wanted = (
+            self.settings.number_attribute,
+            self.settings.email_attribute,
+            self.settings.login_attribute,
+            self.settings.name_attribute,
+        )
+        attributes = sorted({a for a in wanted if a})
         try:
             with self._bound(self.settings.bind_dn, self.settings.bind_password) as (connection, bound):
                 if not bound:
@@ -107,6 +123,8 @@ class Directory:
             entry.entry_dn,
             _first(entry, self.settings.number_attribute),
             _first(entry, self.settings.email_attribute),
+            _first(entry, self.settings.login_attribute),
+            _first(entry, self.settings.name_attribute),
         )
 
     def verify(self, dn: str, password: str) -> bool:
@@ -148,3 +166,41 @@ def directory_person(session: Session, entry: DirectoryEntry) -> Person | None:
         if len(people) == 1:
             return people[0]
     return None
+
+
+def new_directory_person(
+    session: Session, entry: DirectoryEntry, settings: DirectorySettings, clock: Clock
+) -> Person | None:
+    """A person for a directory account that is nobody here, where the configuration asks for one:
+    in the configured unit, with the entry's login, name, personnel number and email (HR completes
+    the rest). None when not configured, or when the unit or the login cannot take them."""
+    if not settings.new_people_unit or not entry.login or not (entry.personnel_number or entry.email):
+        return None
+    unit = session.scalar(select(OrgUnit).where(OrgUnit.code == settings.new_people_unit))
+    login = entry.login[:LOGIN_LENGTH]
+    taken = session.scalar(select(Person.id).where(func.lower(Person.username) == login.lower()))
+    number_taken = entry.personnel_number and session.scalar(
+        select(Person.id).where(Person.personnel_number == entry.personnel_number)
+    )
+    if unit is None or not unit.is_open or taken is not None or number_taken:
+        return None
+    person = Person(
+        username=login,
+        full_name=(entry.name or login)[:300],
+        personnel_number=entry.personnel_number,
+        email=entry.email,
+        org_unit_id=unit.id,
+        directory_dn=entry.dn[:DN_LENGTH],
+    )
+    session.add(person)
+    session.flush()
+    record_change(
+        session,
+        None,
+        "person_created_from_directory",
+        Subject.PERSON,
+        person.id,
+        clock,
+        {"directory_dn": entry.dn, "unit": unit.code},
+    )
+    return person

@@ -46,6 +46,7 @@ class AccountState:
     has_password: bool
     must_change_password: bool
     open_links: list[OpenLink]
+    directory_dn: str | None = None  # signs in through the university's directory
 
 
 def _person(session: Session, actor_id: int, person_id: int, clock: Clock) -> Person:
@@ -77,6 +78,7 @@ def account_state(session: Session, actor_id: int, person_id: int, clock: Clock)
         bool(person.password_hash),
         person.must_change_password,
         [OpenLink(link.purpose, link.created_at, link.expires_at) for link in links],
+        person.directory_dn,
     )
 
 

@@ -17,6 +17,7 @@ from tests.conftest import Demo
 from tests.ldap_server import PEOPLE, DirectoryUser, LdapServer, start_slapd
 from tests.smtp import free_port
 from tests.workflows.flow import Flow
+from workflows.org.audit import Subject, audit_trail
 from workflows.org.models import Person, SignInThrottle
 
 AIGUL = DirectoryUser("aigul", "Aigul Nurlanova", "aigul.n@university.kz", "0042", "каталог-құпия-1")
@@ -105,3 +106,28 @@ def test_the_directory_settings_are_checked_at_start() -> None:
     config = from_env({"LDAP_URL": "ldap://d", "LDAP_BASE_DN": "dc=u", "LDAP_START_TLS": "1"})
     assert config["LDAP_START_TLS"] is True and config["LDAP_USER_FILTER"] == "(|(uid={login})(mail={login}))"
     assert from_env({})["LDAP_URL"] is None
+
+
+def test_a_directory_account_becomes_a_person_only_where_configured(
+    app_config: dict[str, Any], ldap: LdapServer, flow: Flow
+) -> None:
+    app = _app(app_config, ldap, LDAP_NEW_PEOPLE_UNIT="cs")
+    assert _sign_in(app, "stranger", "wrong")[0] == 401  # the password first, as ever
+    with flow.factory() as s:
+        assert s.scalar(select(Person).where(Person.username == "stranger")) is None
+    assert _sign_in(app, "stranger", STRANGER.password)[0] == 303
+    with flow.factory() as s:
+        created = s.scalars(select(Person).where(Person.username == "stranger")).one()
+        assert (created.full_name, created.personnel_number, created.email) == (
+            STRANGER.name,
+            STRANGER.number,
+            STRANGER.mail,
+        )
+        assert created.org_unit.code == "cs" and created.password_hash is None
+        [entry] = audit_trail(s, Subject.PERSON, created.id)
+        assert entry.action == "person_created_from_directory"
+    assert _sign_in(app, "stranger", STRANGER.password)[0] == 303  # the same person again
+    with flow.factory() as s:
+        assert len(s.scalars(select(Person).where(Person.personnel_number == STRANGER.number)).all()) == 1
+    closed = _app(app_config, ldap, LDAP_NEW_PEOPLE_UNIT="no-such-unit")
+    assert _sign_in(closed, "aigul", AIGUL.password)[0] == 401  # nobody, and no unit to put her in
