@@ -5,14 +5,17 @@ anything else opens, and the profile page's seats, language and email choices.""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from app import create_app
 from tests import factories
 from tests.app.conftest import LoginAs
 from tests.app.html_audit import audit
+from tests.conftest import Demo
 from tests.smtp import SmtpInbox
 from tests.workflows.flow import Flow
 from workflows.org.models import AccountToken, Person
@@ -153,3 +156,24 @@ def test_the_profile_shows_seats_and_delegation_and_keeps_email_choices(
         assert person is not None and person.email_notices == before
     head.post("/language", data={"lang": "ru", "next": "/account"})
     assert "Мои места" in head.get("/account").text
+
+
+def test_the_account_forms_refuse_a_post_without_the_csrf_token(
+    app_config: dict[str, Any], flow: Flow, demo: Demo
+) -> None:
+    app = create_app({**app_config, "WTF_CSRF_ENABLED": True})
+    visitor = app.test_client()
+    assert visitor.post("/forgot-password", data={"login": "teacher"}).status_code == 400
+    admin = app.test_client()
+    with admin.session_transaction() as session:
+        session["_user_id"] = str(demo["admin"])
+    for path in (
+        "/account/notifications",
+        f"/admin/people/{demo['teacher']}/invitation",
+        f"/admin/people/{demo['teacher']}/temporary-password",
+    ):
+        assert admin.post(path, data={"email": "approved"}).status_code == 400, path
+    with flow.factory() as s:
+        assert s.scalars(select(AccountToken)).all() == []
+        teacher = s.get(Person, demo["teacher"])
+        assert teacher is not None and not teacher.must_change_password

@@ -3,6 +3,8 @@ real SMTP server on loopback, in the recipient's language, and the links open on
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -210,3 +212,32 @@ def test_sign_in_by_personnel_number_or_email_and_an_ambiguous_email_names_nobod
     twin.is_active = False  # one who left shares it no longer
     db.flush()
     assert authenticate(db, "teacher@demo.biliktilik.kz", "demo", HOST, flow.clock, THROTTLE).ok
+
+
+def test_one_link_used_twice_at_the_same_moment_sets_one_password(
+    committed_flow: Flow, smtp: SmtpInbox
+) -> None:
+    flow = committed_flow
+    token = _invite(flow, smtp, _newcomer(flow))
+    barrier, outcomes = threading.Barrier(2), {}
+
+    def use(password: str) -> None:
+        barrier.wait()
+        try:
+            with flow.factory() as s:
+                redeem_link(s, token, password, password, PASSWORDS, flow.clock)
+                s.commit()
+            outcomes[password] = "set"
+        except NotAllowedNow:
+            outcomes[password] = "refused"
+
+    threads = [threading.Thread(target=use, args=(p,)) for p in (NEW, NEW + " екінші")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(outcomes.values()) == ["refused", "set"]
+    [winner] = [p for p, outcome in outcomes.items() if outcome == "set"]
+    with flow.factory() as s:
+        assert authenticate(s, "newcomer", winner, HOST, flow.clock, THROTTLE).ok
+        assert [line.action for line in audit_trail(s, Subject.ACCOUNT)].count("invitation_accepted") == 1
