@@ -88,6 +88,7 @@ def test_a_forgotten_password_gets_the_same_answer_for_any_login_and_a_link_for_
 ) -> None:
     visitor = app.test_client()
     assert "/forgot-password" in visitor.get("/sign-in").text
+    assert audit(visitor.get("/forgot-password").text, "kk") == []
     answers = [
         visitor.post("/forgot-password", data={"login": login}, follow_redirects=True)
         for login in ("nobody-at-all", "teacher")
