@@ -36,6 +36,15 @@ chromium_env() {
     fi
 }
 
+slapd_env() {
+    # The directory sign-in tests start their own OpenLDAP server (Debian's slapd) on a free port.
+    # Installing it must not configure or start a system-wide directory: the tests use their own.
+    if [ ! -x /usr/sbin/slapd ] || [ ! -x /usr/sbin/slapadd ]; then
+        $SUDO apt-get update -qq
+        $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slapd ldap-utils >/dev/null
+    fi
+}
+
 secret_key() {
     mkdir -p var
     [ -s var/secret_key ] || .venv/bin/python -c "import secrets; print(secrets.token_hex(32))" > var/secret_key
@@ -64,6 +73,7 @@ case "${1:-}" in
         catalogues
         node_env
         chromium_env
+        slapd_env
         .venv/bin/ruff check .
         .venv/bin/ruff format --check .
         .venv/bin/mypy

@@ -27,6 +27,9 @@ POLICY: dict[str, int] = {
     "SIGN_IN_FAILURE_WINDOW_MINUTES": 60,  # failures are forgotten once the last one is this old
     "PASSWORD_MIN_LENGTH": 10,  # the shortest new password
     "PASSWORD_MAX_LENGTH": 200,  # the longest password
+    "INVITATION_DAYS": 7,  # how long an invitation link sets a first password
+    "PASSWORD_RESET_MINUTES": 60,  # how long a password-reset link works
+    "PASSWORD_RESETS_PER_HOUR": 3,  # reset emails one person gets at most in an hour
     "HSTS_MAX_AGE": 365 * 24 * 3600,  # seconds browsers keep to HTTPS after an HTTPS response
     "VERIFY_LOOKUPS_PER_WINDOW": 30,  # look-ups of the public verification page from one address...
     "VERIFY_WINDOW_MINUTES": 10,  # ...in this many minutes; past it the address waits for the next window
@@ -72,9 +75,36 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         # own address when not set.
         "APP_BASE_URL": env.get("APP_BASE_URL", "").strip() or None,
     }
+    config.update(_directory(env))
     # Policy the environment sets (DEFAULTS has the rest).
     config.update({name: _number(env, name, 0) for name in POLICY if env.get(name, "").strip()})
     return config
+
+
+def _directory(env: Mapping[str, str]) -> dict[str, Any]:
+    """Signing in through LDAP or Active Directory (README.md, "Signing in through a directory")."""
+    url = env.get("LDAP_URL", "").strip() or None
+    if url is not None and not env.get("LDAP_BASE_DN", "").strip():
+        raise ConfigError("LDAP_URL is set without LDAP_BASE_DN: say where the accounts are")
+    user_filter = env.get("LDAP_USER_FILTER", "(|(uid={login})(mail={login}))")
+    if url is not None and "{login}" not in user_filter:
+        raise ConfigError("LDAP_USER_FILTER must contain {login}, where the typed login goes")
+    return {
+        "LDAP_URL": url,
+        "LDAP_BASE_DN": env.get("LDAP_BASE_DN", "").strip(),
+        "LDAP_USER_FILTER": user_filter,
+        "LDAP_NUMBER_ATTRIBUTE": env.get("LDAP_NUMBER_ATTRIBUTE", "employeeNumber").strip() or None,
+        "LDAP_EMAIL_ATTRIBUTE": env.get("LDAP_EMAIL_ATTRIBUTE", "mail").strip() or None,
+        "LDAP_BIND_DN": env.get("LDAP_BIND_DN", "").strip() or None,
+        "LDAP_BIND_PASSWORD": env.get("LDAP_BIND_PASSWORD") or None,
+        "LDAP_START_TLS": _flag(env, "LDAP_START_TLS", False),
+        "LDAP_CA_FILE": env.get("LDAP_CA_FILE", "").strip() or None,
+        "LDAP_TIMEOUT_SECONDS": _number(env, "LDAP_TIMEOUT_SECONDS", 5),
+        "LDAP_KEEP_LOCAL_PASSWORDS": _flag(env, "LDAP_KEEP_LOCAL_PASSWORDS", False),
+        "LDAP_NEW_PEOPLE_UNIT": env.get("LDAP_NEW_PEOPLE_UNIT", "").strip() or None,
+        "LDAP_LOGIN_ATTRIBUTE": env.get("LDAP_LOGIN_ATTRIBUTE", "uid").strip() or None,
+        "LDAP_NAME_ATTRIBUTE": env.get("LDAP_NAME_ATTRIBUTE", "cn").strip() or None,
+    }
 
 
 def _number(env: Mapping[str, str], name: str, default: int) -> int:

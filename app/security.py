@@ -36,6 +36,7 @@ class CurrentUser(UserMixin):
     position: str | None
     org_unit_id: int
     session_generation: int
+    must_change_password: bool = False
 
     def get_id(self) -> str:
         return f"{self.id}:{self.session_generation}"
@@ -54,6 +55,7 @@ def session_user(person_id: int, session_generation: int) -> CurrentUser | None:
         found.position,
         found.org_unit_id,
         found.session_generation,
+        found.must_change_password,
     )
 
 

@@ -20,6 +20,7 @@ import pytest
 from sqlalchemy import Connection, Engine, event, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from tests.smtp import smtp  # noqa: F401  # the loopback SMTP server fixture, for every test
 from workflows import migrate
 from workflows.cases.documents import FileStore
 from workflows.clock import FrozenClock

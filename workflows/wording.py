@@ -176,6 +176,7 @@ FIELDS: dict[str, str] = {
     "not_eligible": N_("This person cannot act on this task: they hold no seat with its role."),
     "own_case": N_("Nobody takes a task on their own case."),
     "same_assignee": N_("The task is already with this person."),
+    "password_same": N_("Choose a password of your own, not the temporary one."),
 }
 
 # What a notice (in the app and as the subject of its email) says, by notice kind.
@@ -212,6 +213,33 @@ REFUSALS: dict[str, str] = {
     ),
     "import_not_ready": N_("The file is still being read; apply it once its preview is complete."),
     "import_applied": N_("This file has already been imported."),
+    "link_invalid": N_(
+        "This link has been used, has expired or was replaced by a newer one. Ask for a new one: "
+        "“Forgot your password?” on the sign-in page, or the HR service for an invitation."
+    ),
+    "person_inactive": N_("This person has left: their account cannot be opened."),
+    "person_no_email": N_("This person has no email address: add one first, or set a temporary password."),
+}
+
+# The emails about one's account (not about a case), by token purpose: (subject, body).
+ACCOUNT_EMAILS: dict[str, tuple[str, str]] = {
+    "invitation": (
+        N_("Your Biliktilik account"),
+        N_(
+            "Dear %(name)s,\n\nAn account in Biliktilik, the qualification improvement system, has been "
+            "opened for you. Set your password here:\n%(link)s\n\nThe link works once, until "
+            "%(expires)s. Afterwards you sign in with your login (%(login)s), your personnel number or "
+            "your email.\n\nBiliktilik"
+        ),
+    ),
+    "password_reset": (
+        N_("Resetting your Biliktilik password"),
+        N_(
+            "Dear %(name)s,\n\nSomeone, probably you, asked to reset your Biliktilik password. Set a "
+            "new one here:\n%(link)s\n\nThe link works once, until %(expires)s. If you did not ask, "
+            "ignore this email: your password stays as it is.\n\nBiliktilik"
+        ),
+    ),
 }
 
 EMAIL_DUE = N_("Due by %(due)s.")

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
-from app.auth import account, routes  # noqa: E402,F401  # routes attach themselves to bp
+from app.auth import account, links, people, routes  # noqa: E402,F401  # routes attach themselves to bp

@@ -9,5 +9,7 @@ from wtforms.validators import DataRequired, Length
 
 
 class SignInForm(FlaskForm):
-    username = StringField(_l("Login"), validators=[DataRequired(), Length(max=100)])
+    username = StringField(
+        _l("Login, personnel number or email"), validators=[DataRequired(), Length(max=300)]
+    )
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])

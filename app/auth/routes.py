@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from app.auth import bp
 from app.auth.forms import SignInForm
-from app.auth.policy import throttle_policy
+from app.auth.policy import directory, throttle_policy
 from app.i18n import LANGUAGES
 from app.security import safe_next, session_user
 from app.state import clock, db
@@ -46,6 +46,7 @@ def sign_in() -> Response | str | tuple[str, int]:
             request.remote_addr,
             clock(),
             throttle_policy(),
+            directory(),
         )
         if result.ok and result.person_id is not None:
             _keep_language_chosen_here(result.person_id)
@@ -61,6 +62,11 @@ def sign_in() -> Response | str | tuple[str, int]:
             "The login or password is wrong. After several failed attempts, signing in from this "
             "network pauses for a while."
         )
+        if result.refusal == "directory_unknown":  # the password was right: say what is missing
+            error = _(
+                "The university directory knows your account, but Biliktilik has no staff member with "
+                "its personnel number or email. Ask the HR service to add you."
+            )
     elif request.method == "POST":
         status = 400
         error = _("Enter your login and password.")

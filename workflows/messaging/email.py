@@ -18,6 +18,7 @@ import logging
 import os
 import smtplib
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
 from email.utils import parseaddr
 from pathlib import Path
@@ -25,13 +26,14 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
+from workflows.calendar import LOCAL_TZ
 from workflows.cases.models import HumanTask, Job, ProcessInstance
 from workflows.clock import Clock
 from workflows.definitions.catalog import version_info
 from workflows.errors import NotFound
 from workflows.language import translations, written_date
 from workflows.org.models import Person
-from workflows.wording import EMAIL_BODY, EMAIL_DUE, NOTICES, fill
+from workflows.wording import ACCOUNT_EMAILS, EMAIL_BODY, EMAIL_DUE, NOTICES, fill
 
 log = logging.getLogger(__name__)
 # Where a notice about no case sends its reader (the periodicity sweep's).
@@ -77,6 +79,10 @@ def compose(session: Session, job: Job, settings: MailSettings) -> EmailMessage 
     person = session.get(Person, payload["person_id"])
     if person is None or not person.email:
         return None
+    if payload.get("account"):
+        return _account_email(person, job, settings)
+    if (person.email_notices or {}).get(payload["kind"]) is False:
+        return None  # the person switched this kind of email off; the in-app notice stays
     catalogue = translations(person.locale)
     instance = (
         session.get(ProcessInstance, payload.get("instance_id")) if payload.get("instance_id") else None
@@ -117,6 +123,34 @@ def compose(session: Session, job: Job, settings: MailSettings) -> EmailMessage 
     return message
 
 
+# Where each one-time link opens (app/auth/links.py).
+LINK_PATHS = {"invitation": "/account/invitation/", "password_reset": "/account/reset/"}
+
+
+def _account_email(person: Person, job: Job, settings: MailSettings) -> EmailMessage | None:
+    """An invitation or a password reset: the one-time link, in the person's language."""
+    payload = job.payload
+    purpose, token = payload["account"], payload.get("token")
+    if purpose not in ACCOUNT_EMAILS or not token:
+        return None  # sent already (the token is dropped then), or not ours
+    catalogue = translations(person.locale)
+    subject, body = (catalogue.gettext(text) for text in ACCOUNT_EMAILS[purpose])
+    expires = datetime.fromisoformat(payload["expires_at"]).astimezone(LOCAL_TZ)
+    message = EmailMessage()
+    message["From"] = settings.sender
+    message["To"] = person.email
+    message["Subject"] = subject
+    message["Message-ID"] = message_id(job, settings)
+    params = {
+        "name": person.full_name,
+        "link": f"{settings.base_url}{LINK_PATHS[purpose]}{token}",
+        "expires": f"{written_date(expires.date(), person.locale)} {expires:%H:%M}",
+        "login": person.username,
+    }
+    message.set_content(fill(body, params))
+    return message
+
+
 def _step_name(session: Session, instance: ProcessInstance, task: HumanTask, locale: str) -> str:
     """The step's name in the reader's language, as the diagram gives it (the task row keeps Kazakh)."""
     try:
@@ -137,8 +171,10 @@ def send_email_job(session: Session, job: Job, clock: Clock, settings: MailSetti
     else:  # one file per job: a second attempt replaces the first
         settings.outbox.mkdir(parents=True, exist_ok=True)
         (settings.outbox / f"job-{job.id}.eml").write_bytes(bytes(message))
-    # What went out stays with the job (its done_at says when), to find the message by.
-    job.payload = {**job.payload, "message_id": message["Message-ID"]}
+    # What went out stays with the job (its done_at says when), to find the message by; a one-time
+    # link's token does not stay in the database once it has gone out.
+    payload = {key: value for key, value in job.payload.items() if key != "token"}
+    job.payload = {**payload, "message_id": message["Message-ID"]}
 
 
 def _send(host: str, port: int, message: EmailMessage) -> None:

@@ -112,6 +112,27 @@ def mark_read(session: Session, person_id: int, notice_id: int | None, clock: Cl
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+def queue_account_email(
+    session: Session, person_id: int, purpose: str, token: str, expires_at: datetime, clock: Clock
+) -> None:
+    """An email about the person's account (an invitation, a password reset) with its one-time
+    link, sent by the worker like the notices' emails. The token leaves the job once it is sent."""
+    session.add(
+        Job(
+            kind=JobKind.EMAIL,
+            instance_id=None,
+            due_at=clock.now(),
+            status=JobStatus.PENDING,
+            payload={
+                "person_id": person_id,
+                "account": purpose,
+                "token": token,
+                "expires_at": expires_at.isoformat(),
+            },
+        )
+    )
+
+
 def notify_people(
     session: Session,
     people: list[int],

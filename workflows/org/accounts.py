@@ -9,6 +9,7 @@ before: signing out, "sign out everywhere" (the person or an administrator) and 
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -20,6 +21,13 @@ from workflows.calendar import local_date
 from workflows.clock import Clock
 from workflows.errors import Forbidden, NotFound
 from workflows.language import supported
+from workflows.org.directory import (
+    DN_LENGTH,
+    Directory,
+    DirectoryUnavailable,
+    directory_person,
+    new_directory_person,
+)
 from workflows.org.models import Person
 from workflows.org.roles import Role
 from workflows.org.seats import has_role
@@ -34,6 +42,7 @@ from workflows.org.throttle import (
 )
 
 _hasher = PasswordHasher()
+log = logging.getLogger(__name__)
 
 
 def hash_password(password: str) -> str:
@@ -54,36 +63,99 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 _DUMMY_HASH = hash_password("not a password")
 
 
+def find_person(session: Session, login: str) -> Person | None:
+    """The active person a login names: their username, else their personnel number, else their
+    email (any case). An email that several active people share names nobody."""
+    typed = login.strip()
+    if not typed or len(typed) > LOGIN_LENGTH:
+        return None
+    lowered = login_key(typed)
+    active = Person.is_active.is_(True)
+    by_name = session.scalar(select(Person).where(func.lower(Person.username) == lowered, active))
+    if by_name is not None:
+        return by_name
+    by_number = session.scalar(select(Person).where(Person.personnel_number == typed, active))
+    if by_number is not None:
+        return by_number
+    if "@" not in typed:
+        return None
+    by_email = list(
+        session.scalars(select(Person).where(func.lower(Person.email) == lowered, active).limit(2))
+    )
+    return by_email[0] if len(by_email) == 1 else None
+
+
 @dataclass(frozen=True)
 class SignInResult:
     person_id: int | None
     session_generation: int = 0
+    must_change_password: bool = False
+    # Why a right password still opened nothing: "directory_unknown" (a directory account that is
+    # nobody in the product).
+    refusal: str | None = None
 
     @property
     def ok(self) -> bool:
         return self.person_id is not None
 
 
+def _through_directory(
+    session: Session, directory: Directory, username: str, password: str, clock: Clock
+) -> tuple[SignInResult | None, bool]:
+    """(the answer, whether the login is a directory account); no answer: check locally."""
+    try:
+        entry = directory.find(username)
+    except DirectoryUnavailable:
+        log.warning("the directory is unavailable; only local passwords are checked", exc_info=True)
+        return None, False
+    if entry is None:
+        return None, False
+    if not directory.verify(entry.dn, password):
+        return None, True
+    person = directory_person(session, entry) or new_directory_person(
+        session, entry, directory.settings, clock
+    )
+    if person is None:
+        return SignInResult(None, refusal="directory_unknown"), True
+    person.directory_dn = entry.dn[:DN_LENGTH]
+    return SignInResult(person.id, person.session_generation), True
+
+
 def authenticate(
-    session: Session, username: str, password: str, address: str | None, clock: Clock, policy: ThrottlePolicy
+    session: Session,
+    username: str,
+    password: str,
+    address: str | None,
+    clock: Clock,
+    policy: ThrottlePolicy,
+    directory: Directory | None = None,
 ) -> SignInResult:
-    """Check a password coming from `address`; the caller commits, so failures are counted even
-    though sign-in fails. A wrong password, an unknown login and an attempt that has to wait are
-    refused alike, after the same work."""
+    """Check a password coming from `address`, with the directory first when there is one; the
+    caller commits, so failures are counted even though sign-in fails. A wrong password, an unknown
+    login and an attempt that has to wait are refused alike, after the same work."""
     now = clock.now()
     where, login = address_key(address), login_key(username)
     if waiting(session, where, login, now):
         verify_password(_DUMMY_HASH, password)
         return SignInResult(None)
-    person = None
-    if len(username.strip()) <= LOGIN_LENGTH:
-        person = session.scalar(select(Person).where(func.lower(Person.username) == login))
-    known = person.password_hash if person is not None and person.is_active else None
+    in_directory = False
+    if directory is not None and len(username.strip()) <= LOGIN_LENGTH:
+        answer, in_directory = _through_directory(session, directory, username, password, clock)
+        if answer is not None:
+            if answer.ok:
+                forget_failures(session, where, login)
+            session.flush()
+            return answer
+    person = find_person(session, username)
+    local_allowed = directory is None or directory.settings.keep_local_passwords
+    if person is not None and not local_allowed and (in_directory or person.directory_dn):
+        person = None  # a directory account: its local password is not used
+    known = person.password_hash if person is not None else None
     matches = verify_password(known or _DUMMY_HASH, password)  # one verification, whoever it is
     if matches and known and person is not None:
         forget_failures(session, where, login)
         session.flush()
-        return SignInResult(person.id, person.session_generation)
+        return SignInResult(person.id, person.session_generation, person.must_change_password)
     record_failure(session, where, login, now, policy)
     return SignInResult(None)
 
@@ -99,6 +171,7 @@ class Account:
     position: str | None
     org_unit_id: int
     session_generation: int
+    must_change_password: bool = False
 
 
 def account(session: Session, person_id: int, session_generation: int) -> Account | None:
@@ -115,6 +188,7 @@ def account(session: Session, person_id: int, session_generation: int) -> Accoun
         person.position,
         person.org_unit_id,
         person.session_generation,
+        person.must_change_password,
     )
 
 

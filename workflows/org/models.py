@@ -98,6 +98,9 @@ class Person(Base):
     password_hash: Mapped[str | None] = mapped_column(String(300))
     # A temporary password set by an administrator: the next sign-in must replace it.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default="0")
+    # The directory entry (LDAP/Active Directory) the person last signed in through: a directory
+    # account, whose local password is not used while a directory is configured.
+    directory_dn: Mapped[str | None] = mapped_column(String(500))
     position: Mapped[str | None] = mapped_column(String(200))
     staff_category: Mapped[StaffCategory] = mapped_column(
         states(StaffCategory, "staff_category", 32), default=StaffCategory.TEACHING

@@ -68,8 +68,11 @@ def change_password(
     elif len(current) > policy.max_length or not verify_password(person.password_hash, current):
         errors.append(_error("current_password", "password_wrong"))
     errors.extend(new_password_errors(new, repeated, policy))
+    if not errors and person.must_change_password and new == current:
+        errors.append(_error("new_password", "password_same"))
     if errors:
         raise ValidationFailed(errors)
     person.password_hash = hash_password(new)
+    person.must_change_password = False  # a temporary password has been replaced
     session.flush()
     return end_sessions(session, person_id)

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
-from email import message_from_bytes, policy
-from email.message import EmailMessage
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tests.smtp import SmtpInbox as _Inbox
 from tests.workflows.flow import Flow
 from workflows.cases.models import Job, JobKind
 from workflows.clock import Clock
@@ -20,31 +17,6 @@ from workflows.messaging.email import send_email_job
 from workflows.org.models import Person
 from workflows.wording import NOTICES, fill
 from workflows.worker import HANDLERS
-
-
-class _Inbox:
-    def __init__(self) -> None:
-        self.messages: list[EmailMessage] = []
-
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
-        raw = envelope.content  # type: ignore[attr-defined]
-        self.messages.append(message_from_bytes(raw, policy=policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(monkeypatch: pytest.MonkeyPatch) -> Iterator[_Inbox]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = _Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("SMTP_PORT", str(port))
-    monkeypatch.setenv("APP_BASE_URL", "http://biliktilik.test")
-    yield inbox
-    controller.stop()
 
 
 def test_new_task_email_reaches_the_head_with_a_deep_link(flow: Flow, smtp: _Inbox) -> None:
