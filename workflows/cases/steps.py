@@ -250,9 +250,10 @@ class Step:
                         if p != row.subject_id
                     ]
                 )
+                # Whoever just acted knows what their own step led to: no notice about it for them.
                 notify_people(
                     self.session,
-                    [p for p in people if p],
+                    [p for p in people if p and p != self.actor_id],
                     NoticeKind.TASK_ASSIGNED,
                     instance,
                     self.clock,
