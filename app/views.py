@@ -15,9 +15,11 @@ from app.inbox import bp as inbox_bp
 from app.incidents import bp as incidents_bp
 from app.notifications import bp as notifications_bp
 from app.processes import bp as processes_bp
+from app.registers import bp as registers_bp
 from app.state import clock, db
 from app.tasks import bp as tasks_bp
 from workflows.calendar import local_date
+from workflows.cases.access import SCOPE_ROLES
 from workflows.cases.inbox import count_open
 from workflows.language import pick
 from workflows.messaging.notices import unread_count
@@ -32,6 +34,7 @@ class Header:
     unread: int
     process_owner: bool = False
     incidents: bool = False  # process owners and administrators watch the failing cases
+    registers: bool = False  # HR, the centre, the rector, administrators, directors and heads
 
 
 def localized(names: dict[str, str] | None) -> str:
@@ -59,6 +62,7 @@ def _header() -> dict[str, Any]:
             unread_count(session, current_user.id),
             any(seat.role == "process_owner" for seat in held),
             any(seat.role in {"process_owner", "admin"} for seat in held),
+            any(seat.role in SCOPE_ROLES for seat in held),
         )
     }
 
@@ -73,6 +77,7 @@ def init_app(app: Flask) -> None:
         notifications_bp,
         processes_bp,
         incidents_bp,
+        registers_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

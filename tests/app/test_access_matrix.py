@@ -3,7 +3,8 @@
 The world: case A (the teacher's application, waiting for her head's endorsement) and case B
 (her earlier application: order issued, certificate uploaded, waiting for the competence
 centre). Cases are visible to the applicant, to people with a task on them and to the
-oversight roles (HR, competence centre, rector, admin); to anyone else they do not exist.
+oversight roles (HR, competence centre, rector, admin), and to the heads and directors of the
+applicant's units; to anyone else they do not exist.
 """
 
 from __future__ import annotations
@@ -36,8 +37,10 @@ ROLES = [
 ]
 SIGNED_IN = [r for r in ROLES if r != "anonymous"]
 OVERSIGHT = {"hr", "centre", "rector", "admin"}
-SEE_A = {"teacher", "head"} | OVERSIGHT  # the applicant, the head's seat, oversight
-SEE_B = {"teacher", "head"} | OVERSIGHT  # the head endorsed it; the centre's task is open
+# The applicant, her head and director (their department's and institute's cases), oversight.
+SEE_A = {"teacher", "head", "director"} | OVERSIGHT
+SEE_B = {"teacher", "head", "director"} | OVERSIGHT  # the head endorsed it; the centre's task is open
+REGISTERS = OVERSIGHT | {"director", "head", "head2"}  # who oversees some unit's cases
 
 
 @dataclass
@@ -112,6 +115,9 @@ MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
     ("POST", "/admin/people/999999/sign-out-everywhere", {}, {**_all(403), "admin": 404}),
     ("POST", "/language", {"lang": "ru"}, {role: 303 for role in ROLES}),
     ("GET", "/incidents", {}, {**_all(403), "owner": 200, "admin": 200}),
+    ("GET", "/registers/cases", {}, _visible(REGISTERS, no=403)),
+    ("GET", "/registers/cases?format=xlsx&overdue=1", {}, _visible(REGISTERS, no=403)),
+    ("GET", "/registers/cases?format=csv", {}, _visible(REGISTERS, no=403)),
     ("POST", "/incidents/999999/retry", {}, {**_all(403), "owner": 404, "admin": 404}),
     # Last: they end the cases (for the one role allowed to).
     ("POST", "/cases/{b}/cancel-order", {"reason": "Өтпейді"}, _act("hr", SEE_B, 303)),
