@@ -27,6 +27,7 @@ from workflows.org.models import (
     UnitKind,
 )
 from workflows.records.models import Nonconformity, TrainingRecord
+from workflows.reports.models import SavedFilter
 
 metadata = Base.metadata
 
@@ -49,6 +50,7 @@ __all__ = [
     "ProcessInstance",
     "ProcessVersion",
     "RoleAssignment",
+    "SavedFilter",
     "SignInThrottle",
     "TrainingRecord",
     "UnitKind",

@@ -126,6 +126,11 @@ FIELDS: dict[str, str] = {
         "This password is one of the most common ones and is guessed first: choose another."
     ),
     "password_mismatch": N_("The two new passwords differ."),
+    "filter_too_long": N_("These filters are too long to save: remove some of them."),
+    "nothing_selected": N_("Select at least one row."),
+    "close_note": N_("Say why: the journal keeps the note."),
+    "close_before_recheck": N_("Record the re-check before closing the entry."),
+    "too_many_selected": N_("Select at most %(limit)s rows at once."),
 }
 
 # What a notice (in the app and as the subject of its email) says, by notice kind.
@@ -141,6 +146,7 @@ NOTICES: dict[str, str] = {
     "withdrawn": N_("An application you had a step on was withdrawn"),
     "order_cancelled": N_("The order sending you to training was cancelled"),
     "incident": N_("A case is held up by an error in its process diagram"),
+    "overdue_step": N_("Overdue: %(task)s"),
 }
 
 # Refusals that are neither a field's nor a diagram's fault, by DomainError code.
@@ -150,6 +156,8 @@ REFUSALS: dict[str, str] = {
         "The order %(number)s has been issued: ask the HR service to cancel it instead."
     ),
     "no_order_to_cancel": N_("The case has no issued order to cancel."),
+    "entry_closed": N_("The journal entry is closed: reopen it to change it."),
+    "entry_open": N_("The journal entry is open already."),
 }
 
 EMAIL_DUE = N_("Due by %(due)s.")

@@ -118,6 +118,20 @@ MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
     ("GET", "/registers/cases", {}, _visible(REGISTERS, no=403)),
     ("GET", "/registers/cases?format=xlsx&overdue=1", {}, _visible(REGISTERS, no=403)),
     ("GET", "/registers/cases?format=csv", {}, _visible(REGISTERS, no=403)),
+    ("GET", "/registers/orders", {}, _visible(REGISTERS, no=403)),
+    ("GET", "/registers/orders?format=xlsx&status=issued", {}, _visible(REGISTERS, no=403)),
+    ("GET", "/registers/orders?format=csv", {}, _visible(REGISTERS, no=403)),
+    ("GET", "/journal", {}, _visible(REGISTERS, no=403)),
+    ("GET", "/journal?format=xlsx&state=open", {}, _visible(REGISTERS, no=403)),
+    ("GET", "/journal?format=csv", {}, _visible(REGISTERS, no=403)),
+    ("GET", "/journal/999999", {}, _visible(REGISTERS, yes=404, no=403)),
+    ("POST", "/journal/999999/work", {"analysis": "x"}, _visible(REGISTERS, yes=404, no=403)),
+    ("POST", "/journal/999999/close", {"note": "x"}, _visible(REGISTERS, yes=404, no=403)),
+    ("POST", "/journal/999999/reopen", {"note": "x"}, _visible(REGISTERS, yes=404, no=403)),
+    ("POST", "/registers/filters", {"register": "cases", "name": "Менің", "overdue": "1"}, _all(303)),
+    ("POST", "/registers/filters/999999/delete", {}, _all(404)),
+    ("POST", "/registers/cases/remind", {"case": "{a}"}, _visible(REGISTERS, yes=303, no=403)),
+    ("POST", "/registers/orders/bundle", {"order": "999999"}, {**_all(403), "hr": 404}),
     ("POST", "/incidents/999999/retry", {}, {**_all(403), "owner": 404, "admin": 404}),
     # Last: they end the cases (for the one role allowed to).
     ("POST", "/cases/{b}/cancel-order", {"reason": "Өтпейді"}, _act("hr", SEE_B, 303)),
@@ -137,7 +151,8 @@ def test_every_route_for_every_role(role: str, world: World, login_as: LoginAs, 
     failures = []
     for method, template, data, expected in MATRIX:
         path = template.format(**world.__dict__)
-        response = browser.open(path, method=method, data=data)
+        form = {k: v.format(**world.__dict__) if isinstance(v, str) else v for k, v in data.items()}
+        response = browser.open(path, method=method, data=form)
         if response.status_code != expected[role]:
             failures.append(f"{method} {path}: {response.status_code}, expected {expected[role]}")
         if role == "anonymous" and expected[role] == 302:

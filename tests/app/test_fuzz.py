@@ -37,6 +37,7 @@ from tests.workflows.flow import PDF, Flow, application
 from workflows.cases.models import Incident
 from workflows.forms.schema import load_forms
 from workflows.messaging.models import Notification
+from workflows.records.models import Nonconformity
 
 KEY = "qualification_request"
 SHIPPED = (ROOT / "bpmn" / f"{KEY}.bpmn").read_text("utf-8")
@@ -175,7 +176,7 @@ editor_bodies = st.fixed_dictionaries(
 
 
 # Who most likely gets past the access checks of each area, so that many requests reach the views.
-LIKELY = {"processes": "owner", "tasks": "head", "cases": "teacher", "auth": "anonymous"}
+LIKELY = {"processes": "owner", "tasks": "head", "cases": "teacher", "auth": "anonymous", "registers": "hr"}
 
 
 @dataclass(frozen=True)
@@ -201,6 +202,14 @@ def world(flow: Flow, request: pytest.FixtureRequest) -> World:
         notice = session.scalars(
             select(Notification.id).where(Notification.person_id == flow.demo["teacher"]).limit(1)
         ).first()
+        entry = Nonconformity(
+            person_id=flow.demo["teacher"],
+            kind="report_overdue",
+            note="Кешікті",
+            recorded_at=flow.clock.now(),
+        )
+        session.add(entry)
+        session.commit()
     values = {
         "case_id": case,
         "task_id": task,
@@ -208,6 +217,8 @@ def world(flow: Flow, request: pytest.FixtureRequest) -> World:
         "number": 1,
         "person_id": flow.demo["teacher"],
         "incident_id": incident,
+        "entry_id": entry.id,
+        "filter_id": 1,
     }
     return World({**{k: str(v) for k, v in values.items()}, "document_id": document, "key": KEY})
 

@@ -26,6 +26,7 @@ class NoticeKind(StrEnum):
     WITHDRAWN = "withdrawn"  # an application someone had a task on was withdrawn
     ORDER_CANCELLED = "order_cancelled"
     INCIDENT = "incident"  # to process owners: a case's diagram failed
+    OVERDUE_STEP = "overdue_step"  # from the cases register: a step you hold is past its date
 
 
 class Notification(Base):

@@ -90,7 +90,8 @@ class CasePage:
     units: list[ScopeUnit] = field(default_factory=list)
 
 
-def _roots(session: Session, person_id: int, today: date) -> list[int]:
+def scope_roots(session: Session, person_id: int, today: date) -> list[int]:
+    """The units whose cases the person oversees; Forbidden for someone who oversees none."""
     roots = scope_units(session, person_id, today)
     if not roots:
         raise Forbidden("The registers are for HR, the centre, the rector, directors and heads")
@@ -109,11 +110,17 @@ def _open_task_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
     )
 
 
+def in_units(unit: Any, roots: list[int], chosen: int | None) -> list[ColumnElement[bool]]:
+    """`unit` is in the reader's scope and, when a unit was chosen, in it or below it."""
+    found = [within(unit, roots, "scope_units")]
+    if chosen is not None:
+        found.append(within(unit, [chosen], "chosen_units"))
+    return found
+
+
 def _conditions(flt: CaseFilter, roots: list[int], today: date) -> list[ColumnElement[bool]]:
     summary = ProcessInstance.summary
-    found = [within(ProcessInstance.subject_unit_id, roots, "scope_units")]
-    if flt.unit_id is not None:
-        found.append(within(ProcessInstance.subject_unit_id, [flt.unit_id], "chosen_units"))
+    found = in_units(ProcessInstance.subject_unit_id, roots, flt.unit_id)
     if flt.status:
         found.append(ProcessInstance.status == CaseStatus(flt.status))
     if flt.step:
@@ -268,7 +275,7 @@ def case_register(session: Session, person_id: int, clock: Clock, flt: CaseFilte
     """One page of the cases the person oversees; Forbidden for someone who oversees none."""
     flt = flt or CaseFilter()
     today = local_date(clock.now())
-    roots = _roots(session, person_id, today)
+    roots = scope_roots(session, person_id, today)
     conditions = _conditions(flt, roots, today)
     total = session.scalar(select(func.count(ProcessInstance.id)).where(*conditions)) or 0
     page = max(flt.page, 1)
@@ -282,7 +289,7 @@ def case_register_rows(session: Session, person_id: int, clock: Clock, flt: Case
     """Every row the filter selects, in its order, read in chunks (for the exports). The scope is
     checked at once: a refusal comes before the first byte of an export."""
     today = local_date(clock.now())
-    roots = _roots(session, person_id, today)
+    roots = scope_roots(session, person_id, today)
 
     def chunks() -> Iterator[CaseRow]:
         result = session.execute(_query(flt, roots, today).execution_options(yield_per=EXPORT_CHUNK))
