@@ -19,9 +19,11 @@ from app.monitoring import bp as monitoring_bp
 from app.notifications import bp as notifications_bp
 from app.processes import bp as processes_bp
 from app.records import bp as records_bp
+from app.registers import bp as registers_bp
 from app.state import clock, db
 from app.tasks import bp as tasks_bp
 from workflows.calendar import local_date
+from workflows.cases.access import SCOPE_ROLES
 from workflows.cases.inbox import count_open
 from workflows.language import pick
 from workflows.messaging.notices import unread_count
@@ -40,6 +42,7 @@ class Header:
     incidents: bool = False  # process owners and administrators watch the failing cases
     monitoring: bool = False  # HR, the centre, the rector, administrators and heads watch periodicity
     organisation: bool = False  # administrators, HR and heads read the admin area
+    registers: bool = False  # HR, the centre, the rector, administrators, directors and heads
 
 
 MONITORING_ROLES = frozenset(
@@ -74,6 +77,7 @@ def _header() -> dict[str, Any]:
             any(seat.role in {"process_owner", "admin"} for seat in held),
             any(seat.role in MONITORING_ROLES for seat in held),
             any(seat.role in ORGANISATION_READERS for seat in held),
+            any(seat.role in SCOPE_ROLES for seat in held),
         )
     }
 
@@ -92,6 +96,7 @@ def init_app(app: Flask) -> None:
         records_bp,
         imports_bp,
         admin_bp,
+        registers_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

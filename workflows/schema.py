@@ -35,6 +35,7 @@ from workflows.records.models import (
     VerificationThrottle,
 )
 from workflows.records.notices import PeriodicityNotice
+from workflows.reports.models import SavedFilter
 
 metadata = Base.metadata
 
@@ -62,6 +63,7 @@ __all__ = [
     "RecordExtract",
     "RecordsSetting",
     "RoleAssignment",
+    "SavedFilter",
     "SignInThrottle",
     "TrainingRecord",
     "UnitKind",

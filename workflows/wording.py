@@ -177,6 +177,11 @@ FIELDS: dict[str, str] = {
     "own_case": N_("Nobody takes a task on their own case."),
     "same_assignee": N_("The task is already with this person."),
     "password_same": N_("Choose a password of your own, not the temporary one."),
+    "filter_too_long": N_("These filters are too long to save: remove some of them."),
+    "nothing_selected": N_("Select at least one row."),
+    "close_note": N_("Say why: the journal keeps the note."),
+    "close_before_recheck": N_("Record the re-check before closing the entry."),
+    "too_many_selected": N_("Select at most %(limit)s rows at once."),
 }
 
 # What a notice (in the app and as the subject of its email) says, by notice kind.
@@ -195,6 +200,7 @@ NOTICES: dict[str, str] = {
     "periodicity_due": N_("Your periodic qualification training falls due soon"),
     "periodicity_due_staff": N_("Someone in your unit is due for periodic qualification training soon"),
     "next_year_list": N_("The list of who must train next year is ready"),
+    "overdue_step": N_("Overdue: %(task)s"),
 }
 
 # Refusals that are neither a field's nor a diagram's fault, by DomainError code.
@@ -240,6 +246,8 @@ ACCOUNT_EMAILS: dict[str, tuple[str, str]] = {
             "ignore this email: your password stays as it is.\n\nBiliktilik"
         ),
     ),
+    "entry_closed": N_("The journal entry is closed: reopen it to change it."),
+    "entry_open": N_("The journal entry is open already."),
 }
 
 EMAIL_DUE = N_("Due by %(due)s.")

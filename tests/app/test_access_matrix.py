@@ -3,7 +3,8 @@
 The world: case A (the teacher's application, waiting for her head's endorsement) and case B
 (her earlier application: order issued, certificate uploaded, waiting for the competence
 centre). Cases are visible to the applicant, to people with a task on them and to the
-oversight roles (HR, competence centre, rector, admin); to anyone else they do not exist.
+oversight roles (HR, competence centre, rector, admin), and to the heads and directors of the
+applicant's units; to anyone else they do not exist.
 """
 
 from __future__ import annotations
@@ -45,6 +46,10 @@ WATCH = {"head", "head2", "director"} | OVERSIGHT  # periodicity: oversight sees
 FILE = {"teacher", "head", "director"} | OVERSIGHT  # the teacher's training file: her heads and oversight
 KEEPERS = {"hr", "centre"}  # who enter and strike records
 ISSUERS = {"teacher", "hr", "admin"}  # who issue and revoke the teacher's extracts
+# The applicant, her head and director (their department's and institute's cases), oversight.
+SEE_A = {"teacher", "head", "director"} | OVERSIGHT
+SEE_B = {"teacher", "head", "director"} | OVERSIGHT  # the head endorsed it; the centre's task is open
+REGISTERS = OVERSIGHT | {"director", "head", "head2"}  # who oversees some unit's cases
 
 
 @dataclass
@@ -159,6 +164,23 @@ MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
         {"preset": "seed_003", "token": "0.0"},
         {**_all(403), "owner": 303},
     ),
+    ("GET", "/registers/cases", {}, _visible(REGISTERS, no=403)),
+    ("GET", "/registers/cases?format=xlsx&overdue=1", {}, _visible(REGISTERS, no=403)),
+    ("GET", "/registers/cases?format=csv", {}, _visible(REGISTERS, no=403)),
+    ("GET", "/registers/orders", {}, _visible(REGISTERS, no=403)),
+    ("GET", "/registers/orders?format=xlsx&status=issued", {}, _visible(REGISTERS, no=403)),
+    ("GET", "/registers/orders?format=csv", {}, _visible(REGISTERS, no=403)),
+    ("GET", "/journal", {}, _visible(REGISTERS, no=403)),
+    ("GET", "/journal?format=xlsx&state=open", {}, _visible(REGISTERS, no=403)),
+    ("GET", "/journal?format=csv", {}, _visible(REGISTERS, no=403)),
+    ("GET", "/journal/999999", {}, _visible(REGISTERS, yes=404, no=403)),
+    ("POST", "/journal/999999/work", {"analysis": "x"}, _visible(REGISTERS, yes=404, no=403)),
+    ("POST", "/journal/999999/close", {"note": "x"}, _visible(REGISTERS, yes=404, no=403)),
+    ("POST", "/journal/999999/reopen", {"note": "x"}, _visible(REGISTERS, yes=404, no=403)),
+    ("POST", "/registers/filters", {"register": "cases", "name": "Менің", "overdue": "1"}, _all(303)),
+    ("POST", "/registers/filters/999999/delete", {}, _all(404)),
+    ("POST", "/registers/cases/remind", {"case": "{a}"}, _visible(REGISTERS, yes=303, no=403)),
+    ("POST", "/registers/orders/bundle", {"order": "999999"}, {**_all(403), "hr": 404}),
     ("POST", "/incidents/999999/retry", {}, {**_all(403), "owner": 404, "admin": 404}),
     ("GET", "/records/monitoring", {}, _visible(WATCH, no=403)),
     ("GET", "/records/monitoring/next-year", {}, _visible(WATCH, no=403)),
@@ -229,7 +251,8 @@ def test_every_route_for_every_role(role: str, world: World, login_as: LoginAs, 
     failures = []
     for method, template, data, expected in MATRIX:
         path = template.format(**world.__dict__)
-        response = browser.open(path, method=method, data=data)
+        form = {k: v.format(**world.__dict__) if isinstance(v, str) else v for k, v in data.items()}
+        response = browser.open(path, method=method, data=form)
         if response.status_code != expected[role]:
             failures.append(f"{method} {path}: {response.status_code}, expected {expected[role]}")
         if role == "anonymous" and expected[role] == 302:

@@ -40,6 +40,7 @@ from workflows.forms.schema import load_forms
 from workflows.messaging.models import Notification
 from workflows.org.models import OrgUnit, RoleAssignment
 from workflows.records.extracts import issue_extract
+from workflows.records.models import Nonconformity
 
 KEY = "qualification_request"
 SHIPPED = (ROOT / "bpmn" / f"{KEY}.bpmn").read_text("utf-8")
@@ -180,6 +181,7 @@ editor_bodies = st.fixed_dictionaries(
 # Who most likely gets past the access checks of each area, so that many requests reach the views.
 LIKELY = {"processes": "owner", "tasks": "head", "cases": "teacher", "auth": "anonymous", "records": "hr"}
 LIKELY = {"processes": "owner", "tasks": "head", "cases": "teacher", "auth": "anonymous", "admin": "hr"}
+LIKELY = {"processes": "owner", "tasks": "head", "cases": "teacher", "auth": "anonymous", "registers": "hr"}
 
 
 @dataclass(frozen=True)
@@ -212,6 +214,14 @@ def world(flow: Flow, request: pytest.FixtureRequest) -> World:
         seat = session.scalars(
             select(RoleAssignment.id).where(RoleAssignment.person_id == flow.demo["head"])
         ).one()
+        entry = Nonconformity(
+            person_id=flow.demo["teacher"],
+            kind="report_overdue",
+            note="Кешікті",
+            recorded_at=flow.clock.now(),
+        )
+        session.add(entry)
+        session.commit()
     values = {
         "case_id": case,
         "task_id": task,
@@ -225,6 +235,8 @@ def world(flow: Flow, request: pytest.FixtureRequest) -> World:
         "unit_id": unit,
         "seat_id": seat,
         "delegation_id": 1,
+        "entry_id": entry.id,
+        "filter_id": 1,
     }
     known = {
         **{k: str(v) for k, v in values.items()},

@@ -2,9 +2,11 @@
 
 A case is visible to the applicant; to anyone who has, or had, a task on it (the assignee or
 completer, the holders of the task's seat and their deputies); to the people notified about
-it; and to HR, the competence centre, the rector and administrators holding their role at the
-case's unit or above. Anyone else is told the case does not exist: ids are not secrets, so
-guessing a URL must not reveal a colleague's case.
+it; to HR, the competence centre, the rector and administrators holding their role at the
+case's unit or above; and to the directors and heads of the case's unit or a unit above it (a
+director sees their institute's cases, a head their department's). The registers list exactly
+these scoped cases (`scope_units`, `within`). Anyone else is told the case does not exist: ids
+are not secrets, so guessing a URL must not reveal a colleague's case.
 """
 
 from __future__ import annotations
@@ -12,22 +14,46 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, literal, select
+from sqlalchemy.orm import QueryableAttribute, Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
 
 from workflows.cases.models import CaseStatus, Document, HumanTask, ProcessInstance, TaskStatus
 from workflows.errors import NotFound
 from workflows.messaging.models import Notification
-from workflows.org.models import Person
-from workflows.org.roles import EMPLOYEE, OVERSIGHT_ROLES
-from workflows.org.seats import Seat, ancestors, seats
+from workflows.org.models import OrgUnit, Person
+from workflows.org.roles import EMPLOYEE, OVERSIGHT_ROLES, Role
+from workflows.org.seats import MAX_DEPTH, Seat, ancestors, seats
+
+# Seats that see every case of their unit and the units below it.
+SCOPE_ROLES = OVERSIGHT_ROLES | {Role.INSTITUTE_DIRECTOR, Role.DEPARTMENT_HEAD}
+
+
+def scope_units(session: Session, person_id: int, on: date) -> list[int]:
+    """The units whose cases (and those of every unit below) the person oversees today."""
+    return sorted({s.org_unit_id for s in seats(session, person_id, on) if s.role in SCOPE_ROLES})
+
+
+def within(
+    column: QueryableAttribute[int] | ColumnElement[int], roots: list[int], name: str
+) -> ColumnElement[bool]:
+    """`column` names one of `roots` or a unit below one: one recursive query whatever the depth."""
+    anchor = select(OrgUnit.id, literal(0).label("depth")).where(OrgUnit.id.in_(roots))
+    tree = anchor.cte(name, recursive=True)
+    child = aliased(OrgUnit)
+    tree = tree.union_all(
+        select(child.id, (tree.c.depth + 1).label("depth"))
+        .join(tree, child.parent_id == tree.c.id)
+        .where(tree.c.depth < MAX_DEPTH)
+    )
+    return column.in_(select(tree.c.id))
 
 
 def _sees(session: Session, person_id: int, instance: ProcessInstance, held: list[Seat]) -> bool:
     if instance.subject_id == person_id:
         return True
     chain = set(ancestors(session, instance.subject_unit_id))
-    if any(s.role in OVERSIGHT_ROLES and s.org_unit_id in chain for s in held):
+    if any(s.role in SCOPE_ROLES and s.org_unit_id in chain for s in held):
         return True
     seat_keys = {(s.role, s.org_unit_id) for s in held}
     rows = session.execute(

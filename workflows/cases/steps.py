@@ -45,7 +45,19 @@ JOBS_CHANNEL = "biliktilik_jobs"
 # In Session.info: the session's current transaction has queued a job (set at flush, cleared when
 # the next transaction begins, so it can still be read right after the commit).
 QUEUED_JOBS = "biliktilik.queued_jobs"
-SUMMARY_FIELDS = ("course", "provider", "start_date", "end_date", "hours", "funding_source", "applicant_name")
+# The registers filter on the last three (workflows/reports/registers.py).
+SUMMARY_FIELDS = (
+    "course",
+    "provider",
+    "start_date",
+    "end_date",
+    "hours",
+    "funding_source",
+    "applicant_name",
+    "training_form",
+    "cost",
+    "in_plan",
+)
 
 
 @event.listens_for(Session, "before_flush")

@@ -145,3 +145,13 @@ class Nonconformity(Base):
     recorded_at: Mapped[datetime]
     corrective_action: Mapped[str | None] = mapped_column(Text)
     closed_at: Mapped[datetime | None]
+    # Worked in the journal (workflows/reports/journal.py): the cause and its analysis at the unit's
+    # meeting, the corrective action with its owner and date, the re-check, who closed it.
+    analysis: Mapped[str | None] = mapped_column(Text)
+    minutes_ref: Mapped[str | None] = mapped_column(String(100))
+    analysed_on: Mapped[date | None]
+    action_owner_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    action_due: Mapped[date | None]
+    recheck_note: Mapped[str | None] = mapped_column(Text)
+    rechecked_on: Mapped[date | None]
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))

@@ -1,0 +1,71 @@
+"""The cases register page and its exports, as the people who oversee cases use them."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from openpyxl import load_workbook
+
+from tests.app.conftest import LoginAs
+from tests.workflows.flow import Flow
+
+TRAP = '=HYPERLINK("http://example.com/x","click")'
+
+
+def test_each_overseer_sees_their_units_cases(flow: Flow, login_as: LoginAs) -> None:
+    cs = flow.case(flow.start("teacher", course="Деректер қоры")).business_key
+    math = flow.case(flow.start("teacher2", course="Сызықтық алгебра")).business_key
+    for role, seen, unseen in (
+        ("hr", [cs, math], []),
+        ("director", [cs, math], []),
+        ("head", [cs], [math]),
+        ("head2", [math], [cs]),
+    ):
+        page = login_as(role).get("/registers/cases").get_data(as_text=True)
+        assert all(key in page for key in seen), role
+        assert not any(key in page for key in unseen), role
+    assert login_as("teacher").get("/registers/cases").status_code == 403
+
+
+def test_the_director_opens_his_institutes_case(flow: Flow, login_as: LoginAs) -> None:
+    case = flow.start("teacher2")
+    assert login_as("director").get(f"/cases/{case}").status_code == 200
+    assert login_as("head").get(f"/cases/{case}").status_code == 404
+
+
+def test_filters_come_back_on_the_page_and_odd_values_are_ignored(flow: Flow, login_as: LoginAs) -> None:
+    flow.start("teacher", course="Деректер қоры")
+    hr = login_as("hr")
+    page = hr.get("/registers/cases?q=деректер&funding=own&plan=yes").get_data(as_text=True)
+    assert 'value="деректер"' in page and "Деректер қоры" in page
+    for odd in ("from=2026-13-40", "unit=abc", "status=nope", "sort=;drop", "page=-4", "funding=%00x"):
+        assert hr.get(f"/registers/cases?{odd}").status_code in (200, 400), odd
+
+
+def test_the_xlsx_holds_exactly_the_filtered_rows_and_no_formula(flow: Flow, login_as: LoginAs) -> None:
+    trap = flow.case(flow.start("teacher", course=TRAP, provider="+7 701 000 00 00")).business_key
+    flow.start("teacher2", course="Сызықтық алгебра")
+    response = login_as("hr").get("/registers/cases?format=xlsx&q=hyperlink")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows())
+    assert rows[0][0].value == "Іс нөмірі"  # Kazakh headers by default
+    assert [[c.value for c in r][:1] for r in rows[1:]] == [[trap]]
+    course, provider = rows[1][3], rows[1][4]
+    assert course.value == TRAP and course.data_type == "s"
+    assert provider.value == "+7 701 000 00 00" and provider.data_type == "s"
+
+
+def test_the_csv_speaks_the_readers_language_and_marks_formulas_as_text(
+    flow: Flow, login_as: LoginAs
+) -> None:
+    flow.start("teacher", course=TRAP)
+    hr = login_as("hr")
+    hr.post("/language", data={"lang": "ru"})
+    response = hr.get("/registers/cases?format=csv")
+    text = response.data.decode("utf-8-sig")
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    assert header[0] == "Номер дела"
+    assert [r[3] for r in rows] == ["'" + TRAP]

@@ -1,0 +1,1 @@
+"""Registers, exports and the nonconformity journal: what HR, the centre, directors and heads read."""

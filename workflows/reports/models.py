@@ -1,0 +1,25 @@
+"""What the registers keep: the filters people save to come back to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from workflows.db import Base
+
+
+class SavedFilter(Base):
+    """A register's filters under a name of the person's choosing ("my overdue"); `query` is the
+    register's address query (its filter arguments only), so opening it is following a link."""
+
+    __tablename__ = "saved_filter"
+    __table_args__ = (UniqueConstraint("person_id", "register", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    register: Mapped[str] = mapped_column(String(16))  # cases, orders, journal
+    name: Mapped[str] = mapped_column(String(100))
+    query: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]

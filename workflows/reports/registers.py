@@ -1,0 +1,299 @@
+"""The cases register: every case in the reader's scope, filtered, searched, sorted, a page at a time.
+
+It reads only the derived tables (the case row with its summary, the open human tasks, people,
+units and seats), never an engine state, and a page costs the same few statements however many
+cases there are: the filters, the search and the sort all run in SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, exists, func, or_, select, tuple_
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.elements import ColumnElement
+
+from workflows.calendar import local_date
+from workflows.cases.access import scope_units, within
+from workflows.cases.models import CaseStatus, HumanTask, ProcessInstance, TaskStatus
+from workflows.clock import Clock
+from workflows.errors import Forbidden
+from workflows.org.models import OrgUnit, Person, RoleAssignment
+from workflows.org.roles import EMPLOYEE
+
+SORTS = ("started", "number", "employee", "course", "start", "cost", "status", "due")
+EXPORT_CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    unit_id: int | None = None  # this unit and every unit below it
+    status: str | None = None
+    step: str | None = None  # an open task at this element
+    start_from: date | None = None  # the course starts on or after
+    start_to: date | None = None  # the course starts on or before
+    funding: str | None = None
+    form: str | None = None
+    in_plan: bool | None = None
+    overdue: bool = False  # an open task past its due date
+    search: str | None = None  # employee, course, provider, case number
+    sort: str = "started"
+    descending: bool = True
+    page: int = 1
+    per_page: int = 25
+
+
+@dataclass(frozen=True)
+class ScopeUnit:
+    id: int
+    parent_id: int | None
+    names: dict[str, str]
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    id: int
+    business_key: str
+    process_key: str
+    status: str
+    started_at: datetime
+    subject_name: str
+    subject_name_ru: str | None
+    unit_names: dict[str, str]
+    course: str | None
+    provider: str | None
+    start_date: str | None
+    end_date: str | None
+    hours: Any
+    funding: str | None
+    form: str | None
+    cost: Any
+    in_plan: bool | None
+    step_element: str | None
+    step_name: str | None
+    step_role: str | None
+    assignee_name: str | None
+    holders: list[str]  # who may act on the current step when nobody has claimed it
+    due_date: date | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class CasePage:
+    rows: list[CaseRow]
+    total: int
+    page: int
+    per_page: int
+    units: list[ScopeUnit] = field(default_factory=list)
+
+
+def scope_roots(session: Session, person_id: int, today: date) -> list[int]:
+    """The units whose cases the person oversees; Forbidden for someone who oversees none."""
+    roots = scope_units(session, person_id, today)
+    if not roots:
+        raise Forbidden("The registers are for HR, the centre, the rector, directors and heads")
+    return roots
+
+
+def _needle(text: str) -> str:
+    return text.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _open_task_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    return exists(
+        select(HumanTask.id).where(
+            HumanTask.instance_id == ProcessInstance.id, HumanTask.status == TaskStatus.OPEN, *conditions
+        )
+    )
+
+
+def in_units(unit: Any, roots: list[int], chosen: int | None) -> list[ColumnElement[bool]]:
+    """`unit` is in the reader's scope and, when a unit was chosen, in it or below it."""
+    found = [within(unit, roots, "scope_units")]
+    if chosen is not None:
+        found.append(within(unit, [chosen], "chosen_units"))
+    return found
+
+
+def _conditions(flt: CaseFilter, roots: list[int], today: date) -> list[ColumnElement[bool]]:
+    summary = ProcessInstance.summary
+    found = in_units(ProcessInstance.subject_unit_id, roots, flt.unit_id)
+    if flt.status:
+        found.append(ProcessInstance.status == CaseStatus(flt.status))
+    if flt.step:
+        found.append(_open_task_exists(HumanTask.element_id == flt.step))
+    if flt.overdue:
+        found.append(_open_task_exists(HumanTask.due_date < today))
+    if flt.start_from:
+        found.append(summary["start_date"].as_string() >= flt.start_from.isoformat())
+    if flt.start_to:
+        found.append(summary["start_date"].as_string() <= flt.start_to.isoformat())
+    if flt.funding:
+        found.append(summary["funding_source"].as_string() == flt.funding)
+    if flt.form:
+        found.append(summary["training_form"].as_string() == flt.form)
+    if flt.in_plan is not None:
+        found.append(summary["in_plan"].as_boolean() == flt.in_plan)
+    if flt.search and flt.search.strip():
+        found.append(ProcessInstance.search_text.like(f"%{_needle(flt.search)}%", escape="\\"))
+    return found
+
+
+_task, _subject, _unit, _assignee = aliased(HumanTask), aliased(Person), aliased(OrgUnit), aliased(Person)
+
+
+def _current_task_id() -> Any:
+    """The case's open task due first: the step the register shows."""
+    return (
+        select(HumanTask.id)
+        .where(HumanTask.instance_id == ProcessInstance.id, HumanTask.status == TaskStatus.OPEN)
+        .order_by(HumanTask.due_date.is_(None), HumanTask.due_date, HumanTask.id)
+        .limit(1)
+        .correlate(ProcessInstance)
+        .scalar_subquery()
+    )
+
+
+def _sort_column(key: str) -> Any:
+    summary = ProcessInstance.summary
+    return {
+        "number": ProcessInstance.business_key,
+        "employee": _subject.full_name,
+        "course": summary["course"].as_string(),
+        "start": summary["start_date"].as_string(),
+        "cost": summary["cost"].as_float(),
+        "status": ProcessInstance.status,
+        "due": _task.due_date,
+    }.get(key, ProcessInstance.started_at)
+
+
+def _query(flt: CaseFilter, roots: list[int], today: date) -> Select[Any]:
+    column = _sort_column(flt.sort)
+    order = column.desc() if flt.descending else column.asc()
+    return (
+        select(
+            ProcessInstance.id,
+            ProcessInstance.business_key,
+            ProcessInstance.process_key,
+            ProcessInstance.status,
+            ProcessInstance.started_at,
+            ProcessInstance.summary,
+            _subject.full_name.label("subject_name"),
+            _subject.full_name_ru.label("subject_name_ru"),
+            _unit.name_kk,
+            _unit.name_ru,
+            _unit.name_en,
+            _task.element_id,
+            _task.name,
+            _task.role,
+            _task.org_unit_id,
+            _task.due_date,
+            _assignee.full_name.label("assignee_name"),
+        )
+        .join(_subject, _subject.id == ProcessInstance.subject_id)
+        .join(_unit, _unit.id == ProcessInstance.subject_unit_id)
+        .outerjoin(_task, _task.id == _current_task_id())
+        .outerjoin(_assignee, _assignee.id == _task.assignee_id)
+        .where(*_conditions(flt, roots, today))
+        .order_by(order.nulls_last(), ProcessInstance.id.desc() if flt.descending else ProcessInstance.id)
+    )
+
+
+def _holders(session: Session, seats: set[tuple[str, int]], today: date) -> dict[tuple[str, int], list[str]]:
+    """The people in each seat: one query for a page's (or an export chunk's) distinct seats."""
+    if not seats:
+        return {}
+    rows = session.execute(
+        select(RoleAssignment.role, RoleAssignment.org_unit_id, Person.full_name)
+        .join(Person, Person.id == RoleAssignment.person_id)
+        .where(tuple_(RoleAssignment.role, RoleAssignment.org_unit_id).in_(sorted(seats)))
+        .where(
+            or_(RoleAssignment.valid_from.is_(None), RoleAssignment.valid_from <= today),
+            or_(RoleAssignment.valid_to.is_(None), RoleAssignment.valid_to >= today),
+        )
+        .order_by(Person.full_name)
+    ).all()
+    found: dict[tuple[str, int], list[str]] = {}
+    for role, unit, name in rows:
+        found.setdefault((role, unit), []).append(name)
+    return found
+
+
+def _rows(session: Session, raw: list[Any], today: date) -> list[CaseRow]:
+    seats = {
+        (r.role, r.org_unit_id)
+        for r in raw
+        if r.role and r.role != EMPLOYEE and r.org_unit_id is not None and r.assignee_name is None
+    }
+    holders = _holders(session, seats, today)
+    rows = []
+    for r in raw:
+        s = r.summary or {}
+        assignee = r.assignee_name
+        rows.append(
+            CaseRow(
+                id=r.id,
+                business_key=r.business_key,
+                process_key=r.process_key,
+                status=r.status,
+                started_at=r.started_at,
+                subject_name=r.subject_name,
+                subject_name_ru=r.subject_name_ru,
+                unit_names={"kk": r.name_kk, "ru": r.name_ru, "en": r.name_en},
+                course=s.get("course"),
+                provider=s.get("provider"),
+                start_date=s.get("start_date"),
+                end_date=s.get("end_date"),
+                hours=s.get("hours"),
+                funding=s.get("funding_source"),
+                form=s.get("training_form"),
+                cost=s.get("cost"),
+                in_plan=s.get("in_plan"),
+                step_element=r.element_id,
+                step_name=r.name,
+                step_role=r.role,
+                assignee_name=assignee,
+                holders=[] if assignee else holders.get((r.role, r.org_unit_id), []),
+                due_date=r.due_date,
+                overdue=r.due_date is not None and r.due_date < today,
+            )
+        )
+    return rows
+
+
+def scope_tree(session: Session, roots: list[int]) -> list[ScopeUnit]:
+    units = session.scalars(
+        select(OrgUnit).where(within(OrgUnit.id, roots, "scope_units")).order_by(OrgUnit.id)
+    )
+    return [ScopeUnit(u.id, u.parent_id, u.names) for u in units]
+
+
+def case_register(session: Session, person_id: int, clock: Clock, flt: CaseFilter | None = None) -> CasePage:
+    """One page of the cases the person oversees; Forbidden for someone who oversees none."""
+    flt = flt or CaseFilter()
+    today = local_date(clock.now())
+    roots = scope_roots(session, person_id, today)
+    conditions = _conditions(flt, roots, today)
+    total = session.scalar(select(func.count(ProcessInstance.id)).where(*conditions)) or 0
+    page = max(flt.page, 1)
+    raw = session.execute(
+        _query(flt, roots, today).limit(flt.per_page).offset((page - 1) * flt.per_page)
+    ).all()
+    return CasePage(_rows(session, list(raw), today), total, page, flt.per_page, scope_tree(session, roots))
+
+
+def case_register_rows(session: Session, person_id: int, clock: Clock, flt: CaseFilter) -> Iterator[CaseRow]:
+    """Every row the filter selects, in its order, read in chunks (for the exports). The scope is
+    checked at once: a refusal comes before the first byte of an export."""
+    today = local_date(clock.now())
+    roots = scope_roots(session, person_id, today)
+
+    def chunks() -> Iterator[CaseRow]:
+        result = session.execute(_query(flt, roots, today).execution_options(yield_per=EXPORT_CHUNK))
+        for chunk in result.partitions():
+            yield from _rows(session, list(chunk), today)
+
+    return chunks()
