@@ -225,6 +225,8 @@ REFUSALS: dict[str, str] = {
     ),
     "person_inactive": N_("This person has left: their account cannot be opened."),
     "person_no_email": N_("This person has no email address: add one first, or set a temporary password."),
+    "entry_closed": N_("The journal entry is closed: reopen it to change it."),
+    "entry_open": N_("The journal entry is open already."),
 }
 
 # The emails about one's account (not about a case), by token purpose: (subject, body).
@@ -246,8 +248,6 @@ ACCOUNT_EMAILS: dict[str, tuple[str, str]] = {
             "ignore this email: your password stays as it is.\n\nBiliktilik"
         ),
     ),
-    "entry_closed": N_("The journal entry is closed: reopen it to change it."),
-    "entry_open": N_("The journal entry is open already."),
 }
 
 EMAIL_DUE = N_("Due by %(due)s.")
