@@ -18,6 +18,7 @@ from tests.app.html_audit import audit
 from tests.conftest import Demo
 from tests.smtp import SmtpInbox
 from tests.workflows.flow import Flow
+from workflows.messaging.models import NoticeKind
 from workflows.org.models import AccountToken, Person
 
 NEW = "Көктемгі жаңбыр 2026"
@@ -142,7 +143,7 @@ def test_the_profile_shows_seats_and_delegation_and_keeps_email_choices(
     assert page.status_code == 200
     assert audit(page.text, "kk") == []
     assert "Кафедра меңгерушісі" in page.text and 'href="/account/delegations"' in page.text
-    assert page.text.count('type="checkbox"') == 11
+    assert page.text.count('type="checkbox"') == len(NoticeKind)  # one switch per kind of notice
     saved = head.post("/account/notifications", data={"email": ["approved", "returned"]})
     assert saved.status_code == 303
     with flow.factory() as s:
