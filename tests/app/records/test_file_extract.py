@@ -127,6 +127,7 @@ def test_lookups_past_the_limit_wait_with_a_message_in_their_language(
     assert client.get("/verify/guessed").status_code == 404
     limited = client.get(path)
     assert limited.status_code == 429
+    assert limited.headers["Retry-After"] == "600"
     assert "10 мин. кейін қайталап көріңіз" in limited.get_data(as_text=True)
     client.post("/language", data={"lang": "ru"})
     assert "Повторите через 10 мин." in client.get(path).get_data(as_text=True)
