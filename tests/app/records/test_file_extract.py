@@ -25,9 +25,9 @@ from workflows.org.models import Person
 
 def qr_link(pdf: bytes) -> str:
     """The text of the one QR code drawn in the PDF."""
-    [page] = PdfReader(io.BytesIO(pdf)).pages
     found: list[str] = []
-    for picture in page.images:
+    pictures = [picture for page in PdfReader(io.BytesIO(pdf)).pages for picture in page.images]
+    for picture in pictures:
         image = Image.open(io.BytesIO(picture.data)).convert("L")
         # A quiet zone and some size, as a camera would see the printed page.
         framed = Image.new("L", (image.width * 2, image.height * 2), 255)
