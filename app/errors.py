@@ -219,6 +219,9 @@ def handle_domain_error(exc: DomainError) -> ResponseReturnValue:
         lead: str | None = g.get("refusal_lead")
         flash(f"{lead} {message}" if lead and isinstance(exc, DefinitionInvalid) else message, "error")
         return redirect(target, 303)
+    if isinstance(exc, RateLimited):  # say when to come back, in seconds
+        wait = {"Retry-After": str(60 * int(exc.params.get("minutes", 1)))}
+        return *_page(_status(exc), title, message), wait
     return _page(_status(exc), title, message, _case_of(exc))
 
 
