@@ -28,6 +28,8 @@ POLICY: dict[str, int] = {
     "PASSWORD_MIN_LENGTH": 10,  # the shortest new password
     "PASSWORD_MAX_LENGTH": 200,  # the longest password
     "HSTS_MAX_AGE": 365 * 24 * 3600,  # seconds browsers keep to HTTPS after an HTTPS response
+    "VERIFY_LOOKUPS_PER_WINDOW": 30,  # look-ups of the public verification page from one address...
+    "VERIFY_WINDOW_MINUTES": 10,  # ...in this many minutes; past it the address waits for the next window
 }
 
 
@@ -63,6 +65,9 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "BPMN_JS_DIR": env.get("BPMN_JS_DIR", str(ROOT / "node_modules" / "bpmn-js" / "dist")),
         # How many reverse proxies stand before the app: their X-Forwarded-For and -Proto are believed.
         "TRUSTED_PROXIES": _number(env, "TRUSTED_PROXIES", 0),
+        # Where people reach the product (links in emails, the QR code of an extract); the request's
+        # own address when not set.
+        "APP_BASE_URL": env.get("APP_BASE_URL", "").strip() or None,
     }
     # Policy the environment sets (DEFAULTS has the rest).
     config.update({name: _number(env, name, 0) for name in POLICY if env.get(name, "").strip()})

@@ -36,6 +36,7 @@ from workflows.errors import (
     NotFound,
     Problem,
     ProcessError,
+    RateLimited,
     TaskAlreadyCompleted,
     TaskClaimedByOther,
     ValidationFailed,
@@ -77,6 +78,8 @@ def _status(exc: DomainError) -> int:
         return 404
     if isinstance(exc, Forbidden):
         return 403
+    if isinstance(exc, RateLimited):
+        return 429
     if isinstance(exc, Conflict | NotAllowedNow):
         return 409
     if isinstance(exc, DefinitionInvalid) and any(p.code == "too_large" for p in exc.problems):
@@ -149,6 +152,11 @@ def _text(exc: DomainError, in_editor: bool = False) -> tuple[str, str]:
         return _("Not found"), _("There is nothing here, or it is not open to you.")
     if isinstance(exc, Forbidden):
         return _("Not allowed"), _("You cannot do this: it is another person's or role's step.")
+    if isinstance(exc, RateLimited):
+        return _("Too many requests"), _(
+            "Too many look-ups came from your network address. Try again in %(minutes)s min.",
+            minutes=exc.params.get("minutes", 1),
+        )
     if isinstance(exc, ValidationFailed):
         return _("The data were not accepted"), " ".join(field_error_text(e) for e in exc.errors)
     if isinstance(exc, DefinitionInvalid):
@@ -207,6 +215,9 @@ def handle_domain_error(exc: DomainError) -> ResponseReturnValue:
         lead: str | None = g.get("refusal_lead")
         flash(f"{lead} {message}" if lead and isinstance(exc, DefinitionInvalid) else message, "error")
         return redirect(target, 303)
+    if isinstance(exc, RateLimited):  # say when to come back, in seconds
+        wait = {"Retry-After": str(60 * int(exc.params.get("minutes", 1)))}
+        return *_page(_status(exc), title, message), wait
     return _page(_status(exc), title, message, _case_of(exc))
 
 

@@ -50,7 +50,7 @@ REPORT: dict[str, Any] = {
     "certificate_number": "NU-2026-114",
     "report_text": "Курста цифрлық бағалау құралдарын үйрендім және оларды пәнге енгіземін.",
 }
-VERIFY: dict[str, Any] = {"decision": "approve", "counted_hours": 72}
+VERIFY: dict[str, Any] = {"decision": "approve", "counted_hours": 72, "certificate_type": "certificate"}
 MEETING: dict[str, Any] = {
     "minutes_number": "8",
     "minutes_date": "2026-04-01",

@@ -31,6 +31,12 @@ class Forbidden(DomainError):
     code = "forbidden"
 
 
+class RateLimited(DomainError):
+    """Too many requests from one place in a while; `minutes` says how long until it may ask again."""
+
+    code = "rate_limited"
+
+
 class Conflict(DomainError):
     """Someone else changed the same thing first; nothing of this attempt was saved."""
 

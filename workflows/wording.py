@@ -136,6 +136,8 @@ FIELDS: dict[str, str] = {
         "Only training that has ended can be recorded: the end date is after today (%(today)s)."
     ),
     "valid_before_issued": N_("A certificate cannot expire before it was issued (%(issued_on)s)."),
+    "issued_in_future": N_("The issue date cannot be after today (%(today)s)."),
+    "issued_before_course": N_("The certificate cannot be issued before the training began (%(start)s)."),
     "strike_reason": N_("Say why the record is struck: the file keeps the reason."),
     "funding_cost_required": N_("Training paid by the university needs its cost."),
     "funding_own_no_cost": N_("With own funds the university pays nothing: leave the cost empty."),

@@ -26,6 +26,9 @@ def check_labels() -> dict[str, str]:
         "course_limits": _("Dates and hours within the process's limits"),
         "order_date": _("Order dated between the application and today; a late one says why"),
         "counted_hours": _("Counted hours no more than the course's"),
+        "certificate_dates": _(
+            "Certificate issued during or after the training, not after today, valid from its issue"
+        ),
     }
 
 

@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from app.cases.routes import _disposition
 from app.errors import on_invalid, refusals_go_to, too_large_page
 from app.i18n import locale_code
+from app.pdf.extract import render_extract
 from app.records import bp
 from app.records.labels import record_choice, source_label
 from app.routing import takes_files
@@ -17,6 +18,7 @@ from app.schema_form import build_form, read_submission
 from app.state import clock, db, store
 from workflows.errors import FieldError
 from workflows.records.entry import enter_record, manual_record_form, strike_record
+from workflows.records.extracts import LookupLimit, issue_extract, revoke_extract, verify_extract
 from workflows.records.training_file import record_certificate, training_file
 
 
@@ -88,3 +90,36 @@ def certificate(person_id: int, record_id: int) -> Response:
     response = Response(doc.content, mimetype=doc.content_type)
     response.headers["Content-Disposition"] = _disposition("attachment", doc.filename)
     return response
+
+
+@bp.post("/records/people/<id:person_id>/extracts")
+@login_required
+def issue(person_id: int) -> Response:
+    """A new extract, downloaded at once: its link is in the PDF only (the token is kept hashed)."""
+    issued = issue_extract(db(), current_user.id, person_id, clock())
+    base = current_app.config["APP_BASE_URL"] or request.url_root
+    link = base.rstrip("/") + url_for("records.verify", token=issued.token)
+    pdf = render_extract(
+        issued.file, link, issued.issued_at, locale_code(), current_app.config["PDF_COMPRESS"]
+    )
+    response = Response(pdf, mimetype="application/pdf")
+    name = _("Training file extract %(number)s", number=issued.id) + ".pdf"
+    response.headers["Content-Disposition"] = _disposition("attachment", name)
+    return response
+
+
+@bp.post("/records/people/<id:person_id>/extracts/<id:extract_id>/revoke")
+@login_required
+def revoke(person_id: int, extract_id: int) -> BaseResponse:
+    revoke_extract(db(), current_user.id, person_id, extract_id, clock())
+    flash(_("The extract is revoked: its link verifies nothing any more."), "success")
+    return redirect(url_for("records.person", person_id=person_id), 303)
+
+
+@bp.get("/verify/<token>")
+def verify(token: str) -> str:
+    """Public: what an extract's QR code opens, for anyone holding the link."""
+    config = current_app.config
+    limit = LookupLimit(config["VERIFY_LOOKUPS_PER_WINDOW"], config["VERIFY_WINDOW_MINUTES"])
+    found = verify_extract(db(), token, request.remote_addr, clock(), limit)
+    return render_template("records/verify.html", found=found)

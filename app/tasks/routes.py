@@ -22,6 +22,7 @@ from workflows.cases.submissions import submit_task
 from workflows.cases.tasks import claim_task, release_task
 from workflows.definitions.catalog import ProcessInfo, version_info
 from workflows.errors import FieldError, NotFound
+from workflows.records.verification import VERIFICATION_FORM, CertificateFlag, certificate_flags
 
 
 @too_large_page("tasks.submit")
@@ -34,9 +35,15 @@ def _task_page(errors: list[FieldError] | None = None, typed: dict | None = None
     step = process.steps.get(task.element_id)
     documents = {d.id: d.filename for d in detail.documents}
     form = None
+    flags: list[CertificateFlag] = []
     if access.can_act and step is not None:
         values = typed if typed is not None else prefill(detail.data)
         form = build_form(process.schema(step.form_key), locale, values, errors, documents)
+        if step.form_key == VERIFICATION_FORM:
+            typed_now = {k: v for k, v in (typed or {}).items() if v not in ("", None)}
+            flags = certificate_flags(
+                session, current_user.id, task_id, {**detail.data, **typed_now}, clock()
+            )
     return render_template(
         "tasks/task.html",
         task=task,
@@ -60,6 +67,7 @@ def _task_page(errors: list[FieldError] | None = None, typed: dict | None = None
         completed_by_name=task.completed_by_name,
         on_behalf_of_name=task.on_behalf_of_name,
         today=today,
+        certificate_flags=flags,
     )
 
 

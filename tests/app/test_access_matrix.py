@@ -19,6 +19,7 @@ from tests import factories
 from tests.app.conftest import LoginAs
 from tests.workflows.flow import Flow
 from workflows.messaging.models import Notification
+from workflows.records.extracts import issue_extract
 
 ROLES = [
     "teacher",
@@ -42,6 +43,7 @@ SEE_B = {"teacher", "head"} | OVERSIGHT  # the head endorsed it; the centre's ta
 WATCH = {"head", "head2", "director"} | OVERSIGHT  # periodicity: oversight sees all, heads their units
 FILE = {"teacher", "head", "director"} | OVERSIGHT  # the teacher's training file: her heads and oversight
 KEEPERS = {"hr", "centre"}  # who enter and strike records
+ISSUERS = {"teacher", "hr", "admin"}  # who issue and revoke the teacher's extracts
 
 
 @dataclass
@@ -54,6 +56,8 @@ class World:
     teacher_notice: int
     teacher: int
     record: int
+    extract: int
+    token: str
 
 
 @pytest.fixture
@@ -72,8 +76,10 @@ def world(flow: Flow) -> World:
     endorse_a, verify_b = flow.task(a, "endorse").id, flow.task(b, "verify_certificate").id
     with flow.factory() as s:
         record = factories.training_record(s, flow.demo["teacher"], certificate_id=doc.id).id
+        extract = issue_extract(s, flow.demo["teacher"], flow.demo["teacher"], flow.clock)
         s.commit()
-    return World(a, b, endorse_a, verify_b, doc.id, notice, flow.demo["teacher"], record)
+    teacher = flow.demo["teacher"]
+    return World(a, b, endorse_a, verify_b, doc.id, notice, teacher, record, extract.id, extract.token)
 
 
 def _visible(group: set[str], yes: int = 200, no: int = 404) -> dict[str, int]:
@@ -133,6 +139,10 @@ MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
     ("GET", "/records/people/{teacher}/new", {}, _visible(KEEPERS)),
     ("POST", "/records/people/{teacher}/new", {}, _visible(KEEPERS, yes=422)),
     ("POST", "/records/people/{teacher}/records/{record}/strike", {}, _visible(KEEPERS, yes=303)),
+    ("POST", "/records/people/{teacher}/extracts", {}, _visible(ISSUERS)),
+    ("GET", "/verify/{token}", {}, {role: 200 for role in ROLES}),  # public
+    ("GET", "/verify/forged-token", {}, {role: 404 for role in ROLES}),
+    ("POST", "/records/people/{teacher}/extracts/{extract}/revoke", {}, _visible(ISSUERS, yes=303)),
     # Last: they end the cases (for the one role allowed to).
     ("POST", "/cases/{b}/cancel-order", {"reason": "Өтпейді"}, _act("hr", SEE_B, 303)),
     ("POST", "/cases/{a}/withdraw", {}, _act("teacher", SEE_A, 303)),

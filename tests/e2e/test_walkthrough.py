@@ -161,6 +161,7 @@ def test_the_whole_request_in_kazakh(live: LiveServer, people: People, tmp_path:
     _open_task(centre, live, COURSE, "Сертификатты тексеру")
     expect(centre.locator(".documents")).to_contain_text("certificate.pdf")
     centre.fill("#f-counted_hours", "72")
+    centre.select_option("#f-certificate_type", "certificate")
     centre.click("button[name=decision][value=approve]")
     expect(centre.locator(".notice--success")).to_be_visible()
     live.at("2026-04-10T15:00:00+05:00")

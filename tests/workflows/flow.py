@@ -146,6 +146,15 @@ class Flow:
             )
         self.do("hr", case_id, "prepare_order", order_date=today(self.clock).isoformat())
 
+    def verify(self, case_id: int, **data: Any) -> None:
+        """The competence centre accepts the certificate (72 hours counted unless `data` says otherwise)."""
+        fields: dict[str, Any] = {
+            "decision": "approve",
+            "counted_hours": 72,
+            "certificate_type": "certificate",
+        }
+        self.do("centre", case_id, "verify_certificate", **{**fields, **data})
+
     def submit_report(self, case_id: int) -> None:
         doc = self.upload("teacher")
         self.do(

@@ -33,8 +33,7 @@ from workflows.org.seats import holders, resolve_seat
 from workflows.records.from_case import case_training
 from workflows.records.models import Nonconformity, RecordSource, TrainingRecord
 from workflows.records.settings import records_setting
-
-VERIFICATION_FORM = "certificate_verification"  # the form whose task accepts the certificate
+from workflows.records.verification import VERIFICATION_FORM
 
 
 class StepEffects:

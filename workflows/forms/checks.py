@@ -102,6 +102,25 @@ def check_counted_hours(data: dict[str, Any], ctx: CheckContext) -> list[FieldEr
     return []
 
 
+def check_certificate_dates(data: dict[str, Any], ctx: CheckContext) -> list[FieldError]:
+    """A certificate is issued no earlier than its course began and no later than today, and is
+    valid from its issue date on."""
+    issued, until = _date(data, "certificate_issued_on"), _date(data, "valid_until")
+    start = _date(data, "start_date") or _date(ctx.case, "start_date")
+    errors: list[FieldError] = []
+    if issued is not None and issued > ctx.today:
+        errors.append(
+            field_error("certificate_issued_on", "issued_in_future", "", today=ctx.today.isoformat())
+        )
+    elif issued is not None and start is not None and issued < start:
+        errors.append(
+            field_error("certificate_issued_on", "issued_before_course", "", start=start.isoformat())
+        )
+    if issued is not None and until is not None and until < issued:
+        errors.append(field_error("valid_until", "valid_before_issued", "", issued_on=issued.isoformat()))
+    return errors
+
+
 def check_date_range(data: dict[str, Any], ctx: CheckContext) -> list[FieldError]:
     start, end = _date(data, "start_date"), _date(data, "end_date")
     if start is None or end is None or end >= start:
@@ -125,6 +144,7 @@ CHECKS: dict[str, Check] = {
     "course_limits": check_course_limits,
     "order_date": check_order_date,
     "counted_hours": check_counted_hours,
+    "certificate_dates": check_certificate_dates,
 }
 
 

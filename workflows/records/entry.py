@@ -18,7 +18,7 @@ from workflows.cases.documents import MAX_BYTES, FileStore, file_errors, store_u
 from workflows.cases.submissions import Upload
 from workflows.clock import Clock
 from workflows.errors import FieldError, NotFound, ValidationFailed, field_error
-from workflows.forms.checks import CheckContext, check_date_range, validate_submission
+from workflows.forms.checks import CheckContext, validate_submission
 from workflows.forms.schema import FORMS_DIR
 from workflows.org.audit import Subject, record_change
 from workflows.records.access import file_access
@@ -51,25 +51,19 @@ class RecordRef:
 
 
 def _day(data: dict[str, Any], name: str) -> date | None:
-    value = data.get(name)
-    return date.fromisoformat(value) if isinstance(value, str) else None
+    try:
+        return date.fromisoformat(data[name])
+    except (KeyError, TypeError, ValueError):
+        return None  # the schema reports a missing or malformed date
 
 
 def _entry_errors(data: dict[str, Any], today: date) -> list[FieldError]:
     ctx = CheckContext(today=today, policy={})
-    errors = validate_submission(manual_record_form(), [], data, ctx)
-    failed = {e.field for e in errors}
-    errors += [e for e in check_date_range(data, ctx) if e.field not in failed]
-    failed = {e.field for e in errors}
-    end, issued, until = (
-        _day(data, "end_date"),
-        _day(data, "certificate_issued_on"),
-        _day(data, "valid_until"),
-    )
-    if "end_date" not in failed and end is not None and end > today:
-        errors.append(field_error("end_date", "training_not_ended", "", today=today.isoformat()))
-    if "valid_until" not in failed and issued and until and until < issued:
-        errors.append(field_error("valid_until", "valid_before_issued", "", issued_on=issued.isoformat()))
+    errors = validate_submission(manual_record_form(), ["date_range", "certificate_dates"], data, ctx)
+    if "end_date" not in {e.field for e in errors}:
+        end = _day(data, "end_date")
+        if end is not None and end > today:
+            errors.append(field_error("end_date", "training_not_ended", "", today=today.isoformat()))
     return errors
 
 

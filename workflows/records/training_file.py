@@ -17,7 +17,7 @@ from workflows.clock import Clock
 from workflows.errors import NotFound
 from workflows.org.models import OrgUnit, Person
 from workflows.records.access import FileAccess, file_access
-from workflows.records.models import TrainingRecord
+from workflows.records.models import RecordExtract, TrainingRecord
 from workflows.records.settings import records_setting
 
 
@@ -58,6 +58,15 @@ class RecordLine:
 
 
 @dataclass(frozen=True)
+class ExtractLine:
+    id: int
+    issued_at: datetime
+    issued_by: str | None
+    revoked_at: datetime | None
+    revoked_by: str | None
+
+
+@dataclass(frozen=True)
 class TrainingFile:
     person_id: int
     name: str
@@ -67,6 +76,7 @@ class TrainingFile:
     records: list[RecordLine]
     access: FileAccess
     expiring_within_months: int
+    extracts: list[ExtractLine]  # for those who may issue them; empty for others
 
     @property
     def total_hours(self) -> int:
@@ -130,6 +140,18 @@ def record_lines(session: Session, person_id: int, today: date, expiring_months:
     ]
 
 
+def extract_lines(session: Session, person_id: int) -> list[ExtractLine]:
+    issuer, revoker = aliased(Person), aliased(Person)
+    rows = session.execute(
+        select(RecordExtract, issuer.full_name, revoker.full_name)
+        .outerjoin(issuer, issuer.id == RecordExtract.issued_by_id)
+        .outerjoin(revoker, revoker.id == RecordExtract.revoked_by_id)
+        .where(RecordExtract.person_id == person_id)
+        .order_by(RecordExtract.id.desc())
+    ).all()
+    return [ExtractLine(e.id, e.issued_at, issued, e.revoked_at, revoked) for e, issued, revoked in rows]
+
+
 def training_file(
     session: Session, actor_id: int, person_id: int, clock: Clock, to_keep: bool = False
 ) -> TrainingFile:
@@ -153,6 +175,7 @@ def training_file(
         records=record_lines(session, person_id, today, months),
         access=access,
         expiring_within_months=months,
+        extracts=extract_lines(session, person_id) if access.can_issue else [],
     )
 
 

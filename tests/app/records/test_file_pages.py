@@ -6,15 +6,19 @@ from __future__ import annotations
 import io
 from datetime import date
 
+import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests import factories
 from tests.app.conftest import LoginAs, post_files
+from tests.app.html_audit import audit
+from tests.app.records.test_file_extract import qr_link
 from tests.conftest import Demo
 from tests.statements import counting
 from tests.workflows.flow import PDF
+from workflows.org.models import Person
 from workflows.records.models import TrainingRecord
 
 
@@ -154,3 +158,32 @@ def test_the_file_page_costs_the_same_with_more_records(
     with counting(engine) as many:
         _page(teacher, "/records/me")
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_file_pages_pass_the_audit(
+    lang: str, login_as: LoginAs, client: FlaskClient, demo: Demo, factory: sessionmaker[Session]
+) -> None:
+    with factory() as s:
+        s.execute(update(Person).values(locale=lang))
+        record = factories.training_record(s, demo["teacher"], valid_until=date(2026, 4, 1))
+        record.struck_at, record.struck_reason = record.recorded_at, "Қате"
+        factories.training_record(
+            s, demo["teacher"], certificate_type="certificate", certificate_number="A-1"
+        )
+        s.commit()
+    hr = login_as("hr")
+    hr.set_cookie("lang", lang)
+    client.set_cookie("lang", lang)
+    token_pdf = hr.post(f"/records/people/{demo['teacher']}/extracts")
+    assert token_pdf.status_code == 200
+    pages = [
+        (hr.get(f"/records/people/{demo['teacher']}"), 200),
+        (hr.get(f"/records/people/{demo['teacher']}/new"), 200),
+        (post_files(hr, f"/records/people/{demo['teacher']}/new", {"hours": "x"}), 422),
+        (client.get(qr_link(token_pdf.data).removeprefix("http://localhost")), 200),
+        (client.get("/verify/unknown"), 404),
+    ]
+    for response, status in pages:
+        assert response.status_code == status
+        assert audit(response.get_data(as_text=True), lang) == [], response.request.path

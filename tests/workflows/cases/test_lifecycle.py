@@ -54,7 +54,7 @@ def test_happy_path_own_funds(flow: Flow) -> None:
     flow.submit_report(case)
     assert flow.open_elements(case) == ["verify_certificate"]
     assert [d.content_type for d in flow.documents(case)] == ["application/pdf"]
-    flow.do("centre", case, "verify_certificate", decision="approve", counted_hours=72)
+    flow.verify(case)
     flow.at("2026-04-20T15:00:00+05:00")
     flow.do(
         "head",
@@ -243,7 +243,7 @@ def test_meeting_sends_report_back_for_rework(flow: Flow) -> None:
     flow.at("2026-04-01T08:00:00+05:00")
     flow.fire()
     flow.submit_report(case)
-    flow.do("centre", case, "verify_certificate", decision="approve", counted_hours=72)
+    flow.verify(case)
     meeting = {
         "minutes_number": "8",
         "minutes_date": "2026-04-20",

@@ -90,8 +90,13 @@ def test_the_policy_sets_the_default_validity_and_a_typed_one_stands(
     [
         (conference(course=None, hours=None), {"course": "required", "hours": "required"}),
         (conference(end_date="2026-02-01"), {"end_date": "date_range"}),
-        (conference(start_date="2026-03-02", end_date="2026-03-05"), {"end_date": "training_not_ended"}),
+        (
+            conference(start_date="2026-03-02", end_date="2026-03-05", certificate_issued_on=None),
+            {"end_date": "training_not_ended"},
+        ),
         (conference(valid_until="2026-01-01"), {"valid_until": "valid_before_issued"}),
+        (conference(certificate_issued_on="2026-02-01"), {"certificate_issued_on": "issued_before_course"}),
+        (conference(end_date="2026-02-30"), {"end_date": "format_date"}),
         (conference(form="lecture"), {"form": "enum"}),
         (conference(hours=-1), {"hours": "minimum"}),
     ],
