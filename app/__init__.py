@@ -40,7 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secrets.token_hex(32)  # development and tests only (see check)
     try:
-        assets.check(app.config["BPMN_JS_DIR"])
+        assets.check(app.config["BPMN_JS_DIR"], app.config.get("DMN_JS_DIR"))
     except assets.AssetsMissing as exc:
         raise ConfigError(str(exc)) from exc
     _catalogue_check(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))

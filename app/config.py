@@ -63,6 +63,7 @@ def from_env(env: Mapping[str, str] | None = None) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": _flag(env, "SESSION_COOKIE_HTTPONLY", True),
         "SESSION_COOKIE_SAMESITE": env.get("SESSION_COOKIE_SAMESITE", "Lax"),
         "BPMN_JS_DIR": env.get("BPMN_JS_DIR", str(ROOT / "node_modules" / "bpmn-js" / "dist")),
+        "DMN_JS_DIR": env.get("DMN_JS_DIR", str(ROOT / "node_modules" / "dmn-js" / "dist")),
         # How many reverse proxies stand before the app: their X-Forwarded-For and -Proto are believed.
         "TRUSTED_PROXIES": _number(env, "TRUSTED_PROXIES", 0),
         # Where people reach the product (links in emails, the QR code of an extract); the request's

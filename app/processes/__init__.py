@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("processes", __name__, template_folder="templates")
 
-from app.processes import editor_api, routes  # noqa: E402,F401  # routes attach themselves to bp
+from app.processes import editor_api, routes, tables  # noqa: E402,F401  # routes attach themselves to bp

@@ -13,12 +13,12 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
 
 from app.errors import refusals_go_to
 from app.i18n import locale_code
 from app.processes import bp
 from app.processes.access import owner_required
+from app.processes.editor_data import editor_data
 from app.processes.editor_texts import (
     check_labels,
     editor_messages,
@@ -27,6 +27,7 @@ from app.processes.editor_texts import (
 )
 from app.processes.modeler_texts import modeler_texts
 from app.processes.routes import find_listing, listing_title
+from app.processes.tables import table_editor
 from app.processes.texts import KINDS, role_options
 from app.routing import reads_json
 from app.schema_form import build_form, localized_text
@@ -36,6 +37,7 @@ from workflows.definitions import browser, drafts
 from workflows.definitions.diff import foreign_markup
 from workflows.definitions.draft_rows import EditToken
 from workflows.definitions.editor import check_draft, form_library, read_form, read_forms, vocabulary
+from workflows.definitions.kinds import DefinitionKind
 
 
 def _text(schema: Any) -> str:
@@ -51,37 +53,33 @@ def _titles(forms: dict[str, Any]) -> dict[str, str]:
 def edit(key: str) -> str:
     listing = find_listing(key)
     editable = browser.get_draft_or_latest(db(), key, current_user.id, clock())
+    if editable.kind == DefinitionKind.DECISION:
+        return table_editor(listing, editable)
     library = {k: v for k, v in form_library().items() if k not in editable.forms}
     words = vocabulary()
-    data = {
-        "processKey": key,
-        "locale": locale_code(),
-        "csrf": generate_csrf(),
-        "xml": editable.bpmn_xml,
-        "token": str(editable.token),
-        # As texts: the page's JSON sorts object keys, and a schema's property order is its field order.
-        "forms": {name: _text(schema) for name, schema in editable.forms.items()},
-        "library": {name: _text(schema) for name, schema in library.items()},
-        "kinds": {kind: str(label) for kind, label in KINDS.items()},
-        "formTitles": _titles({**library, **editable.forms}),
-        "roles": role_options(words.roles),
-        # Lists of [value, label]: the page's JSON has its keys sorted, and these keep their order.
-        "checks": list(check_labels().items()),
-        "operators": list(operator_labels().items()),
-        "processProperties": list(process_property_labels().items()),
-        "problems": [problem_view(p) for p in editable.problems],
-        "messages": editor_messages(),
-        "modelerTexts": modeler_texts(),
-        "urls": {
+    data = editor_data(key, editable)
+    data.update(
+        {
+            # As texts: the page's JSON sorts object keys, and a schema's property order is its field order.
+            "forms": {name: _text(schema) for name, schema in editable.forms.items()},
+            "library": {name: _text(schema) for name, schema in library.items()},
+            "kinds": {kind: str(label) for kind, label in KINDS.items()},
+            "formTitles": _titles({**library, **editable.forms}),
+            "roles": role_options(words.roles),
+            # Lists of [value, label]: the page's JSON has its keys sorted, and these keep their order.
+            "checks": list(check_labels().items()),
+            "operators": list(operator_labels().items()),
+            "processProperties": list(process_property_labels().items()),
+            "messages": editor_messages(),
+            "modelerTexts": modeler_texts(),
+        }
+    )
+    data["urls"].update(
+        {
             "moddle": url_for("static", filename="editor/spiffworkflow.json"),
-            "save": url_for("processes.save", key=key),
-            "check": url_for("processes.check", key=key),
-            "publish": url_for("processes.publish", key=key),
             "preview": url_for("processes.preview", key=key),
-            "process": url_for("processes.show", key=key),
-            "compare": url_for("processes.compare", key=key, b="draft"),
-        },
-    }
+        }
+    )
     return render_template(
         "processes/edit.html",
         listing=listing,

@@ -118,3 +118,14 @@ def editor_messages() -> dict[str, str]:
         "previewFailed": _("The preview could not be made."),
         "leave": _("You have unsaved changes. Leave the editor anyway?"),
     }
+
+
+def table_messages() -> dict[str, str]:
+    """What the decision table editor says besides the diagram editor's status texts."""
+    return {
+        "noProblems": _("No problems: this table can be published."),
+        "loadFailed": _("The decision table could not be opened in the editor."),
+        "wholeProcess": _("whole table"),
+        "notInDiagram": _("not in the table"),
+        "rule": _("Rule %(number)s", number="{number}"),
+    }

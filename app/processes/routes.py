@@ -24,6 +24,8 @@ from workflows.definitions.diff import foreign_markup
 from workflows.definitions.draft_rows import EditToken
 from workflows.definitions.drafts import BpmnExport
 from workflows.definitions.editor import definition_events, export_draft, is_process_owner
+from workflows.definitions.kinds import DefinitionKind
+from workflows.definitions.presets import presets_for
 from workflows.definitions.reading import MAX_BPMN_BYTES
 from workflows.errors import FieldError, NotFound
 from workflows.language import pick
@@ -34,9 +36,10 @@ def listing_title(listing: DefinitionListing) -> str:
 
 
 def find_listing(key: str) -> DefinitionListing:
-    for listing in browser.list_definitions(db(), current_user.id, clock()):
-        if listing.process_key == key:
-            return listing
+    for kind in DefinitionKind:
+        for listing in browser.list_definitions(db(), current_user.id, clock(), kind):
+            if listing.process_key == key:
+                return listing
     raise NotFound(f"No process '{key}'", process_key=key)
 
 
@@ -44,8 +47,12 @@ def find_listing(key: str) -> DefinitionListing:
 @owner_required
 def index() -> str:
     listings = browser.list_definitions(db(), current_user.id, clock())
+    tables = browser.list_definitions(db(), current_user.id, clock(), DefinitionKind.DECISION)
     return render_template(
-        "processes/index.html", listings=listings, titles={x.process_key: listing_title(x) for x in listings}
+        "processes/index.html",
+        listings=listings,
+        tables=tables,
+        titles={x.process_key: listing_title(x) for x in [*listings, *tables]},
     )
 
 
@@ -64,6 +71,8 @@ def _process_page(key: str, upload_errors: list[str] | None = None) -> str:
         event_text=event_text,
         upload_errors=upload_errors or [],
         max_kib=MAX_BPMN_BYTES // 1024,
+        table=listing.kind == DefinitionKind.DECISION,
+        presets=presets_for(key) if listing.kind == DefinitionKind.DECISION else [],
     )
 
 

@@ -32,6 +32,9 @@ KINDS = {
     "sequenceFlow": _l("Sequence flow"),
     "subProcess": _l("Subprocess"),
     "callActivity": _l("Call activity"),
+    "rule": _l("Rule"),
+    "input": _l("Input"),
+    "output": _l("Output"),
 }
 
 FIELDS = {
@@ -55,6 +58,11 @@ FIELDS = {
     "property.checks": _l("Checks"),
     "property.outcome": _l("Outcome"),
     "property.role": _l("Role"),
+    "number": _l("Number"),
+    "description": _l("Description"),
+    "label": _l("Label"),
+    "expression": _l("Expression"),
+    "type": _l("Type"),
 }
 
 

@@ -126,6 +126,16 @@ MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
     ("POST", "/admin/people/999999/sign-out-everywhere", {}, {**_all(403), "admin": 404}),
     ("POST", "/language", {"lang": "ru"}, {role: 303 for role in ROLES}),
     ("GET", "/incidents", {}, {**_all(403), "owner": 200, "admin": 200}),
+    ("GET", "/processes", {}, {**_all(403), "owner": 200}),
+    ("GET", "/processes/periodicity", {}, {**_all(403), "owner": 200}),
+    ("GET", "/processes/periodicity/edit", {}, {**_all(403), "owner": 200}),
+    # A stale token: the owner is sent back to the table's page, and nothing changes for anyone.
+    (
+        "POST",
+        "/processes/periodicity/presets",
+        {"preset": "seed_003", "token": "0.0"},
+        {**_all(403), "owner": 303},
+    ),
     ("POST", "/incidents/999999/retry", {}, {**_all(403), "owner": 404, "admin": 404}),
     ("GET", "/records/monitoring", {}, _visible(WATCH, no=403)),
     ("GET", "/records/monitoring/next-year", {}, _visible(WATCH, no=403)),

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workflows.db import Base, states
+from workflows.definitions.kinds import DefinitionKind
 
-
-class DefinitionKind(StrEnum):
-    """What a definition is: a BPMN process people run, or a DMN decision table the product consults."""
-
-    PROCESS = "process"
-    DECISION = "decision"
+__all__ = ["DefinitionKind", "ProcessDraft", "ProcessVersion"]
 
 
 class ProcessVersion(Base):

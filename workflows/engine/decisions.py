@@ -65,6 +65,8 @@ class ParsedDecision:
     outputs: tuple[Column, ...]
     rules: tuple[RuleRow, ...]
     _table: DecisionTable = field(compare=False, repr=False)
+    # The variables any cell reads: facts outside it cannot change what the table decides.
+    reads: frozenset[str] = frozenset()
 
     def evaluate(self, facts: Mapping[str, Any]) -> list[dict[str, Any]]:
         """The outputs of the matching rules (all of them for COLLECT, else the first), in table order."""
@@ -198,15 +200,34 @@ def parse_decision(dmn_xml: str | bytes) -> ParsedDecision:
     if table.hit_policy not in HIT_POLICIES:
         raise DefinitionInvalid([problem("decision_hit_policy", key, policy=table.hit_policy)])
     inputs, outputs = _columns(table)
+    rules = _rules(table)
     return ParsedDecision(
         key=key,
         name=(decision_node.get("name") or key).strip(),
         hit_policy=table.hit_policy,
         inputs=inputs,
         outputs=outputs,
-        rules=_rules(table),
+        rules=rules,
         _table=table,
+        reads=_names_read(inputs, rules),
     )
+
+
+def _names_read(inputs: tuple[Column, ...], rules: tuple[RuleRow, ...]) -> frozenset[str]:
+    """Every name the table's cells would look up when they run (a cell that does not parse counts
+    as reading everything: its failure depends on no fact, but nothing is skipped on a guess)."""
+    names: set[str] = set()
+    for rule in rules:
+        texts = [cell_expression(column, cell) for column, cell in zip(inputs, rule.inputs, strict=False)]
+        for text in [*texts, *rule.outputs]:
+            if not text:
+                continue
+            try:
+                tree = ast.parse(text, mode="eval")
+            except SyntaxError:
+                return frozenset({"*"})
+            names.update(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
+    return frozenset(names)
 
 
 def cell_expression(column: Column, cell: str) -> str | None:

@@ -121,7 +121,7 @@ def requirement_of(row: dict[str, Any], decision: str = POLICY_KEY) -> Requireme
 
 _MEMO_LOCK = threading.Lock()
 # Decided requirements by table content and facts: 10,000 people share few distinct facts.
-_MEMO: dict[tuple[str, Facts], tuple[Requirement, ...]] = {}
+_MEMO: dict[tuple[str, tuple[Any, ...]], tuple[Requirement, ...]] = {}
 _MEMO_LIMIT = 50_000
 
 
@@ -136,12 +136,15 @@ class Policy:
 
     def requirements(self, facts: Facts) -> list[Requirement]:
         """The requirements the table yields for `facts`, in table order."""
-        memo_key = (self.content_hash, facts)
+        if self.decision is None:
+            raise DecisionFailed(f"The decision table {self.key} is not loaded", decision=self.key)
+        data = facts.as_data()
+        # Keyed by the facts the table reads: with 10,000 people, positions differ but rarely matter.
+        reads = self.decision.reads
+        memo_key = (self.content_hash, tuple(v for k, v in data.items() if "*" in reads or k in reads))
         found = _MEMO.get(memo_key)
         if found is None:
-            if self.decision is None:
-                raise DecisionFailed(f"The decision table {self.key} is not loaded", decision=self.key)
-            found = tuple(requirement_of(row, self.key) for row in self.decision.evaluate(facts.as_data()))
+            found = tuple(requirement_of(row, self.key) for row in self.decision.evaluate(data))
             with _MEMO_LOCK:
                 if len(_MEMO) >= _MEMO_LIMIT:
                     _MEMO.clear()

@@ -26,6 +26,9 @@
   E.resolveElement = resolveElement;
 
   function elementLabel(id) {
+    if (E.describeElement) {
+      return E.describeElement(id);  // the decision table editor names rules and columns itself
+    }
     var element = resolveElement(id);
     if (!element) {
       return id ? id + " (" + E.t("notInDiagram") + ")" : E.t("wholeProcess");

@@ -24,8 +24,8 @@ from workflows.forms.schema import load_forms
 FORMS = load_forms()
 
 
-def editor_data(client: FlaskClient) -> dict[str, Any]:
-    page = client.get(f"{BASE}/edit").text
+def editor_data(client: FlaskClient, base: str = BASE) -> dict[str, Any]:
+    page = client.get(f"{base}/edit").text
     found = re.search(r'<script type="application/json" id="editor-data">(.*?)</script>', page, re.DOTALL)
     assert found
     data: dict[str, Any] = json.loads(found.group(1))

@@ -13,6 +13,7 @@ from tests.conftest import Demo
 from workflows.clock import FrozenClock
 from workflows.definitions import browser, drafts, presets
 from workflows.definitions.catalog import published_processes
+from workflows.definitions.editor import export_draft
 from workflows.definitions.models import DefinitionKind, ProcessVersion
 from workflows.definitions.publishing import ShippedOutcome, publish_directory
 from workflows.definitions.tables import validate_decision
@@ -39,26 +40,26 @@ def test_an_unparsable_cell_is_named_by_rule_and_column() -> None:
     broken = SHIPPED.replace('<text>in ("teaching", "research")</text>', '<text>in ("teaching", </text>', 1)
     [(code, params)] = problems_of(broken)
     assert code == "decision_cell"
-    assert (params["rule"], params["column"]) == (1, "Staff category")
+    assert (params["rule"], params["column"]) == (1, "Қызметкер санаты")
 
 
 def test_an_output_of_the_wrong_type_is_named_by_rule_and_column() -> None:
     broken = SHIPPED.replace("<text>36</text>", '<text>"thirty-six"</text>', 1)
     [(code, params)] = problems_of(broken)
     assert code == "decision_cell_type"
-    assert (params["rule"], params["column"], params["value"]) == (1, "Shortest course, h", '"thirty-six"')
+    assert (params["rule"], params["column"], params["value"]) == (1, "Курстың ең аз сағаты", '"thirty-six"')
 
 
 def test_a_computed_output_of_the_wrong_type_is_caught_by_the_sample_facts() -> None:
     broken = SHIPPED.replace("<text>72</text>", "<text>str(72)</text>", 1)
     found = problems_of(broken)
-    assert ("decision_cell_type", "Hours", 1) in [(c, p["column"], p["rule"]) for c, p in found]
+    assert ("decision_cell_type", "Сағат", 1) in [(c, p["column"], p["rule"]) for c, p in found]
 
 
 def test_a_hostile_cell_is_refused_at_compile_time() -> None:
     broken = SHIPPED.replace("<text>72</text>", "<text>().__class__</text>", 1)
     [(code, params)] = problems_of(broken)
-    assert (code, params["rule"], params["column"]) == ("decision_cell", 1, "Hours")
+    assert (code, params["rule"], params["column"]) == ("decision_cell", 1, "Сағат")
 
 
 def test_a_table_without_an_output_of_the_contract_is_refused() -> None:
@@ -110,7 +111,7 @@ def test_a_table_owners_edit_and_publish_is_never_replaced_by_the_shipped_one(
 
     comparison = browser.compare_versions(db, KEY, 1, 2, owner, clock)
     assert [(c.element_id, c.kind) for c in comparison.changed] == [("rule_teachers", "rule")]
-    assert [(f.field, f.before, f.after) for f in comparison.changed[0].changes] == [("Hours", "72", "60")]
+    assert [(f.field, f.before, f.after) for f in comparison.changed[0].changes] == [("Сағат", "72", "60")]
     assert comparison.added == comparison.removed == []
 
 
@@ -122,7 +123,7 @@ def test_a_draft_with_a_bad_cell_is_kept_with_its_problems_and_does_not_publish(
     bad = opened.bpmn_xml.replace("<text>72</text>", "<text>72 +</text>", 1)
     saved = drafts.save_draft(db, KEY, bad, None, opened.token, owner, clock)
     assert [(p.code, p.params["rule"], p.params["column"]) for p in saved.problems] == [
-        ("decision_cell", 1, "Hours")
+        ("decision_cell", 1, "Сағат")
     ]
     with pytest.raises(DefinitionInvalid):
         drafts.publish_draft(db, KEY, saved.token, None, owner, clock)
@@ -135,7 +136,7 @@ def test_the_catalogs_keep_processes_and_tables_apart(db: Session, demo: Demo, c
     assert [d.process_key for d in browser.list_definitions(db, owner, clock)] == ["qualification_request"]
     [table] = browser.list_definitions(db, owner, clock, DefinitionKind.DECISION)
     assert (table.process_key, table.kind, table.latest and table.latest.number) == (KEY, "decision", 1)
-    assert table.name == "Periodicity of qualification improvement"
+    assert table.name == "Біліктілікті арттыру кезеңділігі"
 
 
 def test_an_owner_starts_a_draft_from_a_preset(db: Session, demo: Demo, clock: FrozenClock) -> None:
@@ -157,3 +158,35 @@ def test_a_process_key_cannot_become_a_decision(db: Session, demo: Demo, clock: 
     with pytest.raises(DefinitionInvalid) as refused:
         drafts.publish_draft(db, "qualification_request", saved.token, None, owner, clock)
     assert [p.code for p in refused.value.problems] == ["kind_changed"]
+
+
+def test_a_dmn_file_uploads_into_the_draft_and_downloads_as_dmn(
+    db: Session, demo: Demo, clock: FrozenClock
+) -> None:
+    owner = demo["owner"]
+    token = browser.get_draft_or_latest(db, KEY, owner, clock).token
+    sixty = SHIPPED.replace("<text>72</text>", "<text>60</text>", 1)
+    imported = drafts.import_bpmn(db, KEY, "periodicity.dmn", sixty.encode("utf-8"), token, owner, clock)
+    assert imported.foreign == [] and imported.draft.problems == []
+    exported = export_draft(db, KEY, owner, clock)
+    assert (exported.filename, exported.content.decode("utf-8")) == ("periodicity_draft.dmn", sixty)
+    assert drafts.export_version(db, KEY, 1, owner, clock).filename == "periodicity_v1.dmn"
+
+
+def test_a_new_release_of_the_table_never_replaces_the_owners_version(
+    db: Session, demo: Demo, clock: FrozenClock, tmp_path: Path
+) -> None:
+    owner = demo["owner"]
+    opened = browser.get_draft_or_latest(db, KEY, owner, clock)
+    saved = drafts.save_draft(
+        db, KEY, SHIPPED.replace("<text>72</text>", "<text>60</text>", 1), None, opened.token, owner, clock
+    )
+    drafts.publish_draft(db, KEY, saved.token, "Order 40", owner, clock)
+    release = tmp_path / "bpmn"
+    release.mkdir()
+    (release / "periodicity.dmn").write_text(
+        SHIPPED.replace("<text>72</text>", "<text>80</text>", 1), "utf-8"
+    )
+    [kept] = publish_directory(db, clock, release)
+    assert (kept.process_key, kept.outcome, kept.version) == (KEY, ShippedOutcome.KEPT, 2)
+    assert policy_on(db, date(2026, 3, 1)).requirements(TEACHER)[0].hours == 60

@@ -96,3 +96,9 @@ def test_parsed_tables_are_cached_by_content_hash() -> None:
     first = cache.get("abc", SHIPPED)
     assert cache.get("abc", "never parsed") is first
     assert DECISIONS.get("shipped-test", SHIPPED).key == "periodicity"
+
+
+def test_a_cell_that_reads_another_fact_makes_the_table_read_it() -> None:
+    table = parse_decision(SHIPPED.replace("<text>72</text>", "<text>72 if position else 60</text>", 1))
+    assert "position" in table.reads
+    assert table.evaluate(facts(position=""))[0]["hours"] == 60

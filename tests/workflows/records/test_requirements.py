@@ -81,3 +81,12 @@ def test_a_published_table_applies_from_its_publish_date(db: Session, demo: Demo
     assert later.published_at == clock.now()
     assert later.requirements(teacher)[0].hours == 60
     assert policy_on(db, date(2027, 1, 1)).requirements(teacher)[0].hours == 60
+
+
+def test_facts_the_table_does_not_read_share_one_decision() -> None:
+    policy = shipped_policy()
+    assert policy.decision is not None
+    assert policy.decision.reads == {"staff_category", "manages", "teaches"}  # position and unit kind: "-"
+    professor = Facts("teaching", "professor", "department", False, True)
+    lecturer = Facts("teaching", "lecturer", "institute", False, True)
+    assert policy.requirements(professor) == policy.requirements(lecturer)
