@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from workflows.calendar import LOCAL_TZ, add_months, local_date
 from workflows.cases.models import Job, JobKind, JobStatus
+from workflows.cases.steps import QUEUED_JOBS, queued_jobs
 from workflows.clock import Clock
 from workflows.messaging.models import NoticeKind
 from workflows.messaging.notices import notify_people
@@ -177,12 +178,23 @@ def next_sweep_at(now: datetime) -> datetime:
     return datetime.combine(tomorrow, SWEEP_HOUR, tzinfo=LOCAL_TZ)
 
 
+def _queue_quietly(session: Session, job: Job) -> None:
+    """Queue a sweep without waking the workers: the one adding it runs it (or it is due tomorrow),
+    and a wake would only cost an extra pass. Emails the sweep queued still wake them."""
+    woken = queued_jobs(session)
+    session.add(job)
+    session.flush()
+    if not woken:
+        session.info.pop(QUEUED_JOBS, None)
+
+
 def run_sweep_job(session: Session, job: Job, clock: Clock) -> None:
     """The worker's handler: sweep, then queue tomorrow's sweep."""
     sweep(session, clock)
-    session.add(
-        Job(kind=JobKind.PERIODICITY, due_at=next_sweep_at(clock.now()), status=JobStatus.PENDING, payload={})
+    following = Job(
+        kind=JobKind.PERIODICITY, due_at=next_sweep_at(clock.now()), status=JobStatus.PENDING, payload={}
     )
+    _queue_quietly(session, following)
 
 
 def schedule_sweep(session: Session, clock: Clock) -> bool:
@@ -192,6 +204,7 @@ def schedule_sweep(session: Session, clock: Clock) -> bool:
     )
     if pending is not None:
         return False
-    session.add(Job(kind=JobKind.PERIODICITY, due_at=clock.now(), status=JobStatus.PENDING, payload={}))
-    session.flush()
+    _queue_quietly(
+        session, Job(kind=JobKind.PERIODICITY, due_at=clock.now(), status=JobStatus.PENDING, payload={})
+    )
     return True

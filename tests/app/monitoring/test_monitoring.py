@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.app.conftest import LoginAs
 from tests.conftest import Demo
 from tests.workflows.records.standings import staff, training
+from workflows.clock import FrozenClock
+from workflows.messaging.notices import notify_people
 from workflows.org.models import AuditEntry, OrgUnit
 from workflows.records.models import RecordsSetting
 
@@ -128,3 +130,13 @@ def test_the_training_file_shows_the_standing_with_a_bar_and_a_sentence(
     assert 'id="standing"' in text and "<progress" in text
     assert "36 из 72 часов" in text and "periodicity v1" in text
     assert login_as("teacher2").get(f"/records/people/{teacher.id}").status_code == 404
+
+
+def test_a_head_opens_next_years_list_from_the_notice(
+    factory: sessionmaker[Session], login_as: LoginAs, demo: Demo, clock: FrozenClock
+) -> None:
+    with factory() as s:
+        notify_people(s, [demo["head"]], "next_year_list", None, clock, data={"year": 2027, "count": 0})
+        s.commit()
+    page = login_as("head").get("/notifications").get_data(as_text=True)
+    assert 'href="/records/monitoring/next-year"' in page
