@@ -195,13 +195,27 @@ def end_seat(session: Session, actor_id: int | None, seat_id: int, clock: Clock)
     return moved
 
 
+def current_seats(on: date) -> list[ColumnElement[bool]]:
+    """The conditions of a seat held on `on`."""
+    return [
+        or_(RoleAssignment.valid_from.is_(None), RoleAssignment.valid_from <= on),
+        or_(RoleAssignment.valid_to.is_(None), RoleAssignment.valid_to >= on),
+    ]
+
+
 def seat_lines(session: Session, on: date, *conditions: ColumnElement[bool]) -> list[SeatLine]:
     rows = session.execute(
         select(RoleAssignment, Person, OrgUnit)
         .join(Person, Person.id == RoleAssignment.person_id)
         .join(OrgUnit, OrgUnit.id == RoleAssignment.org_unit_id)
         .where(*conditions)
-        .order_by(RoleAssignment.role, Person.last_name, RoleAssignment.valid_from, RoleAssignment.id)
+        .order_by(
+            RoleAssignment.role,
+            OrgUnit.name_kk,
+            Person.last_name,
+            RoleAssignment.valid_from,
+            RoleAssignment.id,
+        )
     ).all()
     return [_line(seat, person, unit, on) for seat, person, unit in rows]
 

@@ -44,6 +44,7 @@ def test_hr_adds_a_person_and_finds_them(login_as: LoginAs, factory: sessionmake
     assert audit(page.text, "kk") == []
     found = hr.get("/admin/people?q=сәрсенова")
     assert "Жібек Сәрсенова" in found.text and "Табылған адамдар: 1" in found.text
+    assert audit(found.text, "kk") == []
     assert "Табылған адамдар: 1" in hr.get("/admin/people?q=900101300027").text
 
 
