@@ -18,7 +18,7 @@ from workflows.org.authority import require_administration
 from workflows.org.models import OrgUnit, Person, RoleAssignment
 from workflows.org.rerouting import release_to_seat, reroute_seats
 from workflows.org.roles import Role
-from workflows.org.seats import holders, resolve_seat, seats
+from workflows.org.seats import holders, open_ancestors, resolve_seat, seats
 
 SEAT_ROLES: tuple[str, ...] = tuple(r.value for r in Role if r != Role.EMPLOYEE)
 
@@ -244,10 +244,11 @@ def unit_seats(session: Session, unit_id: int, on: date) -> UnitSeats:
     held = seat_lines(session, on, RoleAssignment.org_unit_id == unit_id)
     held_now = {line.role for line in held if line.current}
     empty = []
+    chain = open_ancestors(session, unit_id)
     for role in SEAT_ROLES:
         if role in held_now:
             continue
-        goes_role, goes_unit = resolve_seat(session, role, unit_id, None, on)
+        goes_role, goes_unit = resolve_seat(session, role, unit_id, None, on, chain)
         target = session.get(OrgUnit, goes_unit)
         people = [
             p.full_name
