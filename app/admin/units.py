@@ -15,7 +15,7 @@ from app.security import safe_next
 from app.state import clock, db
 from workflows.calendar import local_date
 from workflows.errors import FieldError
-from workflows.org.admin_pages import tree_page, unit_page
+from workflows.org.admin_pages import seats_page, tree_page, unit_page
 from workflows.org.seat_admin import SEAT_ROLES, add_seat, end_seat
 from workflows.org.units import UnitInput, close_unit, create_unit, move_unit, rename_unit
 
@@ -137,3 +137,11 @@ def end_unit_seat(seat_id: int) -> Response:
     moved = end_seat(db(), current_user.id, seat_id, clock())
     flash(_("The seat has ended; open tasks moved up the tree: %(count)s.", count=moved), "success")
     return redirect(safe_next(request.form.get("next"), url_for("admin.units")), 303)
+
+
+@bp.get("/admin/seats")
+@login_required
+def seats() -> str:
+    role = request.args.get("role") or None
+    page = seats_page(db(), current_user.id, role, local_date(clock().now()))
+    return render_template("admin/seats.html", page=page, roles=SEAT_ROLES)

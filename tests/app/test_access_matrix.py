@@ -215,6 +215,7 @@ MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
     ("POST", "/admin/units/{cs}/close", {}, _org(WRITERS, ok=422)),
     ("POST", "/admin/units/{cs}/seats", {}, _org(WRITERS, ok=422)),
     ("POST", "/admin/seats/999999/end", {}, _org(WRITERS, ok=404)),
+    ("GET", "/admin/seats", {}, _org(WRITERS | HEADS)),
     ("GET", "/admin/people", {}, _org(WRITERS | HEADS)),
     ("GET", "/admin/people/new", {}, _org(WRITERS)),
     ("POST", "/admin/people", {}, _org(WRITERS, ok=422)),

@@ -11,9 +11,17 @@ from sqlalchemy.orm import Session
 from workflows.errors import Forbidden, NotFound
 from workflows.org.authority import administers, readable_units, require_reading_units
 from workflows.org.delegations import Delegations, delegations_of
-from workflows.org.models import Person
+from workflows.org.models import Person, RoleAssignment
 from workflows.org.people import PeoplePage, PeopleQuery, PersonView, person_view, search_people
-from workflows.org.seat_admin import SeatLine, UnitSeats, person_seats, unit_seats
+from workflows.org.seat_admin import (
+    SEAT_ROLES,
+    SeatLine,
+    UnitSeats,
+    current_seats,
+    person_seats,
+    seat_lines,
+    unit_seats,
+)
 from workflows.org.seats import ancestors
 from workflows.org.units import KindOption, UnitNode, get_unit, unit_kinds, unit_tree
 
@@ -110,3 +118,23 @@ def reads_admin_area(session: Session, actor_id: int, on: date) -> bool:
     """Administrators, HR and heads: the admin area's link is for them."""
     units = readable_units(session, actor_id, on)
     return units is None or bool(units)
+
+
+@dataclass(frozen=True)
+class SeatsPage:
+    seats: list[SeatLine]
+    role: str | None
+    writable: bool
+
+
+def seats_page(session: Session, actor_id: int, role: str | None, on: date) -> SeatsPage:
+    """Who holds what where today (within the reader's units), one role or all."""
+    within = require_reading_units(session, actor_id, on)
+    conditions = [*current_seats(on)]
+    if role in SEAT_ROLES:
+        conditions.append(RoleAssignment.role == role)
+    if within is not None:
+        conditions.append(RoleAssignment.org_unit_id.in_(within))
+    return SeatsPage(
+        seat_lines(session, on, *conditions), role if role in SEAT_ROLES else None, within is None
+    )

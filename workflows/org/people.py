@@ -298,7 +298,7 @@ def search_people(session: Session, actor_id: int, query: PeopleQuery, on: date)
     if query.unit_id is not None:
         conditions.append(Person.org_unit_id.in_(descendants(session, {query.unit_id})))
     words = query.text.split()[:5]
-    if len(words) == 1 and words[0].isascii() and words[0].isalnum():
+    if len(words) == 1:  # a name, or an IIN, personnel number or login as typed
         number = words[0]
         conditions.append(
             or_(

@@ -10,14 +10,15 @@ from sqlalchemy import or_, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from workflows.cases.models import HumanTask, TaskStatus
 from workflows.clock import Clock, today
 from workflows.errors import FieldError, NotFound, ValidationFailed, field_error
 from workflows.org.audit import Subject, record_change
 from workflows.org.authority import require_administration
 from workflows.org.models import OrgUnit, Person, RoleAssignment
-from workflows.org.rerouting import reroute_seats
+from workflows.org.rerouting import release_to_seat, reroute_seats
 from workflows.org.roles import Role
-from workflows.org.seats import holders, resolve_seat
+from workflows.org.seats import holders, open_ancestors, resolve_seat, seats
 
 SEAT_ROLES: tuple[str, ...] = tuple(r.value for r in Role if r != Role.EMPLOYEE)
 
@@ -174,9 +175,20 @@ def end_seat(session: Session, actor_id: int | None, seat_id: int, clock: Clock)
     seat = session.get(RoleAssignment, seat_id)
     if seat is None:
         raise NotFound("No such seat", seat_id=seat_id)
-    key = (seat.role, seat.org_unit_id)
+    key, holder = (seat.role, seat.org_unit_id), seat.person_id
     what = close_seat(session, seat, now - timedelta(days=1))
     session.flush()
+    claimed = session.scalars(
+        select(HumanTask).where(
+            HumanTask.status == TaskStatus.OPEN,
+            HumanTask.role == key[0],
+            HumanTask.org_unit_id == key[1],
+            HumanTask.assignee_id == holder,
+        )
+    ).all()
+    if not any(s.role == key[0] and s.org_unit_id == key[1] for s in seats(session, holder, now)):
+        for task in claimed:  # taken in the seat they no longer hold: back to the seat
+            release_to_seat(session, task, actor_id, clock, "seat_ended")
     moved = reroute_seats(session, actor_id, {key}, now, clock)
     record_change(
         session,
@@ -195,13 +207,27 @@ def end_seat(session: Session, actor_id: int | None, seat_id: int, clock: Clock)
     return moved
 
 
+def current_seats(on: date) -> list[ColumnElement[bool]]:
+    """The conditions of a seat held on `on`."""
+    return [
+        or_(RoleAssignment.valid_from.is_(None), RoleAssignment.valid_from <= on),
+        or_(RoleAssignment.valid_to.is_(None), RoleAssignment.valid_to >= on),
+    ]
+
+
 def seat_lines(session: Session, on: date, *conditions: ColumnElement[bool]) -> list[SeatLine]:
     rows = session.execute(
         select(RoleAssignment, Person, OrgUnit)
         .join(Person, Person.id == RoleAssignment.person_id)
         .join(OrgUnit, OrgUnit.id == RoleAssignment.org_unit_id)
         .where(*conditions)
-        .order_by(RoleAssignment.role, Person.last_name, RoleAssignment.valid_from, RoleAssignment.id)
+        .order_by(
+            RoleAssignment.role,
+            OrgUnit.name_kk,
+            Person.last_name,
+            RoleAssignment.valid_from,
+            RoleAssignment.id,
+        )
     ).all()
     return [_line(seat, person, unit, on) for seat, person, unit in rows]
 
@@ -218,10 +244,11 @@ def unit_seats(session: Session, unit_id: int, on: date) -> UnitSeats:
     held = seat_lines(session, on, RoleAssignment.org_unit_id == unit_id)
     held_now = {line.role for line in held if line.current}
     empty = []
+    chain = open_ancestors(session, unit_id)
     for role in SEAT_ROLES:
         if role in held_now:
             continue
-        goes_role, goes_unit = resolve_seat(session, role, unit_id, None, on)
+        goes_role, goes_unit = resolve_seat(session, role, unit_id, None, on, chain)
         target = session.get(OrgUnit, goes_unit)
         people = [
             p.full_name

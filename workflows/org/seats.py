@@ -88,15 +88,21 @@ SUPERIOR_ROLE: dict[str, str] = {
 
 
 def resolve_seat(
-    session: Session, role: str, unit_id: int, exclude_person: int | None, on: date
+    session: Session,
+    role: str,
+    unit_id: int,
+    exclude_person: int | None,
+    on: date,
+    chain: list[int] | None = None,
 ) -> tuple[str, int]:
     """The nearest seat at or above `unit_id` held by someone other than `exclude_person`.
 
     An empty seat goes up, and so does a closed unit's, and a seat held only by the applicant
     (nobody approves their own case). When no unit up the tree has such a holder, the superior role takes the
-    task; with nobody at all the task waits at the root for an assignment.
+    task; with nobody at all the task waits at the root for an assignment. `chain` is the unit's
+    `open_ancestors`, when the caller resolves several roles for one unit.
     """
-    chain = open_ancestors(session, unit_id)
+    chain = chain or open_ancestors(session, unit_id)
     current: str | None = role
     while current is not None:
         rows = session.execute(

@@ -44,6 +44,7 @@ def test_hr_adds_a_person_and_finds_them(login_as: LoginAs, factory: sessionmake
     assert audit(page.text, "kk") == []
     found = hr.get("/admin/people?q=сәрсенова")
     assert "Жібек Сәрсенова" in found.text and "Табылған адамдар: 1" in found.text
+    assert audit(found.text, "kk") == []
     assert "Табылған адамдар: 1" in hr.get("/admin/people?q=900101300027").text
 
 
@@ -138,6 +139,8 @@ def test_a_head_sets_and_ends_their_deputy_on_their_own_page(flow: Flow, login_a
 
 def test_hr_sets_a_deputy_for_someone_on_their_person_page(flow: Flow, login_as: LoginAs) -> None:
     hr = login_as("hr")
+    assert "Қазір аяқтау" in hr.get(f"/admin/people/{flow.demo['head']}").text  # the head's seat
+    assert "Қазір аяқтау" not in login_as("head").get(f"/admin/people/{flow.demo['head']}").text
     data = {"valid_from": "2026-03-01", "valid_to": "2026-03-06", "deputy": "head2"}
     assert hr.post(f"/admin/people/{flow.demo['head']}/delegations", data=data).status_code == 303
     assert (

@@ -130,3 +130,14 @@ def test_employees_and_other_roles_are_refused_the_tree(login_as: LoginAs, clien
     nav = 'href="/admin/units"'
     assert nav in login_as("head").get("/").text and nav in login_as("hr").get("/").text
     assert nav not in login_as("teacher").get("/").text
+
+
+def test_who_holds_what_where_within_the_readers_units(login_as: LoginAs) -> None:
+    everything = login_as("hr").get("/admin/seats")
+    assert everything.status_code == 200 and audit(everything.text, "kk") == []
+    assert "Бақытжан Сапарұлы Есенов" in everything.text and "Дәурен Асқарұлы Жақсыбеков" in everything.text
+    heads = login_as("hr").get("/admin/seats?role=department_head").text
+    assert "Табылған лауазымдар: 2" in heads and "Бақытжан Сапарұлы Есенов" not in heads
+    own = login_as("head").get("/admin/seats").text
+    assert "Табылған лауазымдар: 1" in own and "Дәурен Асқарұлы Жақсыбеков" in own
+    assert login_as("teacher").get("/admin/seats").status_code == 403

@@ -155,3 +155,22 @@ def test_ending_a_running_delegation_keeps_its_past(db: Session, demo: Demo, clo
     delegation = factories.deputy(db, demo["head"], demo["teacher"], date(2026, 2, 20), date(2026, 3, 20))
     end_delegation(db, demo["admin"], delegation.id, clock)
     assert delegation.valid_to == date(2026, 2, 28)
+
+
+def test_a_task_taken_in_an_ended_seat_goes_back_to_the_seat(flow: Flow) -> None:
+    from workflows.cases.tasks import claim_task
+
+    case = flow.start()
+    with flow.factory() as s:
+        second = factories.colleague(s, flow.demo["head"], "department_head")
+        s.commit()
+    task = flow.task(case, "endorse")
+    with flow.factory() as s:
+        claim_task(s, task.id, flow.demo["head"], flow.clock)
+        seat = s.scalars(select(RoleAssignment).where(RoleAssignment.person_id == flow.demo["head"])).one()
+        assert end_seat(s, flow.demo["hr"], seat.id, flow.clock) == 0  # the other head still holds it
+        s.commit()
+    after = flow.task(case, "endorse")
+    assert (after.assignee_id, after.role) == (None, "department_head")
+    with flow.factory() as s:
+        assert [i.task_id for i in inbox(s, second.id, flow.clock).items] == [task.id]
