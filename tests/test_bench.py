@@ -15,6 +15,7 @@ from tests.conftest import ROOT
 RUNS = {
     "lifecycle": (["--sqlite-only", "--lifecycles", "1", "--loops", "1"], "Lifecycles per second"),
     "sandbox": (["--samples", "5", "--lifecycles", "1", "--threads", "2"], "a fresh sandbox process"),
+    "registers": (["--sqlite-only", "--cases", "60", "--seeds", "3", "--repeat", "1"], "p95 ms"),
     "timers": (["--sqlite-only", "--timers", "1", "--spacing", "0.1"], "within 2 s"),
 }
 
