@@ -14,7 +14,7 @@ from tests.conftest import ROOT
 
 RUNS = {
     "lifecycle": (["--sqlite-only", "--lifecycles", "1", "--loops", "1"], "Lifecycles per second"),
-    "org": (
+    "org_pages": (
         ["--sqlite-only", "--people", "50", "--departments", "2", "--tasks", "5", "--requests", "1"],
         "statements",
     ),
@@ -23,6 +23,7 @@ RUNS = {
         ["--sqlite-only", "--people", "40", "--small", "10", "--repeat", "1"],
         "Every periodicity standing",
     ),
+    "registers": (["--sqlite-only", "--cases", "60", "--seeds", "3", "--repeat", "1"], "p95 ms"),
     "timers": (["--sqlite-only", "--timers", "1", "--spacing", "0.1"], "within 2 s"),
     "staff_import": (["--sqlite-only", "--rows", "50"], "preview and apply times"),
 }

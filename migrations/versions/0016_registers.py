@@ -2,7 +2,8 @@
 
 Saved filters keep a register's query under a name per person. Nonconformity entries get the
 analysis at the unit's meeting, the corrective action's owner and date, the re-check and who
-closed them. Notices may be "overdue step" reminders sent from the cases register.
+closed them. Notices may be "overdue step" reminders sent from the cases register. Cases are
+indexed by unit and by start moment, what the registers count and sort by.
 
 Revision ID: 0016_registers
 Revises: 0014_accounts
@@ -67,12 +68,18 @@ def upgrade() -> None:
         batch_op.create_foreign_key(
             batch_op.f("fk_nonconformity_closed_by_id_person"), "person", ["closed_by_id"], ["id"]
         )
+    with op.batch_alter_table("process_instance", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_process_instance_subject_unit_id"), ["subject_unit_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_process_instance_started_at"), ["started_at"], unique=False)
     _notice_check(NOTICE_KINDS)
 
 
 def downgrade() -> None:
     op.execute("DELETE FROM notification WHERE kind = 'overdue_step'")
     _notice_check(NOTICE_KINDS_BEFORE)
+    with op.batch_alter_table("process_instance", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_process_instance_started_at"))
+        batch_op.drop_index(batch_op.f("ix_process_instance_subject_unit_id"))
     with op.batch_alter_table("nonconformity", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_nonconformity_closed_by_id_person"), type_="foreignkey")
         batch_op.drop_constraint(batch_op.f("fk_nonconformity_action_owner_id_person"), type_="foreignkey")

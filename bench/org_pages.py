@@ -1,6 +1,6 @@
 """The pages of a head with a large unit below them: statements and server time per request.
 
-    .venv/bin/python bench/org.py [--sqlite-only] [--people 5000] [--departments 50] [--tasks 200]
+    .venv/bin/python bench/org_pages.py [--sqlite-only] [--people 5000] [--departments 50] [--tasks 200]
                                   [--requests 20] [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
 
 The demo university gets one more institute with --departments departments and --people people
