@@ -37,7 +37,7 @@ class TaskStatus(StrEnum):
 class JobKind(StrEnum):
     TIMER = "timer"
     EMAIL = "email"
-    IMPORT_PREVIEW = "import_preview"  # reading a large import file (workflows.org.import_jobs)
+    IMPORT_PREVIEW = "import_preview"  # reading a large import file (workflows.org.import_runs)
 
 
 class JobStatus(StrEnum):
