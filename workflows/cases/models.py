@@ -38,7 +38,7 @@ class JobKind(StrEnum):
     TIMER = "timer"
     EMAIL = "email"
     PERIODICITY = "periodicity"  # the daily periodicity sweep: reminders, nonconformities, next year's list
-    IMPORT_PREVIEW = "import_preview"  # reading a large import file (workflows.org.import_jobs)
+    IMPORT_PREVIEW = "import_preview"  # reading a large import file (workflows.org.import_runs)
 
 
 class JobStatus(StrEnum):

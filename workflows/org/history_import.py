@@ -17,7 +17,7 @@ from workflows.errors import NotAllowedNow
 from workflows.org.audit import Subject, changes, record_change
 from workflows.org.authority import require_administration
 from workflows.org.import_models import ImportKind
-from workflows.org.import_wording import RowProblem, problem
+from workflows.org.import_wording import RowProblem, row_problem
 from workflows.org.models import Person
 from workflows.org.staff_file import Columns, header_key, read_table
 from workflows.org.staff_import import take_import_lock
@@ -165,15 +165,15 @@ def _plan(
         person = people.get(values.get("personnel_number", ""))
         if person is None and values.get("personnel_number"):
             found.append(
-                problem(number, "personnel_number", "unknown_person", value=values["personnel_number"])
+                row_problem(number, "personnel_number", "unknown_person", value=values["personnel_number"])
             )
         elif not values.get("personnel_number"):
-            found.append(problem(number, "personnel_number", "required"))
+            found.append(row_problem(number, "personnel_number", "required"))
         if person is not None and not found:
             key = (person.id, parsed["course"].casefold(), parsed["start_date"], parsed["end_date"])
             other = seen.setdefault(key, number)
             if other != number:
-                found.append(problem(number, "course", "duplicate_training", other=other))
+                found.append(row_problem(number, "course", "duplicate_training", other=other))
             else:
                 entry = _entry(number, person, parsed, known.get(key))
                 if entry is not None:
@@ -215,29 +215,31 @@ def _entry(
 def _values(number: int, values: dict[str, str], found: list[RowProblem]) -> dict[str, Any]:
     for name, limit in _LIMITS.items():
         if len(values.get(name, "")) > limit:
-            found.append(problem(number, name, "too_long", max=limit))
+            found.append(row_problem(number, name, "too_long", max=limit))
     course = values.get("course", "")[:300]
     if not course:
-        found.append(problem(number, "course", "required"))
+        found.append(row_problem(number, "course", "required"))
     dates: dict[str, date | None] = {}
     for name in ("start_date", "end_date"):
         text = values.get(name, "")
         dates[name] = parse_date(text) if text else None
         if dates[name] is None:
             found.append(
-                problem(number, name, "bad_date", value=text) if text else problem(number, name, "required")
+                row_problem(number, name, "bad_date", value=text)
+                if text
+                else row_problem(number, name, "required")
             )
     start, end = dates["start_date"], dates["end_date"]
     if start and end and end < start:
-        found.append(problem(number, "end_date", "end_before_start"))
+        found.append(row_problem(number, "end_date", "end_before_start"))
     text = values.get("hours", "")
     hours = int(text) if text.isascii() and text.isdigit() else 0
     if not 1 <= hours <= MAX_HOURS:
-        found.append(problem(number, "hours", "bad_hours", value=text))
+        found.append(row_problem(number, "hours", "bad_hours", value=text))
     form_text = values.get("form", "")
     form = _FORMS.get(header_key(form_text)) if form_text else None
     if form_text and form is None:
-        found.append(problem(number, "form", "unknown_form", value=form_text))
+        found.append(row_problem(number, "form", "unknown_form", value=form_text))
     return {
         "course": course,
         "provider": values.get("provider") or None,

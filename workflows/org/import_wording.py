@@ -97,5 +97,5 @@ class RowProblem:
         return f"{place}{', ' + self.column if self.column else ''}: {self.message}"
 
 
-def problem(row: int | None, column: str | None, code: str, **params: Any) -> RowProblem:
+def row_problem(row: int | None, column: str | None, code: str, **params: Any) -> RowProblem:
     return RowProblem(row, column, code, params)

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from workflows.org.import_wording import RowProblem, problem
+from workflows.org.import_wording import RowProblem, row_problem
 
 MEGABYTE = 1024 * 1024
 # An XLSX is a zip: what it unpacks to is bounded too, so a small bomb cannot fill the memory.
@@ -74,7 +74,7 @@ def read_table(data: bytes, columns: Columns, max_bytes: int) -> Table:
 
 
 def _refused(code: str, **params: object) -> Table:
-    return Table(problems=[problem(None, None, code, **params)])
+    return Table(problems=[row_problem(None, None, code, **params)])
 
 
 def _decode(data: bytes) -> tuple[str, str] | None:
@@ -201,11 +201,11 @@ def _positions(header: list[str], columns: Columns, table: Table) -> list[tuple[
                 table.ignored.append(text.strip())
             continue
         if name in table.columns:
-            table.problems.append(problem(None, name, "duplicate_column", header=text.strip()))
+            table.problems.append(row_problem(None, name, "duplicate_column", header=text.strip()))
             continue
         table.columns.append(name)
         positions.append((i, name))
     missing = [name for name in columns.required if name not in table.columns]
     if missing:
-        table.problems.append(problem(None, None, "missing_columns", columns=", ".join(missing)))
+        table.problems.append(row_problem(None, None, "missing_columns", columns=", ".join(missing)))
     return positions

@@ -17,7 +17,7 @@ from workflows.clock import Clock, today
 from workflows.language import DEFAULT_LOCALE
 from workflows.org.audit import changes
 from workflows.org.import_units import Lookup, UnitKey, UnitTree
-from workflows.org.import_wording import RowProblem, problem
+from workflows.org.import_wording import RowProblem, row_problem
 from workflows.org.models import Person, RoleAssignment, StaffCategory
 from workflows.org.staff_file import read_table
 from workflows.org.staff_rows import STAFF_COLUMNS, StaffRow, parse_rows
@@ -142,7 +142,7 @@ def plan_staff(session: Session, file: ImportFile, clock: Clock, progress: Progr
     if table.problems:
         return Plan(empty, tree, [])
     if tree.root is None:
-        empty.problems.append(problem(None, None, "no_root"))
+        empty.problems.append(row_problem(None, None, "no_root"))
         return Plan(empty, tree, [])
     rows, problems = parse_rows(table.rows, table.columns)
     planner = _Planner(session, tree, today(clock), problems)
@@ -212,7 +212,7 @@ class _Planner:
         leaving = row.left_on is not None and row.left_on <= self.on
         inactive = person is not None and not person.is_active and "left_on" not in row.columns
         if seats and (leaving or inactive):
-            found.append(problem(row.number, "roles", "role_for_leaver"))
+            found.append(row_problem(row.number, "roles", "role_for_leaver"))
         username = self._username(row, person, found)
         self.problems += found
         if person is not None:
@@ -269,7 +269,7 @@ class _Planner:
         if by_iin is not None and by_iin is not by_number:
             if by_number is not None or (by_iin.personnel_number and row.personnel_number):
                 found.append(
-                    problem(
+                    row_problem(
                         row.number,
                         "iin",
                         "iin_taken",
@@ -286,7 +286,7 @@ class _Planner:
         try:
             return self.tree.path(row.unit_path)
         except Lookup as exc:
-            found.append(problem(row.number, "unit_path", exc.code, unit=exc.unit))
+            found.append(row_problem(row.number, "unit_path", exc.code, unit=exc.unit))
             return None
 
     def _seats(
@@ -302,7 +302,7 @@ class _Planner:
                 else:
                     key = self.tree.path(ref.unit)
             except Lookup as exc:
-                found.append(problem(row.number, "roles", exc.code, unit=exc.unit))
+                found.append(row_problem(row.number, "roles", exc.code, unit=exc.unit))
                 continue
             if key is not None and (ref.role, key) not in seats:
                 seats.append((ref.role, key))
@@ -317,7 +317,7 @@ class _Planner:
         holder = self.usernames.get(wanted)
         if holder is not None and (person is None or holder != person.id):
             found.append(
-                problem(
+                row_problem(
                     row.number,
                     "username" if row.username else "personnel_number",
                     "username_taken",

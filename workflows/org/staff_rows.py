@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from workflows.language import LOCALES
 from workflows.org.identifiers import is_valid_iin
-from workflows.org.import_wording import RowProblem, problem
+from workflows.org.import_wording import RowProblem, row_problem
 from workflows.org.models import StaffCategory
 from workflows.org.roles import Role
 from workflows.org.staff_file import Columns, header_key
@@ -152,7 +152,7 @@ def parse_rows(
                 continue
             other = seen[name].setdefault(value.casefold() if name == "username" else value, number)
             if other != number:
-                found.append(problem(number, name, code, value=value, other=other))
+                found.append(row_problem(number, name, code, value=value, other=other))
         problems += found
         parsed.append(row)
     return parsed, problems
@@ -165,36 +165,36 @@ def _parse_row(
     found: list[RowProblem] = []
     for name, limit in _LIMITS.items():
         if len(values.get(name, "")) > limit:
-            found.append(problem(number, name, "too_long", max=limit))
+            found.append(row_problem(number, name, "too_long", max=limit))
             values = {**values, name: ""}
     row.personnel_number = values.get("personnel_number") or None
     row.username = values.get("username") or None
     row.last_name = values.get("last_name", "")
     row.first_name = values.get("first_name", "")
     if not row.first_name:
-        found.append(problem(number, "first_name", "required"))
+        found.append(row_problem(number, "first_name", "required"))
     row.patronymic = values.get("patronymic") or None
     row.position = values.get("position") or None
     row.iin = _iin(number, values.get("iin", ""), found)
     if row.personnel_number is None and row.iin is None and "iin" not in {p.column for p in found}:
-        found.append(problem(number, "personnel_number", "no_identifier"))
+        found.append(row_problem(number, "personnel_number", "no_identifier"))
     email = values.get("email", "")
     if email and not _EMAIL.fullmatch(email):
-        found.append(problem(number, "email", "bad_email", value=email))
+        found.append(row_problem(number, "email", "bad_email", value=email))
     row.email = email or None
     language = values.get("language", "").casefold()
     if language and language not in LOCALES:
-        found.append(problem(number, "language", "unknown_language", value=values["language"]))
+        found.append(row_problem(number, "language", "unknown_language", value=values["language"]))
     row.locale = language or None
     category = values.get("staff_category", "")
     if category:
         row.staff_category = _CATEGORIES.get(header_key(category))
         if row.staff_category is None:
-            found.append(problem(number, "staff_category", "unknown_category", value=category))
+            found.append(row_problem(number, "staff_category", "unknown_category", value=category))
     path = values.get("unit_path", "")
     parts = split_path(path) if path else ()
     if parts is None:
-        found.append(problem(number, "unit_path", "bad_path", value=path))
+        found.append(row_problem(number, "unit_path", "bad_path", value=path))
     row.unit_path = parts or ()
     row.seats = _seats(number, values.get("roles", ""), found)
     row.employment_start = _date(number, "employment_start", values, found)
@@ -209,7 +209,7 @@ def _iin(number: int, text: str, found: list[RowProblem]) -> str | None:
     # A spreadsheet that took the IIN for a number dropped its leading zeros (born in 2000-2009).
     digits = text.zfill(12) if text.isascii() and text.isdigit() and 10 <= len(text) < 12 else text
     if not is_valid_iin(digits):
-        found.append(problem(number, "iin", "bad_iin", value=text))
+        found.append(row_problem(number, "iin", "bad_iin", value=text))
         return None
     return digits
 
@@ -220,7 +220,7 @@ def _date(number: int, name: str, values: dict[str, str], found: list[RowProblem
         return None
     value = parse_date(text)
     if value is None:
-        found.append(problem(number, name, "bad_date", value=text))
+        found.append(row_problem(number, name, "bad_date", value=text))
     return value
 
 
@@ -230,14 +230,14 @@ def _seats(number: int, text: str, found: list[RowProblem]) -> list[SeatRef]:
         role, at, unit = item.partition("@")
         role = role.strip().casefold()
         if role not in SEAT_ROLES:
-            found.append(problem(number, "roles", "unknown_role", value=role or item))
+            found.append(row_problem(number, "roles", "unknown_role", value=role or item))
             continue
         if at and not unit.strip():
-            found.append(problem(number, "roles", "role_format", value=item))
+            found.append(row_problem(number, "roles", "role_format", value=item))
             continue
         parts = split_path(unit) if at else None
         if at and parts is None:
-            found.append(problem(number, "roles", "bad_path", value=unit.strip()))
+            found.append(row_problem(number, "roles", "bad_path", value=unit.strip()))
             continue
         seats.append(SeatRef(role, parts))
     return seats

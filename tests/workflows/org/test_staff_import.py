@@ -171,11 +171,14 @@ def test_a_full_register_deactivates_who_is_missing_but_never_hand_made_accounts
         ]
     )
     assert _preview(db, demo, clock, kept).to_deactivate == []
+    by_hand = factories.person(db)  # no personnel number, no IIN
     preview = _preview(db, demo, clock, kept, full=True)
-    assert [c.personnel_number for c in preview.to_deactivate] == ["T701"]  # the demo people have no number
+    leaving = {c.personnel_number for c in preview.to_deactivate}
+    assert "T701" in leaving and "D0001" in leaving and "T700" not in leaving  # D0001: the demo's teacher
+    assert by_hand.id not in {c.person_id for c in preview.to_deactivate}
     _apply(db, demo, clock, kept, full=True)
-    assert _person(db, "T701").is_active is False
-    assert db.get(Person, demo["admin"]).is_active  # type: ignore[union-attr]
+    assert _person(db, "T701").is_active is False and _person(db, "D0001").left_on == date(2026, 3, 1)
+    assert by_hand.is_active
 
 
 def test_every_rule_is_a_row_error_and_nothing_is_applied(
@@ -239,3 +242,19 @@ def test_only_administrators_and_hr_import(
         preview_staff(db, demo[username], ImportFile(data, LIMIT), clock)
     with pytest.raises(Forbidden):
         apply_staff(db, demo[username], ImportFile(data, LIMIT), clock)
+
+
+def test_a_deactivated_person_gets_no_seat_until_taken_back(
+    db: Session, demo: Demo, clock: FrozenClock
+) -> None:
+    iin = next(iins())
+    _apply(db, demo, clock, csv_bytes([staff_row("T960", iin)]))
+    person = _person(db, "T960")
+    person.is_active, person.left_on = False, date(2025, 12, 31)
+    db.flush()
+    problems = _preview(db, demo, clock, csv_bytes([staff_row("T960", iin, roles="hr")])).problems
+    assert [(p.row, p.column, p.code) for p in problems] == [(1, "roles", "role_for_leaver")]
+    header = (*csv_bytes([]).decode().strip().split(";"), "left_on")
+    back = csv_bytes([[*staff_row("T960", iin, roles="hr"), ""]], header)
+    [change] = _preview(db, demo, clock, back).to_update
+    assert change.changes["is_active"] == [False, True] and change.seats_added == ["hr@" + CS]
