@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from bench.org import Institute, build
+from bench.org_pages import Institute, build
 from tests.app.conftest import LoginAs
 from tests.statements import counting
 
