@@ -1,5 +1,5 @@
 """The pages a head reads send as many statements for a large unit below them as for a small one
-(bench/org.py gives the figures for 5,000 people)."""
+(bench/org_pages.py gives the figures for 5,000 people)."""
 
 from __future__ import annotations
 
