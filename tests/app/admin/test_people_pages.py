@@ -151,6 +151,8 @@ def test_hr_sets_a_deputy_for_someone_on_their_person_page(flow: Flow, login_as:
 
 
 def test_the_audit_log_is_filtered_by_subject_actor_and_dates(flow: Flow, login_as: LoginAs) -> None:
+    with flow.factory() as s:  # the demo's own import is in the log already
+        before = s.scalar(select(func.count(AuditEntry.id))) or 0
     hr = login_as("hr")
     hr.post(
         "/account/delegations",
@@ -165,7 +167,7 @@ def test_the_audit_log_is_filtered_by_subject_actor_and_dates(flow: Flow, login_
     assert hr.get("/admin/audit?since=yesterday").status_code == 200
     assert login_as("head").get("/admin/audit").status_code == 403
     with flow.factory() as s:
-        assert s.scalar(select(func.count(AuditEntry.id))) == 1
+        assert s.scalar(select(func.count(AuditEntry.id))) == before + 1  # reading the log writes nothing
 
 
 def test_the_task_page_offers_reassigning_to_those_who_may(flow: Flow, login_as: LoginAs) -> None:
