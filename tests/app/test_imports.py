@@ -149,3 +149,16 @@ def test_others_are_refused(login_as: LoginAs, role: str) -> None:
     client = login_as(role)
     assert client.get("/admin/import").status_code == 403
     assert client.get("/admin/import/export.csv").status_code == 403
+
+
+def test_the_organisation_pages_and_the_import_page_link_to_each_other(login_as: LoginAs) -> None:
+    for username in ("admin", "hr"):
+        client = login_as(username)
+        for url in ("/admin/units", "/admin/people", "/admin/seats"):
+            assert 'href="/admin/import"' in client.get(url).get_data(as_text=True), (username, url)
+        page = client.get("/admin/import").get_data(as_text=True)
+        assert 'href="/admin/units"' in page and 'href="/admin/people"' in page
+        assert "Қызметкерлерді импорттау" in page
+    head = login_as("head")  # reads the organisation, does not import
+    response = head.get("/admin/units")
+    assert response.status_code == 200 and "/admin/import" not in response.get_data(as_text=True)

@@ -117,6 +117,13 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
     launched.close()
 
 
+def own_page(browser: Browser) -> Page:
+    """A page in a browser context of its own (its own cookies), in Kazakh; close its context."""
+    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="kk-KZ")
+    context.set_default_timeout(15000)
+    return context.new_page()
+
+
 class People:
     """One browser context per person: each signs in separately and keeps their own cookies."""
 
@@ -126,9 +133,7 @@ class People:
 
     def __call__(self, username: str) -> Page:
         if username not in self.pages:
-            context = self.browser.new_context(viewport={"width": 1360, "height": 900}, locale="kk-KZ")
-            context.set_default_timeout(15000)
-            page = context.new_page()
+            page = own_page(self.browser)
             page.goto(f"{self.live.url}/sign-in")
             page.fill("#username", username)
             page.fill("#password", DEMO_PASSWORD)

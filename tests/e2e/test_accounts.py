@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from tests import factories
-from tests.e2e.conftest import LiveServer, People, screenshot
+from tests.e2e.conftest import LiveServer, People, own_page, screenshot
 from tests.smtp import SmtpInbox
 from workflows.org.models import Person
 
@@ -35,9 +35,7 @@ def test_an_invitation_to_a_first_sign_in_by_personnel_number(
     link = smtp.link(MAIL)
     assert link.startswith(f"{live.url}/account/invitation/")
 
-    context = browser.new_context(viewport={"width": 1360, "height": 900}, locale="kk-KZ")
-    context.set_default_timeout(15000)
-    newcomer = context.new_page()
+    newcomer = own_page(browser)
     try:
         newcomer.goto(link)
         assert "Жанар Жаңабекова" in newcomer.inner_text("main")
@@ -65,7 +63,7 @@ def test_an_invitation_to_a_first_sign_in_by_personnel_number(
         assert newcomer.is_checked("#email-approved")
         screenshot(newcomer, "account-notifications")
     finally:
-        context.close()
+        newcomer.context.close()
     with live.sessions() as s:
         saved = s.get(Person, person_id)
         assert saved is not None and saved.email_notices == {"task_assigned": False}

@@ -48,6 +48,27 @@ def deactivate_person(
     if person is None:
         raise NotFound("No such person", person_id=person_id)
     left_on = _check(person, left_on, now)
+    released, moved = person_leaves(session, actor_id, person, left_on, clock)
+    record_change(
+        session,
+        actor_id,
+        "person_deactivated",
+        Subject.PERSON,
+        person.id,
+        clock,
+        {"left_on": left_on.isoformat(), "tasks_released": released, "tasks_rerouted": moved},
+    )
+    session.flush()
+    return moved + released
+
+
+def person_leaves(
+    session: Session, actor_id: int | None, person: Person, left_on: date, clock: Clock
+) -> tuple[int, int]:
+    """The person is inactive from `left_on`: their sessions end, their seats and deputies end the
+    day before, the tasks they had claimed go back to their seat and tasks whose seat has emptied go
+    up the tree (the admin's deactivation and the staff import both leave this way). Returns how
+    many tasks went back to their seat and how many were re-routed."""
     last_day = left_on - timedelta(days=1)
     person.is_active, person.left_on = False, left_on
     person.session_generation += 1  # their sessions end with them
@@ -72,15 +93,5 @@ def deactivate_person(
     for task in claimed:
         emptied.add((task.role, task.org_unit_id or 0))
         release_to_seat(session, task, actor_id, clock, "left")
-    moved = reroute_seats(session, actor_id, emptied, now, clock)
-    record_change(
-        session,
-        actor_id,
-        "person_deactivated",
-        Subject.PERSON,
-        person.id,
-        clock,
-        {"left_on": left_on.isoformat(), "tasks_released": len(claimed), "tasks_rerouted": moved},
-    )
-    session.flush()
-    return moved + len(claimed)
+    moved = reroute_seats(session, actor_id, emptied, today(clock), clock)
+    return len(claimed), moved

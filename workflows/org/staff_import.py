@@ -3,9 +3,10 @@
 A row is matched to a person by personnel number, else by IIN. A column the file lacks changes
 nothing; an empty cell of a column it has clears the value. A row's `roles` are the person's seats:
 seats it does not list end the day before the import. A leaving date on or before the import day
-deactivates the person and ends their seats on it (a later one is kept until then). With
-`full_register` the file is the whole staff: anyone with a personnel number or IIN who is not in
-it leaves on the import day. People without either (accounts made by hand) are never touched.
+deactivates the person as leaving by hand does (`leaving.person_leaves`: seats and deputies end
+the day before, their open tasks go back to their seat or up the tree); a later date is kept until
+then. With `full_register` the file is the whole staff: anyone with a personnel number or IIN who
+is not in it leaves on the import day. People without either (accounts made by hand) are never touched.
 Applying takes the import lock and reads the file again under it, so two imports never interleave
 and re-importing a file changes nothing."""
 
@@ -24,6 +25,7 @@ from workflows.org.audit import Subject, record_change
 from workflows.org.authority import require_administration
 from workflows.org.import_models import ImportKind, ImportLock
 from workflows.org.import_units import UnitKey
+from workflows.org.leaving import person_leaves
 from workflows.org.models import Person, RoleAssignment
 from workflows.org.staff_plan import ImportFile, Plan, Progress, StaffPreview, leaves, plan_staff
 
@@ -91,6 +93,7 @@ def _apply(session: Session, actor_id: int | None, plan: Plan, clock: Clock, fil
         return key if isinstance(key, int) else made[key].id
 
     new_people: dict[int, Person] = {}  # by id() of the write
+    leavers = {id(write) for write in plan.writes if leaves(write)}
     for write in plan.writes:
         values = {**write.values}
         if "org_unit_id" in values:
@@ -102,8 +105,9 @@ def _apply(session: Session, actor_id: int | None, plan: Plan, clock: Clock, fil
         else:
             for name, value in values.items():
                 setattr(write.person, name, value)
-        for seat, valid_to in write.seats_ended:
-            seat.valid_to = valid_to
+        if id(write) not in leavers:  # a leaver's seats end with the rest of their leaving
+            for seat, valid_to in write.seats_ended:
+                seat.valid_to = valid_to
     session.flush()
     on = today(clock)
     for write in plan.writes:
@@ -113,6 +117,9 @@ def _apply(session: Session, actor_id: int | None, plan: Plan, clock: Clock, fil
                 RoleAssignment(person_id=person.id, role=role, org_unit_id=unit_id(key), valid_from=on)
             )
         data: dict[str, Any] = {**write.change.changes}
+        if id(write) in leavers and person.left_on is not None:
+            released, moved = person_leaves(session, actor_id, person, person.left_on, clock)
+            data.update(tasks_released=released, tasks_rerouted=moved)
         if write.change.seats_added:
             data["seats_added"] = write.change.seats_added
         if write.change.seats_ended:
@@ -120,7 +127,7 @@ def _apply(session: Session, actor_id: int | None, plan: Plan, clock: Clock, fil
         action = (
             "person_imported"
             if write.person is None
-            else ("person_left" if leaves(write) else "person_updated")
+            else ("person_left" if id(write) in leavers else "person_updated")
         )
         record_change(
             session, actor_id, action, Subject.PERSON, person.id, clock, data, comment=file_name or None

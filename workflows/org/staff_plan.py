@@ -253,7 +253,7 @@ class _Planner:
                 continue
             if not (person.personnel_number or person.iin):
                 continue
-            ended = [(s, self.on) for s in self.seats.get(person.id, [])]
+            ended = [(s, self.on - timedelta(days=1)) for s in self.seats.get(person.id, [])]
             values = {"is_active": False, "left_on": self.on}
             diff = changes(
                 {"is_active": True, "left_on": _plain(person.left_on)},
@@ -369,8 +369,9 @@ class _Planner:
         self, row: StaffRow, person: Person | None, seats: list[tuple[str, UnitKey]], leaving: bool
     ) -> tuple[list[tuple[str, UnitKey]], list[tuple[RoleAssignment, date]]]:
         current = self.seats.get(person.id, []) if person else []
-        if leaving and row.left_on is not None:
-            return [], [(s, row.left_on) for s in current if s.valid_to is None or s.valid_to > row.left_on]
+        if leaving and row.left_on is not None:  # the seats end the day before, as on leaving by hand
+            last_day = row.left_on - timedelta(days=1)
+            return [], [(s, last_day) for s in current if s.valid_to is None or s.valid_to > last_day]
         if "roles" not in row.columns:
             return [], []
         held = {(s.role, s.org_unit_id) for s in current}

@@ -153,8 +153,9 @@ def test_a_leaving_date_deactivates_the_person_and_ends_their_seats(
     _apply(db, demo, clock, leaving)
     person = _person(db, "T600")
     assert (person.is_active, person.left_on) == (False, date(2026, 2, 27))
-    seat = db.scalars(select(RoleAssignment).where(RoleAssignment.person_id == person.id)).one()
-    assert seat.valid_to == date(2026, 2, 27)
+    # the seat began on the import day, after their last day (the day before leaving), so it goes,
+    # as it does when they leave by hand
+    assert db.scalars(select(RoleAssignment).where(RoleAssignment.person_id == person.id)).all() == []
     assert _preview(db, demo, clock, leaving).to_deactivate == []  # idempotent
 
 
