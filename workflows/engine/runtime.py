@@ -24,6 +24,7 @@ from SpiffWorkflow.util.task import TaskState
 from workflows.calendar import WorkingCalendar, add_days, add_months, day_start, days_between, local_date
 from workflows.clock import Clock
 from workflows.engine import state as engine_state
+from workflows.engine.compaction import newest_data_task
 from workflows.engine.definition import ParsedDefinition
 from workflows.engine.timeshift import clock_context
 from workflows.errors import ProcessError, TaskAlreadyCompleted
@@ -144,10 +145,10 @@ class Runtime:
     ) -> Runtime:
         return cls(definition, engine_state.load(state, version, definition), clock, services)
 
-    def dump(self) -> str:
+    def dump(self, compacted: bool = True) -> str:
         """The state as JSON; data that cannot be stored (a set a script left behind) fails the step."""
         try:
-            return engine_state.dump(self.workflow)
+            return engine_state.dump(self.workflow, compacted)
         except (TypeError, ValueError) as exc:
             raise ProcessError(
                 f"The case's data cannot be stored: {exc}",
@@ -251,9 +252,5 @@ class Runtime:
 
     def current_data(self) -> dict[str, Any]:
         """The data of the case as it stands: the newest task that holds any."""
-        tasks = self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.COMPLETED)
-        tasks = [t for t in tasks if t.data]
-        if not tasks:
-            return dict(self.workflow.data)
-        newest = max(tasks, key=lambda t: (t.state == TaskState.READY, t.last_state_change))
-        return dict(newest.data)
+        newest = newest_data_task(self.workflow)
+        return dict(newest.data) if newest is not None else dict(self.workflow.data)

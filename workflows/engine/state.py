@@ -9,6 +9,7 @@ from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from workflows.engine.compaction import compact
 from workflows.engine.definition import ParsedDefinition
 
 _SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
@@ -19,12 +20,15 @@ def new_workflow(definition: ParsedDefinition) -> BpmnWorkflow:
     return BpmnWorkflow(definition.spec, definition.subprocess_specs)
 
 
-def dump(workflow: BpmnWorkflow) -> str:
+def dump(workflow: BpmnWorkflow, compacted: bool = True) -> str:
+    """The state as JSON, compacted (see workflows.engine.compaction) unless told otherwise."""
     # The spec is stored once per published version; copying it into every instance
     # doubled the document and slowed every load.
     dct: dict[str, Any] = _SERIALIZER.to_dict(workflow)
     dct.pop("spec", None)
     dct.pop("subprocess_specs", None)
+    if compacted:
+        dct = compact(dct, workflow)
     return json.dumps(dct, ensure_ascii=False, separators=(",", ":"))
 
 
