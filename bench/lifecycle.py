@@ -1,6 +1,6 @@
 """How fast the qualification request runs through the services, against the bare engine and a floor.
 
-    .venv/bin/python bench/lifecycle.py [--sqlite-only] [--lifecycles 30] [--loops 50]
+    .venv/bin/python bench/lifecycle.py [--sqlite-only] [--lifecycles 30] [--loops 200] [--timers 10]
                                         [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
 
 Figures, per backend (SQLite in a temporary file; PostgreSQL from --postgres-url or BENCH_DATABASE_URL):
@@ -14,7 +14,15 @@ Figures, per backend (SQLite in a temporary file; PostgreSQL from --postgres-url
 4. the services' time over the floor;
 5. median and p95 latency of `complete_task` (session, step and commit) on fresh instances and on one
    with --loops return-and-resubmit loops, with the SQL statements each step issues;
-6. the size of the stored engine state after a finished lifecycle and after the loops.
+6. the size of the stored engine state after a finished lifecycle and after the loops;
+7. where the services' time goes: the engine's steps, the state's load and dump, the commits, and the
+   rest (SQLAlchemy and the SQL, the service code);
+8. the ten-step process of bench/ten_steps/ through the services (one employee, ten tasks), and the
+   database growth per finished instance of it and of the qualification request.
+
+It ends with a summary, one `key: value` a line (loop step ratios at passes 51 and 201, state size
+ratio, statements per completion with the commit, bytes per finished ten-step instance, the time over
+the floor per database, and the latest of --timers timers as bench/timers.py measures them).
 
 Figures 1-3 are measured in turns (one lifecycle of each, again and again), so that all of them share
 whatever else the machine is doing. On PostgreSQL everything lives in a schema of its own
@@ -35,7 +43,9 @@ import traceback
 from importlib.metadata import version as package_version
 from pathlib import Path
 
-from lifecycle_runs import (  # sibling modules: the script runs with bench/ on its path
+import timers as timer_bench  # sibling modules: the script runs with bench/ on its path
+from lifecycle_cost import PHASES, ratio, summary_lines
+from lifecycle_runs import (
     BackendResult,
     PostgresUnavailable,
     Sample,
@@ -56,6 +66,7 @@ from lifecycle_steps import (
 )
 
 from workflows.definitions.publishing import BPMN_DIR
+from workflows.definitions.versions import VERSIONS
 from workflows.engine.definition import parse
 
 # --- output ---------------------------------------------------------------------------------------------
@@ -204,14 +215,95 @@ def report(results: list[BackendResult], args: argparse.Namespace, pg_note: str)
             [f"{r.roundtrip_fresh * 1000:.1f} / {r.roundtrip_long * 1000:.1f}" for r in results],
         ),
     ]
+    passes = sorted({p for r in results for p in r.loops.state_by_pass})
+    sizes.append(
+        (
+            "on the long instance after pass " + ", ".join(str(p) for p in passes),
+            [", ".join(f"{r.loops.state_by_pass.get(p, 0):,}" for p in passes) for r in results],
+        )
+    )
+    phases: Rows = [(phase, [f"{r.phases.shares()[phase] * 100:.0f} %" for r in results]) for phase in PHASES]
+    phases.append(("services' lifecycle time measured, s", [f"{r.phases.total:.1f}" for r in results]))
+    ten: Rows = [
+        (
+            "complete_task, median / p95 ms",
+            [f"{median_ms(r.ten_steps.seconds):.1f} / {p95_ms(r.ten_steps.seconds):.1f}" for r in results],
+        ),
+        (
+            "SQL statements per complete_task, with the commit",
+            ["/".join(str(c + 1) for c in sorted(set(r.ten_steps.statements))) for r in results],
+        ),
+        (
+            "database growth per finished instance, bytes",
+            [f"{r.ten_steps.bytes_per_instance:,.0f}" for r in results],
+        ),
+        (f"the same for a finished {PROCESS}", [f"{r.qualification_bytes:,.0f}" for r in results]),
+    ]
     sections = [
         ("Lifecycles per second", throughput),
         ("Mean ms per lifecycle step (services)", per_step),
         ("5. complete_task, median / p95 ms", latency),
         ("   SQL statements per complete_task", statements),
         ("6. process_instance.state, bytes (UTF-8)", sizes),
+        ("7. where the services' lifecycle time goes", phases),
+        ("8. the ten-step process (bench/ten_steps/) through the services", ten),
     ]
     return "\n".join(header) + "\n" + render(names, sections)
+
+
+def loop_ratio(r: BackendResult, index: int) -> float:
+    """One loop (return + resubmit) near loop `index` of the long instance over one on a fresh one."""
+    fresh = statistics.median(
+        e.seconds + v.seconds for e, v in zip(r.loops.fresh["endorse"], r.loops.fresh["revise"], strict=True)
+    )
+    long = r.loops.by_loop + [
+        e.seconds + v.seconds for e, v in zip(r.loops.long["endorse"], r.loops.long["revise"], strict=True)
+    ]
+    return ratio(near(long, min(index, len(long) - 1)), fresh)
+
+
+def summary(results: list[BackendResult], timer_lateness: float | None) -> dict[str, float | int | str]:
+    """The block the output ends with; ratios and sizes from the worst backend."""
+    by_name = {r.name: r for r in results}
+    statements = [c for r in results for c in r.completion_statements + r.ten_steps.statements]
+    first = [r.loops.state_by_pass.get(1, 0) for r in results]
+    last = [r.loops.state_by_pass[max(r.loops.state_by_pass)] for r in results]
+    values: dict[str, float | int | str] = {
+        "loop_step_ratio_51": max(loop_ratio(r, 50) for r in results),
+        "loop_step_ratio_201": max(loop_ratio(r, 200) for r in results),
+        "state_bytes_ratio_201": max(ratio(b, a) for a, b in zip(first, last, strict=True)),
+        "statements_per_completion": max(statements) + 1,  # the commit
+        "bytes_per_finished_instance": round(max(r.ten_steps.bytes_per_instance for r in results)),
+        "over_floor_sqlite": "-",
+        "over_floor_postgresql": "-",
+        "timer_lateness_max_s": timer_lateness if timer_lateness is not None else "-",
+    }
+    for name, key in (("SQLite", "over_floor_sqlite"), ("PostgreSQL", "over_floor_postgresql")):
+        if name in by_name:
+            values[key] = ratio(by_name[name].floor_rate, by_name[name].services_rate)
+    return values
+
+
+def timer_lateness(args: argparse.Namespace, workdir: Path) -> float | None:
+    """The latest of --timers timers (bench/timers.py, both runs, every backend), in seconds."""
+    if args.timers < 1:
+        return None
+    timer_args = argparse.Namespace(
+        timers=args.timers, spacing=0.5, lead=1.0, max_sleep=5.0, postgres_url=args.postgres_url
+    )
+    late: list[float] = []
+    VERSIONS.clear()
+    progress("timers: SQLite with the embedded worker thread")
+    runs = timer_bench.run_sqlite(timer_args, workdir)
+    if not args.sqlite_only:
+        VERSIONS.clear()
+        progress("timers: PostgreSQL with a separate worker process")
+        runs += timer_bench.run_postgres(timer_args, workdir)
+    for run in runs:
+        if run.missing:
+            return float("inf")
+        late.extend(run.late)
+    return max(late) if late else None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -219,7 +311,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sqlite-only", action="store_true", help="skip PostgreSQL")
     parser.add_argument("--lifecycles", type=int, default=30, help="lifecycles per throughput figure")
     parser.add_argument(
-        "--loops", type=int, default=50, help="return-and-resubmit loops of the long instance"
+        "--loops", type=int, default=200, help="return-and-resubmit loops of the long instance"
+    )
+    parser.add_argument(
+        "--timers", type=int, default=10, help="timers for the lateness figure (0: not measured)"
     )
     parser.add_argument(
         "--postgres-url",
@@ -251,8 +346,10 @@ def main(argv: list[str] | None = None) -> int:
             except Exception:  # print what SQLite measured, then fail
                 traceback.print_exc()
                 pg_note, failed = "run failed (traceback on stderr)", True
+        lateness = timer_lateness(args, workdir) if not failed else None
     print(report(results, args, pg_note))
-    print(f"\nTotal run time {time.perf_counter() - began:.0f} s")
+    print(f"\nTotal run time {time.perf_counter() - began:.0f} s\n")
+    print(summary_lines(summary(results, lateness)))
     return 1 if failed else 0
 
 

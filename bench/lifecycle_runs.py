@@ -14,7 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lifecycle_steps import (  # the sibling module: the script runs with bench/ on its path
+from lifecycle_cost import (  # sibling modules: the script runs with bench/ on its path
+    Phases,
+    TenSteps,
+    growth_per_instance,
+    phase_timers,
+    publish_ten_steps,
+    ten_step_runs,
+)
+from lifecycle_steps import (
     AFTER_COURSE,
     APPLICATION,
     APPLY_AT,
@@ -76,6 +84,7 @@ class Backend:
     counter: StatementCounter
     server_version: str = ""
     started: int = 0  # applications started, to give each its own course
+    completion_statements: list[int] = field(default_factory=list)  # per complete_task, no commit
 
     @classmethod
     def open(cls, name: str, engine: Engine, workdir: Path) -> Backend:
@@ -86,6 +95,7 @@ class Backend:
         with factory() as session:
             load_demo(session)
             publish_directory(session, clock)
+            publish_ten_steps(session, clock)
             session.commit()
             people = {p.username: p.id for p in session.scalars(select(Person))}
         with engine.connect() as conn:
@@ -106,7 +116,10 @@ class Backend:
             return result
 
     def complete(self, task_id: int, who: str, data: dict[str, Any]) -> CaseRef:
-        return self.transaction(lambda s: complete_task(s, task_id, self.people[who], data, self.clock))
+        before = self.counter.count
+        ref = self.transaction(lambda s: complete_task(s, task_id, self.people[who], data, self.clock))
+        self.completion_statements.append(self.counter.count - before)
+        return ref
 
     def start(self) -> CaseRef:
         # A course of its own each time: a second application for the same course and dates is refused.
@@ -230,6 +243,7 @@ class LoopStats:
     fresh_state: str = ""
     long_state: str = ""
     full_collections: tuple[int, int] = (0, 0)  # Python's gen-2 garbage collections while timing
+    state_by_pass: dict[int, int] = field(default_factory=dict)  # bytes after passes 1, 51, 201
 
 
 def measured(b: Backend, task_id: int, who: str, data: dict[str, Any]) -> tuple[CaseRef, Sample]:
@@ -260,10 +274,12 @@ def run_loops(b: Backend, loops: int) -> LoopStats:
         stats.fresh["revise"].append(revise)
     fresh_gc = full_collections() - fresh_gc
     ref = b.start()
-    for _ in range(loops):
+    for done in range(1, loops + 1):
         ref, endorse, revise = one_loop(b, ref)
         stats.by_loop.append(endorse.seconds + revise.seconds)
         stats.statements_by_loop.append(endorse.statements + revise.statements)
+        if done in (1, 51, 201) or done == loops:
+            stats.state_by_pass[done] = b.state_bytes(ref.id)
     stats.long_state = b.state_of(ref.id)
     stats.long_state_bytes = len(stats.long_state.encode("utf-8"))
     long_gc = full_collections()
@@ -295,14 +311,24 @@ class BackendResult:
     finished_state_bytes: int
     roundtrip_fresh: float
     roundtrip_long: float
+    phases: Phases
+    ten_steps: TenSteps
+    qualification_bytes: float  # database growth per finished qualification request
+    completion_statements: list[int]
 
 
 def measure_backend(b: Backend, definition: ParsedDefinition, args: argparse.Namespace) -> BackendResult:
     """The four ways of running a lifecycle take turns, so that they share whatever else the machine does."""
     progress(f"{b.name}: {args.lifecycles} lifecycles each through the services, the engine and the floors")
     stats = LifecycleStats()
+    phases = Phases()
+
+    def services(serial: int, into: LifecycleStats) -> None:
+        with phase_timers(phases):
+            services_lifecycle(b, serial, into)
+
     runners: dict[str, Callable[[int, LifecycleStats], object]] = {
-        "services": lambda serial, into: services_lifecycle(b, serial, into),
+        "services": services,
         "engine": lambda serial, _: EngineLifecycle(definition).run(serial),
         "floor": lambda serial, _: EngineLifecycle(definition, b.floor_writer(0)).run(serial),
         "reload": lambda serial, _: EngineLifecycle(definition, b.floor_writer(10**6), reload=True).run(
@@ -322,6 +348,13 @@ def measure_backend(b: Backend, definition: ParsedDefinition, args: argparse.Nam
 
     progress(f"{b.name}: {args.loops} return-and-resubmit loops")
     loops = run_loops(b, args.loops)
+    progress(f"{b.name}: database growth per finished instance, ten-step process")
+    instances = max(3, args.lifecycles // 3)
+    ten_steps = ten_step_runs(b, instances)
+    start_serial = args.lifecycles + 1
+    qualification = growth_per_instance(
+        b, lambda serial: services_lifecycle(b, start_serial + serial, LifecycleStats()), instances
+    )
     return BackendResult(
         name=b.name,
         server_version=b.server_version,
@@ -334,6 +367,10 @@ def measure_backend(b: Backend, definition: ParsedDefinition, args: argparse.Nam
         finished_state_bytes=b.state_bytes(stats.last_case),
         roundtrip_fresh=state_roundtrip_seconds(definition, loops.fresh_state),
         roundtrip_long=state_roundtrip_seconds(definition, loops.long_state),
+        phases=phases,
+        ten_steps=ten_steps,
+        qualification_bytes=qualification,
+        completion_statements=list(b.completion_statements),
     )
 
 

@@ -13,7 +13,10 @@ import pytest
 from tests.conftest import ROOT
 
 RUNS = {
-    "lifecycle": (["--sqlite-only", "--lifecycles", "1", "--loops", "1"], "Lifecycles per second"),
+    "lifecycle": (
+        ["--sqlite-only", "--lifecycles", "1", "--loops", "1", "--timers", "1"],
+        "statements_per_completion: ",
+    ),
     "org_pages": (
         ["--sqlite-only", "--people", "50", "--departments", "2", "--tasks", "5", "--requests", "1"],
         "statements",
@@ -44,3 +47,25 @@ def test_the_benchmark_prints_its_figures(name: str, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert heading in done.stdout and "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="bench/scale.py needs PostgreSQL")
+def test_the_scale_benchmark_runs_small(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "scale.py"),
+            "--small",
+            "--postgres-url",
+            env["TEST_DATABASE_URL"],
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert "inbox page, HR officer" in done.stdout and "errors: 0" in done.stdout

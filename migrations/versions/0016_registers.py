@@ -6,7 +6,7 @@ closed them. Notices may be "overdue step" reminders sent from the cases registe
 indexed by unit and by start moment, what the registers count and sort by.
 
 Revision ID: 0016_registers
-Revises: 0014_accounts
+Revises: 0015_step_cost
 """
 
 import sqlalchemy as sa
@@ -16,7 +16,7 @@ import workflows.db
 from workflows.messaging.models import NoticeKind
 
 revision = "0016_registers"
-down_revision = "0014_accounts"
+down_revision = "0015_step_cost"
 branch_labels = None
 depends_on = None
 

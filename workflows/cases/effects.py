@@ -9,14 +9,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from workflows.calendar import local_date
 from workflows.cases.models import (
-    Event,
     EventKind,
     HumanTask,
     Order,
@@ -27,9 +26,9 @@ from workflows.cases.models import (
 from workflows.clock import Clock
 from workflows.definitions.vocabulary import NOTIFIED
 from workflows.errors import ProcessError
-from workflows.messaging.notices import notify_people
+from workflows.messaging.notices import Notice
 from workflows.org.roles import EMPLOYEE, KNOWN_ROLES
-from workflows.org.seats import holders, resolve_seat
+from workflows.org.seats import seat_holders
 from workflows.records.from_case import case_training
 from workflows.records.models import Nonconformity, RecordSource, TrainingRecord
 from workflows.records.settings import records_setting
@@ -48,6 +47,8 @@ class StepEffects:
         self.actor_id = actor_id
         self.data: dict[str, Any] = {}
         self.task_data: dict[str, Any] = {}
+        self.notices: list[Notice] = []  # the step sends them with its other rows
+        self.events: list[dict[str, Any]] = []  # and writes these into the case's history
 
     def __call__(self, operator: str, params: dict[str, Any], task_data: dict[str, Any]) -> Any:
         handler = getattr(self, f"op_{operator}", None)
@@ -68,33 +69,32 @@ class StepEffects:
             if role == EMPLOYEE:
                 people.append(instance.subject_id)
                 continue
-            today = self._today()
-            seat_role, unit = resolve_seat(
-                self.session, role, instance.subject_unit_id, instance.subject_id, today
+            _, _, acting = seat_holders(
+                self.session, role, instance.subject_unit_id, instance.subject_id, self._today()
             )
-            people.extend(
-                p for p in holders(self.session, seat_role, unit, today) if p != instance.subject_id
-            )
+            people.extend(p for p in acting if p != instance.subject_id)
         return people
 
     def _log(self, event: EventKind, actor_id: int | None, comment: str | None, /, **data: Any) -> None:
-        self.session.add(
-            Event(
-                instance_id=self.instance.id,
-                process_key=self.instance.process_key,
-                at=self.clock.now(),
-                kind=event,
-                actor_id=actor_id,
-                comment=comment,
-                data=data,
-            )
+        self.events.append(
+            {
+                "instance_id": self.instance.id,
+                "process_key": self.instance.process_key,
+                "at": self.clock.now(),
+                "kind": event,
+                "actor_id": actor_id,
+                "on_behalf_of_id": None,
+                "element_id": None,
+                "comment": comment,
+                "data": data,
+            }
         )
 
     def op_notify(self, event: str, to: str, **extra: Any) -> dict[str, Any]:
         if event not in NOTIFIED:
             raise ProcessError(f"Unknown notice '{event}'", notice=event)
         people = self.people_in(to)
-        notify_people(self.session, people, event, self.instance, self.clock, data={"roles": to, **extra})
+        self.notices.append(Notice(people, event, None, {"roles": to, **extra}))
         self._log(EventKind.NOTICE_SENT, None, None, notice=event, roles=to, recipients=len(set(people)))
         return {"event": event, "recipients": len(set(people))}
 
@@ -117,14 +117,13 @@ class StepEffects:
         year = issued.year
         dialect = self.session.get_bind().dialect.name
         insert = pg_insert if dialect == "postgresql" else sqlite_insert
-        self.session.execute(
-            insert(OrderCounter).values(prefix=prefix, year=year, last_number=0).on_conflict_do_nothing()
-        )
+        # One statement: the year's first number, or the next one under the row's lock.
+        first = insert(OrderCounter).values(prefix=prefix, year=year, last_number=1)
         number = self.session.execute(
-            update(OrderCounter)
-            .where(OrderCounter.prefix == prefix, OrderCounter.year == year)
-            .values(last_number=OrderCounter.last_number + 1)
-            .returning(OrderCounter.last_number)
+            first.on_conflict_do_update(
+                index_elements=[OrderCounter.prefix, OrderCounter.year],
+                set_={"last_number": OrderCounter.last_number + 1},
+            ).returning(OrderCounter.last_number)
         ).scalar_one()
         label = f"{prefix}-{year}/{number:04d}"
         now = self.clock.now()

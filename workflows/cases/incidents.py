@@ -261,6 +261,7 @@ def retry(session: Session, incident_id: int, actor_id: int, clock: Clock) -> In
             job.status, job.attempts, job.last_error = JobStatus.PENDING, 0, None
         step = Step.open(session, instance, clock, actor_id)
         step.log(EventKind.INCIDENT_RETRIED, incident.element_id, None, None, incident=incident.id)
+        step.write_log()
         session.flush()
         return incident.status
     submitted, submitter, task_id = dict(incident.submitted or {}), incident.actor_id, incident.task_id

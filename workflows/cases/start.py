@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflows.cases.incidents import Failure, held_up
-from workflows.cases.input import CaseRef, attach_documents, case_ref, validate_step_data
+from workflows.cases.input import CaseRef, attach_documents, validate_step_data
 from workflows.cases.models import CaseStatus, EventKind, IncidentKind, ProcessInstance
 from workflows.cases.steps import Step
 from workflows.clock import Clock
@@ -98,4 +98,4 @@ def start_case(
     except ProcessError as exc:
         failure = Failure(IncidentKind.START, info.process_key, None, info.start_event.id, actor_id=actor_id)
         raise held_up(session, failure, exc, clock) from exc
-    return case_ref(session, instance)
+    return step.case_ref()

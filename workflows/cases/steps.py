@@ -4,22 +4,26 @@ The inbox, the timers and the history never open the engine state: they read wha
 derives here (human tasks, timer jobs, events, the summary).
 
 Whatever changes a case takes its instance row first (`lock_case`), then its tasks and jobs, always
-in that order, so that two writers of one case queue instead of deadlocking. A step that queues a
-job says so on PostgreSQL (`NOTIFY` on `JOBS_CHANNEL`, delivered when it commits) so that sleeping
-workers wake at once.
+in that order, so that two writers of one case queue instead of deadlocking. On PostgreSQL every
+insert of jobs is announced by the database itself (`NOTIFY` on `JOBS_CHANNEL`, delivered at the
+commit; migration 0015), so that sleeping workers wake at once.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import event, or_, select, text, update
+from sqlalchemy import ScalarSelect, Table, event, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, SessionTransaction, undefer
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflows.calendar import local_date
 from workflows.cases.effects import StepEffects
+from workflows.cases.input import CaseRef, case_ref
 from workflows.cases.models import (
     CaseStatus,
     Event,
@@ -37,14 +41,17 @@ from workflows.engine.runtime import ReadyTask, Runtime
 from workflows.engine.state import SERIALIZER_VERSION
 from workflows.errors import Conflict
 from workflows.messaging.models import NoticeKind
-from workflows.messaging.notices import notify_people
+from workflows.messaging.notices import QUEUED_JOBS, Notice, send_notices
 from workflows.org.roles import EMPLOYEE
-from workflows.org.seats import holders, resolve_seat
+from workflows.org.seats import seat_holders
 
 JOBS_CHANNEL = "biliktilik_jobs"
-# In Session.info: the session's current transaction has queued a job (set at flush, cleared when
-# the next transaction begins, so it can still be read right after the commit).
-QUEUED_JOBS = "biliktilik.queued_jobs"
+TASKS: Table = HumanTask.__table__  # type: ignore[assignment]
+JOBS: Table = Job.__table__  # type: ignore[assignment]
+EVENTS: Table = Event.__table__  # type: ignore[assignment]
+# What a task row is written with, and what closing (or reopening) it changes.
+CLOSING_COLUMNS = ("status", "completed_at", "completed_by_id", "on_behalf_of_id", "outcome", "comment")
+TASK_COLUMNS = tuple(c.key for c in TASKS.columns if c.key != "id")
 # The registers filter on the last three (workflows/reports/registers.py).
 SUMMARY_FIELDS = (
     "course",
@@ -76,36 +83,40 @@ def queued_jobs(session: Session) -> bool:
     return bool(session.info.get(QUEUED_JOBS))
 
 
-def lock_case(session: Session, instance_id: int, with_state: bool = False) -> ProcessInstance | None:
+def lock_case(
+    session: Session, instance_id: int | ScalarSelect[int], with_state: bool = False
+) -> ProcessInstance | None:
     """The instance row, fresh, and locked until the transaction ends: a second writer of the case
     waits here, then reads what the first committed. PostgreSQL locks the row (`FOR NO KEY UPDATE`,
     which rows referring to the case do not wait for); SQLite locks no rows, so there a write that
-    changes nothing takes its one write lock instead."""
+    changes nothing takes its one write lock instead, and hands the row back (one statement either
+    way). `instance_id` may be a subquery: a task's case is locked by the task's id."""
+    options = [undefer(ProcessInstance.state)] if with_state else []
     if session.get_bind().dialect.name == "sqlite":
-        session.execute(
+        statement: Any = (
             update(ProcessInstance)
             .where(ProcessInstance.id == instance_id)
             .values(row_version=ProcessInstance.row_version)
-            .execution_options(synchronize_session=False)
+            .returning(ProcessInstance)
         )
-    return session.get(
-        ProcessInstance,
-        instance_id,
-        options=[undefer(ProcessInstance.state)] if with_state else [],
-        populate_existing=True,
-        with_for_update={"key_share": True},
-    )
-
-
-def announce_jobs(session: Session) -> None:
-    """Wake the workers listening on PostgreSQL when this transaction commits (a no-op elsewhere).
-    The payload is the schema, so that installations sharing a database wake only their own."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_notify(:channel, current_schema())"), {"channel": JOBS_CHANNEL})
+        fresh = {"synchronize_session": False, "populate_existing": True}
+    else:
+        statement = select(ProcessInstance).where(ProcessInstance.id == instance_id)
+        statement = statement.with_for_update(key_share=True)
+        fresh = {"populate_existing": True}
+    found: ProcessInstance | None = session.scalars(
+        statement.options(*options).execution_options(**fresh)
+    ).first()
+    return found
 
 
 class Step:
-    """A loaded instance with its runtime and effect handler; `save()` writes everything back."""
+    """A loaded instance with its runtime and effect handler; `save()` writes everything back.
+
+    Nothing is flushed before `save()`: the rows a step derives are written then, each table with
+    one statement, and the human tasks and timer jobs are compared with what the loaded state had
+    (the rows mirror it), not read back.
+    """
 
     def __init__(
         self,
@@ -122,12 +133,22 @@ class Step:
         self.clock = clock
         self.actor_id = actor_id
         self.effects = StepEffects(session, instance, clock, actor_id)
+        # Engine task ids whose rows the caller closed itself (the task a person completes).
+        self.closed: set[str] = set()
+        self.notices: list[Notice] = []  # sent with the step's other rows at `save()`
+        self._open_rows: dict[str, int] = {}
+        self._closing: list[dict[str, Any]] = []
+        self._timer_jobs: list[dict[str, Any]] = []
         if start_data is not None:
             self.runtime = Runtime.start(version.definition, start_data, clock, self.effects)
+            self._ready_before: set[str] = set()
+            self._timers_before: set[datetime] = set()
         else:
             self.runtime = Runtime.load(
                 version.definition, instance.state, instance.serializer_version, clock, self.effects
             )
+            self._ready_before = {t.engine_id for t in self.runtime.ready_user_tasks()}
+            self._timers_before = set(self.runtime.timer_due_times())
 
     @classmethod
     def open(cls, session: Session, instance: ProcessInstance, clock: Clock, actor_id: int | None) -> Step:
@@ -146,38 +167,56 @@ class Step:
         /,
         **data: Any,
     ) -> None:
-        self.session.add(
-            Event(
-                instance_id=self.instance.id,
-                process_key=self.instance.process_key,
-                at=self.clock.now(),
-                kind=kind,
-                actor_id=self.actor_id,
-                on_behalf_of_id=on_behalf_of,
-                element_id=element_id,
-                comment=comment,
-                data=data,
-            )
+        self.effects.events.append(
+            {
+                "instance_id": self.instance.id,
+                "process_key": self.instance.process_key,
+                "at": self.clock.now(),
+                "kind": kind,
+                "actor_id": self.actor_id,
+                "on_behalf_of_id": on_behalf_of,
+                "element_id": element_id,
+                "comment": comment,
+                "data": data,
+            }
         )
+
+    def write_log(self) -> None:
+        """Write the events logged so far (the effects' and the step's, in order): one statement."""
+        if self.effects.events:
+            self.session.execute(insert(EVENTS), self.effects.events)
+            self.effects.events = []
 
     def save(self) -> None:
         """Write state, summary, human tasks, timer jobs; a concurrent writer surfaces as Conflict."""
         try:
-            self._save()
+            with self.session.no_autoflush:
+                self._save()
             self.session.flush()
         except StaleDataError as exc:
             raise Conflict("Someone else changed this case at the same moment; nothing was saved") from exc
-        if queued_jobs(self.session):
-            announce_jobs(self.session)
+
+    def close(self, task: HumanTask, **values: Any) -> None:
+        """Close a task's row (completed, with who and what) together with the step's other task
+        rows: one statement for all of them. The loaded row shows the values at once."""
+        for key, value in values.items():
+            set_committed_value(task, key, value)
+        self.closed.add(task.engine_task_id)
+        self._closing.append({key: getattr(task, key) for key in TASK_COLUMNS})
+
+    def case_ref(self) -> CaseRef:
+        """The case after `save()`, with its open tasks (read only when some stayed open)."""
+        instance = self.instance
+        ready = [t.engine_id for t in self.runtime.ready_user_tasks()]
+        if all(engine_id in self._open_rows for engine_id in ready):
+            open_ids = sorted(self._open_rows[engine_id] for engine_id in ready)
+            return CaseRef(instance.id, instance.business_key, instance.status, open_ids)
+        return case_ref(self.session, instance)
 
     def _save(self) -> None:
         instance, runtime, now = self.instance, self.runtime, self.clock.now()
         ready = runtime.ready_user_tasks()
         data = runtime.current_data()
-        # Everything on the instance row is set before anything flushes, so a step writes it once.
-        instance.state = runtime.dump()
-        instance.serializer_version = SERIALIZER_VERSION
-        instance.updated_at = now
         summary = {key: data.get(key) for key in SUMMARY_FIELDS}
         summary["order_number"] = self.effects.data.get("order_number") or instance.summary.get(
             "order_number"
@@ -192,6 +231,13 @@ class Step:
             self.log(EventKind(f"case_{instance.status}"))
         self._sync_tasks(ready)
         self._sync_timers()
+        notices = [*self.effects.notices, *self.notices]
+        send_notices(self.session, instance, self.clock, notices, self._timer_jobs)
+        self.write_log()
+        # Last: the stored state keeps only what the rest of the case can need.
+        instance.state = runtime.dump()
+        instance.serializer_version = SERIALIZER_VERSION
+        instance.updated_at = now
 
     def _outcome(self) -> CaseStatus:
         elements = self.version.definition.info.elements
@@ -205,97 +251,106 @@ class Step:
         return CaseStatus.COMPLETED
 
     def _sync_tasks(self, ready: list[ReadyTask]) -> None:
+        """Rows for the tasks that became ready, the rows of those no longer ready cancelled."""
         instance, now = self.instance, self.clock.now()
         ready_ids = {t.engine_id for t in ready}
-        rows = self.session.scalars(
-            select(HumanTask).where(
-                HumanTask.instance_id == instance.id,
-                or_(HumanTask.status == TaskStatus.OPEN, HumanTask.engine_task_id.in_(ready_ids)),
+        gone = self._ready_before - ready_ids - self.closed
+        if gone:
+            self.session.execute(
+                update(TASKS)
+                .where(
+                    TASKS.c.instance_id == instance.id,
+                    TASKS.c.engine_task_id.in_(sorted(gone)),
+                    TASKS.c.status == TaskStatus.OPEN,
+                )
+                .values(status=TaskStatus.CANCELLED, completed_at=now)
             )
-        ).all()
-        known = {row.engine_task_id for row in rows}
-        for row in rows:
-            if row.status == TaskStatus.OPEN and row.engine_task_id not in ready_ids:
-                row.status, row.completed_at = TaskStatus.CANCELLED, now
-            elif row.status == TaskStatus.CANCELLED and row.engine_task_id in ready_ids:
-                # The engine made a task ready again (a loop back into a waiting branch): the same
-                # engine task keeps its one row.
-                row.status, row.completed_at = TaskStatus.OPEN, None
         elements = self.version.definition.info.elements
-        created: list[HumanTask] = []
+        rows: list[dict[str, Any]] = []
+        people: dict[str, list[int]] = {}
         for task in ready:
-            if task.engine_id in known:
+            if task.engine_id in self._ready_before:
                 continue
             element = elements[task.element_id]
             role, unit = element.role or EMPLOYEE, None
-            if role != EMPLOYEE:
-                role, unit = resolve_seat(
+            if role == EMPLOYEE:
+                people[task.engine_id] = [instance.subject_id]
+            else:
+                role, unit, acting = seat_holders(
                     self.session, role, instance.subject_unit_id, instance.subject_id, self.today
                 )
+                people[task.engine_id] = [p for p in acting if p != instance.subject_id]
             due_expr = element.properties.get("due")
             due = self.runtime.evaluate(task.engine_id, due_expr) if due_expr else None
-            row = HumanTask(
-                instance_id=instance.id,
-                engine_task_id=task.engine_id,
-                element_id=task.element_id,
-                name=task.name,
-                form_key=element.properties.get("form", ""),
-                role=role,
-                subject_id=instance.subject_id,
-                assignee_id=instance.subject_id if role == EMPLOYEE else None,
-                org_unit_id=unit,
-                due_date=date.fromisoformat(str(due)[:10]) if due else None,
-                status=TaskStatus.OPEN,
-                created_at=now,
+            rows.append(
+                {
+                    "instance_id": instance.id,
+                    "engine_task_id": task.engine_id,
+                    "element_id": task.element_id,
+                    "name": task.name,
+                    "form_key": element.properties.get("form", ""),
+                    "role": role,
+                    "subject_id": instance.subject_id,
+                    "assignee_id": instance.subject_id if role == EMPLOYEE else None,
+                    "org_unit_id": unit,
+                    "due_date": date.fromisoformat(str(due)[:10]) if due else None,
+                    "status": TaskStatus.OPEN,
+                    "created_at": now,
+                }
             )
-            self.session.add(row)
-            created.append(row)
-        if created:
-            self.session.flush()
-            for row in created:
-                people = (
-                    [row.assignee_id]
-                    if row.assignee_id
-                    else [
-                        p
-                        for p in holders(self.session, row.role, row.org_unit_id or 0, self.today)
-                        if p != row.subject_id
-                    ]
-                )
-                # Whoever just acted knows what their own step led to: no notice about it for them.
-                notify_people(
-                    self.session,
-                    [p for p in people if p and p != self.actor_id],
-                    NoticeKind.TASK_ASSIGNED,
-                    instance,
-                    self.clock,
-                    task_id=row.id,
-                    data={"task": row.name},
-                )
+        if not rows and not self._closing:
+            return
+        for engine_id, row_id, created_at, name in self._write_tasks(rows):
+            if engine_id in self.closed:
+                continue
+            self._open_rows[engine_id] = row_id
+            if created_at != now:
+                # The engine made a task ready again (a loop back into a waiting branch): its one
+                # row is open again, and the people were told about it the first time.
+                continue
+            # Whoever just acted knows what their own step led to: no notice about it for them.
+            acting = [p for p in people[engine_id] if p and p != self.actor_id]
+            self.notices.append(Notice(acting, NoticeKind.TASK_ASSIGNED, row_id, {"task": name}))
+
+    def _write_tasks(self, rows: list[dict[str, Any]]) -> list[Any]:
+        """Insert the new rows, and update the closed ones and the one row an engine task made
+        ready again already has (reopened): one statement."""
+        insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        values = [{key: row.get(key) for key in TASK_COLUMNS} for row in [*self._closing, *rows]]
+        written = insert(TASKS).values(values)
+        statement = written.on_conflict_do_update(
+            index_elements=[TASKS.c.instance_id, TASKS.c.engine_task_id],
+            set_={key: written.excluded[key] for key in CLOSING_COLUMNS},
+        ).returning(TASKS.c.engine_task_id, TASKS.c.id, TASKS.c.created_at, TASKS.c.name)
+        return list(self.session.execute(statement))
 
     def _sync_timers(self) -> None:
+        """Timer jobs mirror the engine's waiting timers: only a change is written."""
         wanted = set(self.runtime.timer_due_times())
-        pending = self.session.scalars(
-            select(Job).where(
-                Job.instance_id == self.instance.id,
-                Job.kind == JobKind.TIMER,
-                Job.status == JobStatus.PENDING,
-            )
-        ).all()
-        have = {job.due_at for job in pending}
-        for job in pending:
-            if job.due_at not in wanted:
-                job.status = JobStatus.CANCELLED
-        for due in sorted(wanted - have):
-            self.session.add(
-                Job(
-                    kind=JobKind.TIMER,
-                    instance_id=self.instance.id,
-                    due_at=due,
-                    status=JobStatus.PENDING,
-                    payload={},
+        stale = self._timers_before - wanted
+        if stale:
+            self.session.execute(
+                update(JOBS)
+                .where(
+                    JOBS.c.instance_id == self.instance.id,
+                    JOBS.c.kind == JobKind.TIMER,
+                    JOBS.c.status == JobStatus.PENDING,
+                    JOBS.c.due_at.in_(sorted(stale)),
                 )
+                .values(status=JobStatus.CANCELLED)
             )
+        # Written with the step's email jobs, in one statement.
+        self._timer_jobs = [
+            {
+                "kind": JobKind.TIMER,
+                "instance_id": self.instance.id,
+                "due_at": due,
+                "status": JobStatus.PENDING,
+                "payload": {},
+                "attempts": 0,
+            }
+            for due in sorted(wanted - self._timers_before)
+        ]
 
 
 def fire_timer(session: Session, job: Job, clock: Clock) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from workflows.calendar import LOCAL_TZ
 from workflows.cases.access import visible_task
 from workflows.cases.incidents import Failure, held_up
-from workflows.cases.input import CaseRef, attach_documents, case_ref, validate_step_data
+from workflows.cases.input import CaseRef, attach_documents, validate_step_data
 from workflows.cases.models import (
     CaseStatus,
     Event,
@@ -38,10 +38,10 @@ from workflows.errors import (
     TaskClaimedByOther,
 )
 from workflows.messaging.models import NoticeKind
-from workflows.messaging.notices import notify_people
+from workflows.messaging.notices import Notice
 from workflows.org.models import Person
 from workflows.org.roles import EMPLOYEE
-from workflows.org.seats import seats
+from workflows.org.seats import seat_columns
 
 # Rejections are notified by the diagram itself (it decides what follows); these are progress notes.
 DECISION_NOTICES = {"approve": NoticeKind.APPROVED, "return": NoticeKind.RETURNED}
@@ -66,23 +66,33 @@ def _already_done(session: Session, task: HumanTask) -> TaskAlreadyCompleted:
 
 
 def _locked_task(
-    session: Session, task_id: int, with_state: bool = False
-) -> tuple[HumanTask, ProcessInstance]:
+    session: Session, task_id: int, with_state: bool = False, actor_id: int = 0, today: date | None = None
+) -> tuple[HumanTask, ProcessInstance, bool, int | None]:
     """The task and its case, the case's row taken first: a step, claim or release of the same case
-    in flight elsewhere commits before the task is read, so the task is as that left it."""
-    instance_id = session.scalar(select(HumanTask.instance_id).where(HumanTask.id == task_id))
-    instance = lock_case(session, instance_id, with_state) if instance_id is not None else None
-    task = session.get(HumanTask, task_id, populate_existing=True)
-    if task is None or instance is None:
+    in flight elsewhere commits before the task is read, so the task is as that left it. Read with
+    the task: whether `actor_id` holds its seat today, and for whom they deputise in it."""
+    case_of_task = select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
+    instance = lock_case(session, case_of_task, with_state)
+    holds, deputy_for = seat_columns(actor_id, HumanTask.role, HumanTask.org_unit_id, today or date.min)
+    found = (
+        session.execute(
+            select(HumanTask, holds, deputy_for)
+            .where(HumanTask.id == task_id)
+            .execution_options(populate_existing=True)
+        ).first()
+        if instance is not None
+        else None
+    )
+    if found is None or instance is None:
         raise NotFound("No such task", task_id=task_id)
-    return task, instance
+    return found[0], instance, bool(found[1]), found[2]
 
 
 def _task_for_actor(
     session: Session, task_id: int, actor_id: int, today: date, with_state: bool = False
 ) -> tuple[HumanTask, ProcessInstance, int | None]:
     """The open task, its case and, when the actor acts as a deputy, for whom; refuses anyone else."""
-    task, instance = _locked_task(session, task_id, with_state)
+    task, instance, holds_seat, deputy_for = _locked_task(session, task_id, with_state, actor_id, today)
     if task.status != TaskStatus.OPEN:
         raise _already_done(session, task)
     if task.role == EMPLOYEE:
@@ -91,19 +101,14 @@ def _task_for_actor(
         return task, instance, None
     if task.subject_id == actor_id:
         raise Forbidden("Nobody approves their own case", task_id=task_id)
-    matching = [
-        s
-        for s in seats(session, actor_id, today)
-        if s.role == task.role and s.org_unit_id == task.org_unit_id
-    ]
-    if not matching and task.assignee_id != actor_id:  # a task handed to them acts as their seat
+    if not holds_seat and deputy_for is None and task.assignee_id != actor_id:
+        # a task handed to them (reassigned) acts as their seat
         raise Forbidden("This task is for another role or unit", task_id=task_id)
     if task.assignee_id is not None and task.assignee_id != actor_id:
         raise TaskClaimedByOther(
             "Someone else has claimed this task", task_id=task_id, claimed_by=task.assignee_id
         )
-    own = [s for s in matching if s.on_behalf_of is None]
-    return task, instance, (None if own or not matching else matching[0].on_behalf_of)
+    return task, instance, (None if holds_seat else deputy_for)
 
 
 def _case_changes(session: Session, instance: ProcessInstance, clock: Clock) -> None:
@@ -122,6 +127,11 @@ def complete_task(
     session: Session, task_id: int, actor_id: int, data: dict[str, Any], clock: Clock
 ) -> CaseRef:
     """Submit a task's form. Exactly one of two simultaneous submitters wins; the other gets a Conflict."""
+    with session.no_autoflush:  # everything the step writes goes out in its one flush
+        return _complete(session, task_id, actor_id, data, clock)
+
+
+def _complete(session: Session, task_id: int, actor_id: int, data: dict[str, Any], clock: Clock) -> CaseRef:
     today = local_today(clock)
     task, instance, on_behalf_of = _task_for_actor(session, task_id, actor_id, today, with_state=True)
     if instance.status != CaseStatus.RUNNING:
@@ -136,10 +146,15 @@ def complete_task(
     )
     try:
         step.runtime.complete(task.engine_task_id, data)
-        task.status, task.completed_at, task.completed_by_id = TaskStatus.COMPLETED, clock.now(), actor_id
-        task.on_behalf_of_id = on_behalf_of
-        task.outcome = data.get("decision")
-        task.comment = data.get("comment") or None
+        step.close(
+            task,
+            status=TaskStatus.COMPLETED,
+            completed_at=clock.now(),
+            completed_by_id=actor_id,
+            on_behalf_of_id=on_behalf_of,
+            outcome=data.get("decision"),
+            comment=data.get("comment") or None,
+        )
         step.log(
             EventKind.TASK_COMPLETED,
             task.element_id,
@@ -151,19 +166,18 @@ def complete_task(
         )
         if task.outcome in DECISION_NOTICES and task.role != EMPLOYEE:
             # The applicant follows each decision on their case, with the comment when sent back.
-            notify_people(
-                session,
-                [instance.subject_id],
-                DECISION_NOTICES[task.outcome],
-                instance,
-                clock,
-                task_id=task.id,
-                data={"task": task.name, "comment": task.comment},
+            step.notices.append(
+                Notice(
+                    [instance.subject_id],
+                    DECISION_NOTICES[task.outcome],
+                    task.id,
+                    {"task": task.name, "comment": task.comment},
+                )
             )
         step.save()
     except ProcessError as exc:
         raise held_up(session, failure, exc, clock) from exc
-    return case_ref(session, instance)
+    return step.case_ref()
 
 
 def claim_task(session: Session, task_id: int, actor_id: int, clock: Clock) -> None:
@@ -181,7 +195,7 @@ def claim_task(session: Session, task_id: int, actor_id: int, clock: Clock) -> N
 def release_task(session: Session, task_id: int, actor_id: int, clock: Clock) -> None:
     """Give a claimed task back to the shared queue; only whoever claimed it may."""
     visible_task(session, actor_id, task_id, local_today(clock))
-    task, instance = _locked_task(session, task_id)
+    task, instance, _, _ = _locked_task(session, task_id)
     if task.role == EMPLOYEE or task.assignee_id != actor_id or task.status != TaskStatus.OPEN:
         raise Forbidden("Only the person who claimed an open task can release it", task_id=task_id)
     _case_changes(session, instance, clock)

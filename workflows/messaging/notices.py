@@ -3,17 +3,20 @@ and marking it read."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from workflows.cases.models import HumanTask, Job, JobKind, JobStatus, ProcessInstance, TaskStatus
 from workflows.clock import Clock
 from workflows.errors import NotFound
 from workflows.messaging.models import Notification
+
+NOTIFICATIONS: Table = Notification.__table__  # type: ignore[assignment]
+JOBS: Table = Job.__table__  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,21 @@ def queue_account_email(
     )
 
 
+# In Session.info: the session's current transaction has queued a job (cleared when the next
+# transaction begins, so it can still be read right after the commit).
+QUEUED_JOBS = "biliktilik.queued_jobs"
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What to tell whom: an in-app notice for each person and an email job beside it."""
+
+    people: list[int]
+    kind: str
+    task_id: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
 def notify_people(
     session: Session,
     people: list[int],
@@ -144,30 +162,54 @@ def notify_people(
 ) -> None:
     """An in-app notice for each person and an email job beside it (the worker sends it); a notice
     about no case (periodicity reminders, next year's list) has no instance."""
+    send_notices(session, instance, clock, [Notice(people, kind, task_id, data or {})])
+
+
+def send_notices(
+    session: Session,
+    instance: ProcessInstance | None,
+    clock: Clock,
+    notices: list[Notice],
+    jobs: list[dict[str, Any]] | None = None,
+) -> None:
+    """Every notice of a step with one statement, and their email jobs (with the step's other
+    `jobs`, rows of the job table) with one more."""
     now = clock.now()
     instance_id = instance.id if instance is not None else None
-    for person_id in dict.fromkeys(people):
-        notice = Notification(
-            person_id=person_id,
-            kind=kind,
-            instance_id=instance_id,
-            task_id=task_id,
-            created_at=now,
-            data=data or {},
+    emails: list[dict[str, Any]] = list(jobs or [])
+    rows: list[dict[str, Any]] = []
+    for notice in notices:
+        rows.extend(
+            {
+                "person_id": person_id,
+                "kind": notice.kind,
+                "instance_id": instance_id,
+                "task_id": notice.task_id,
+                "created_at": now,
+                "read_at": None,
+                "data": notice.data,
+            }
+            for person_id in dict.fromkeys(notice.people)
         )
-        session.add(notice)
-        session.add(
-            Job(
-                kind=JobKind.EMAIL,
-                instance_id=instance_id,
-                due_at=now,
-                status=JobStatus.PENDING,
-                payload={
-                    "person_id": person_id,
-                    "kind": kind,
-                    "instance_id": instance_id,
-                    "task_id": task_id,
-                    "data": data or {},
-                },
-            )
-        )
+    if rows:
+        session.execute(insert(NOTIFICATIONS), rows)
+    emails.extend(
+        {
+            "kind": JobKind.EMAIL,
+            "instance_id": instance_id,
+            "due_at": now,
+            "status": JobStatus.PENDING,
+            "payload": {
+                "person_id": row["person_id"],
+                "kind": row["kind"],
+                "instance_id": instance_id,
+                "task_id": row["task_id"],
+                "data": row["data"],
+            },
+            "attempts": 0,
+        }
+        for row in rows
+    )
+    if emails:
+        session.execute(insert(JOBS), emails)
+        session.info[QUEUED_JOBS] = True

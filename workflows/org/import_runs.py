@@ -12,7 +12,6 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
 from workflows.cases.models import Job, JobKind
-from workflows.cases.steps import announce_jobs
 from workflows.clock import Clock, today
 from workflows.errors import NotAllowedNow, NotFound
 from workflows.org.authority import require_administration
@@ -86,8 +85,7 @@ def start_run(
                 payload={"run_id": run.id, "max_bytes": file.max_bytes},
             )
         )
-        announce_jobs(session)
-        session.flush()
+        session.flush()  # the job table's trigger wakes PostgreSQL's workers
     return run.id
 
 

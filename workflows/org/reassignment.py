@@ -88,7 +88,7 @@ def reassign_task(
     """Hand the open task to `to_person_id`; returns the new assignee's name."""
     now = today(clock)
     visible_task(session, actor_id, task_id, now)  # NotFound for a case the actor may not see
-    task, _instance = _locked_task(session, task_id)
+    task, _instance, _holds, _deputy_for = _locked_task(session, task_id)
     if task.status != TaskStatus.OPEN:
         raise _already_done(session, task)
     if not _may_reassign(session, actor_id, task, now):

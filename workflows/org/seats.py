@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, literal, or_, select
+from sqlalchemy import and_, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -87,6 +87,52 @@ SUPERIOR_ROLE: dict[str, str] = {
 }
 
 
+def seat_holders(
+    session: Session, role: str, unit_id: int, exclude_person: int | None, on: date
+) -> tuple[str, int, list[int]]:
+    """The seat `resolve_seat` finds and the people acting in it today (`holders`), in one query:
+    the unit chain, every assignment up it to a role that may take the task, and their deputies."""
+    roles = [role]
+    while (superior := SUPERIOR_ROLE.get(roles[-1])) is not None and superior not in roles:
+        roles.append(superior)
+    chain = _chain(unit_id)
+    rows = session.execute(
+        select(
+            chain.c.id,
+            chain.c.closed_on,
+            RoleAssignment.role,
+            RoleAssignment.person_id,
+            Delegation.to_person_id,
+        )
+        .select_from(chain)
+        .outerjoin(
+            RoleAssignment,
+            and_(
+                RoleAssignment.org_unit_id == chain.c.id,
+                RoleAssignment.role.in_(roles),
+                _active(RoleAssignment, on),
+            ),
+        )
+        .outerjoin(
+            Delegation, and_(Delegation.from_person_id == RoleAssignment.person_id, _active(Delegation, on))
+        )
+        .order_by(chain.c.depth)
+    ).all()
+    # A closed unit takes no new tasks: its parent does (as `open_ancestors` says).
+    chain_units = list(dict.fromkeys(unit for unit, *_ in rows))
+    units = list(dict.fromkeys(unit for unit, closed, *_ in rows if closed is None)) or chain_units
+    seat = (role, units[-1])  # nobody anywhere: the task waits at the root for an assignment
+    for current in roles:
+        held = {unit for unit, _, r, person, _ in rows if r == current and person != exclude_person}
+        found = next((unit for unit in units if unit in held), None)
+        if found is not None:
+            seat = (current, found)
+            break
+    direct = [person for unit, _, r, person, _ in rows if (r, unit) == seat]
+    deputies = [deputy for unit, _, r, _, deputy in rows if (r, unit) == seat and deputy is not None]
+    return seat[0], seat[1], list(dict.fromkeys([*direct, *deputies]))
+
+
 def resolve_seat(
     session: Session,
     role: str,
@@ -141,19 +187,50 @@ def holders(session: Session, role: str, unit_id: int, on: date) -> list[int]:
 
 def seats(session: Session, person_id: int, on: date) -> list[Seat]:
     """Every seat the person can act in today, their own and those of people they deputise for."""
-    own = session.execute(
-        select(RoleAssignment.role, RoleAssignment.org_unit_id).where(
-            RoleAssignment.person_id == person_id, _active(RoleAssignment, on)
-        )
-    ).all()
-    found = [Seat(role, unit, None) for role, unit in own]
-    delegated = session.execute(
+    own = select(RoleAssignment.role, RoleAssignment.org_unit_id, null().label("holder")).where(
+        RoleAssignment.person_id == person_id, _active(RoleAssignment, on)
+    )
+    delegated = (
         select(RoleAssignment.role, RoleAssignment.org_unit_id, RoleAssignment.person_id)
         .join(Delegation, Delegation.from_person_id == RoleAssignment.person_id)
         .where(Delegation.to_person_id == person_id, _active(Delegation, on), _active(RoleAssignment, on))
-    ).all()
-    found.extend(Seat(role, unit, holder) for role, unit, holder in delegated)
-    return found
+    )
+    # One query for both; the person's own seats come first.
+    rows: list[Any] = list(session.execute(union_all(own, delegated)))
+    found = [Seat(role, unit, holder) for role, unit, holder in rows]
+    return sorted(found, key=lambda seat: seat.on_behalf_of is not None)
+
+
+def seat_columns(
+    person_id: int, role: Any, unit: Any, on: date
+) -> tuple[ColumnElement[bool], ColumnElement[int | None]]:
+    """Two columns to read beside a row naming a seat (`role`, `unit`): whether the person holds it
+    themselves today, and whom they deputise for in it (what `seats` would say, in the same query)."""
+    own = (
+        select(RoleAssignment.id)
+        .where(
+            RoleAssignment.person_id == person_id,
+            RoleAssignment.role == role,
+            RoleAssignment.org_unit_id == unit,
+            _active(RoleAssignment, on),
+        )
+        .exists()
+    )
+    deputy_for = (
+        select(RoleAssignment.person_id)
+        .join(Delegation, Delegation.from_person_id == RoleAssignment.person_id)
+        .where(
+            Delegation.to_person_id == person_id,
+            RoleAssignment.role == role,
+            RoleAssignment.org_unit_id == unit,
+            _active(Delegation, on),
+            _active(RoleAssignment, on),
+        )
+        .order_by(RoleAssignment.person_id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    return own.label("holds_seat"), deputy_for.label("deputy_for")
 
 
 def has_role(session: Session, person_id: int, role: str, on: date) -> bool:

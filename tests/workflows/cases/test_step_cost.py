@@ -1,14 +1,17 @@
-"""What one step writes: nothing that tells the actor about their own doing."""
+"""What one step costs and writes: a few statements and one flush, nothing that tells the actor about
+their own doing."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.conftest import Demo
+from tests.statements import counting
 from tests.workflows.cases import ten_steps
 from tests.workflows.flow import Flow
-from workflows.cases.models import Job, JobKind
+from workflows.cases.models import Job, JobKind, ProcessInstance
+from workflows.cases.tasks import complete_task
 from workflows.clock import FrozenClock
 from workflows.messaging.models import NoticeKind, Notification
 
@@ -88,3 +91,29 @@ def test_others_are_still_told_about_tasks_the_actor_leads_to(flow: Flow) -> Non
     flow.do("head", case, "endorse", decision="return", comment="Қайта қараңыз")
     with flow.factory() as session:
         assert _told(session, flow.demo["teacher"], case) == (1, 1)
+
+
+def test_a_step_of_the_ten_step_process_is_five_statements_and_one_flush(
+    factory: sessionmaker[Session], demo: Demo, clock: FrozenClock, engine: Engine
+) -> None:
+    with factory() as session:
+        ten_steps.publish_ten_steps(session, clock)
+        session.commit()
+    case = ten_steps.start(factory, demo, clock)
+    counts, flushes = [], []
+    for _ in range(10):
+        task = ten_steps.open_task(factory, case)
+        with factory() as session, counting(engine) as statements:
+            event.listen(session, "after_flush", lambda flushed, _context: flushes.append(flushed))
+            complete_task(session, task, demo["teacher"], dict(ten_steps.STEP), clock)
+            session.commit()
+        counts.append(len(statements))
+    assert len(flushes) == 10
+    # The case locked with its state, the task, then one write each: tasks, event, case (the last
+    # step has no next task but ends the case); with the commit, six.
+    assert max(counts) <= 5, counts
+    with factory() as session:
+        assert (
+            session.scalars(select(ProcessInstance.status).where(ProcessInstance.id == case)).one()
+            == "completed"
+        )
