@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from flask import Response
 
-from workflows.reports.exports import CSV_TYPE, XLSX_TYPE, csv_bytes, xlsx
+from workflows.spreadsheets import CSV_TYPE, XLSX_TYPE, csv_bytes, xlsx
 
 FORMATS = ("xlsx", "csv")
 

@@ -18,6 +18,7 @@ from workflows.org.history_import import TRAINING_ORDER
 from workflows.org.import_units import UnitTree
 from workflows.org.models import Person, RoleAssignment
 from workflows.org.staff_rows import EXPORT_ORDER, LIST_SEPARATOR
+from workflows.spreadsheets import xlsx
 
 Rows = list[list[str]]
 
@@ -81,13 +82,6 @@ def csv_file(rows: Sequence[Sequence[str]]) -> bytes:
 
 
 def xlsx_file(rows: Sequence[Sequence[str]], title: str = "staff") -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title)
-    for row in rows:
-        # Text cells throughout: an IIN or a personnel number must keep its leading zeros.
-        sheet.append(list(row))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    # Text cells throughout: an IIN or a personnel number keeps its leading zeros, and a name that
+    # starts with "=" stays a name, never a formula.
+    return xlsx(title, rows[0], rows[1:])

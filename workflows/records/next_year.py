@@ -10,19 +10,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from sqlalchemy.orm import Session
 
 from workflows.language import pick, translations
 from workflows.records.monitoring import visible_standings
 from workflows.records.shortfall import sentence, status_label
 from workflows.records.standing import Scope, Standing, StandingSet, Status, UnitInfo, standings, subtree
+from workflows.spreadsheets import xlsx
 from workflows.wording import N_
 
 MUST_TRAIN = frozenset({Status.OVERDUE, Status.DUE_THIS_YEAR, Status.DUE_NEXT_YEAR})
 # Spreadsheet programs read a cell starting with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@")
 HEADER = (
     N_("Full name"),
     N_("Position"),
@@ -112,21 +110,5 @@ def as_csv(table: list[list[str | int]]) -> str:
 
 
 def as_xlsx(table: list[list[str | int]], title: str) -> bytes:
-    """A workbook of one sheet; a text that would read as a formula is kept as text."""
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None  # a new workbook has its sheet
-    sheet.title = title[:31]
-    for r, values in enumerate(table, start=1):
-        for c, value in enumerate(values, start=1):
-            cell = sheet.cell(row=r, column=c)
-            cell.value = value
-            if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-                cell.data_type = "s"
-                cell.quotePrefix = True
-            if r == 1:
-                cell.font = Font(bold=True)
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """One sheet, the first row its header; a text that would read as a formula stays text."""
+    return xlsx(title, [str(h) for h in table[0]], table[1:])

@@ -1,4 +1,4 @@
-"""Writing a register's rows to XLSX (openpyxl) and CSV.
+"""Writing rows to XLSX (openpyxl) and CSV: the registers, next year's list, the staff export.
 
 Text that a spreadsheet would take for a formula (it starts with = + - or @) stays text: in XLSX
 the cell is written as a string, never as a formula; in CSV it gets a leading apostrophe, the
@@ -34,6 +34,7 @@ def xlsx(sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> b
     """One sheet: a bold header row, then the rows; strings are always strings."""
     book = Workbook(write_only=True)
     ws = book.create_sheet(sheet[:31] or "Sheet")
+    ws.freeze_panes = "A2"  # the header stays in sight
     bold = Font(bold=True)
     head = []
     for text in headers:
@@ -48,6 +49,8 @@ def xlsx(sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> b
             cell = WriteOnlyCell(ws, value=plain)
             if isinstance(plain, str):
                 cell.data_type = "s"  # openpyxl would make "=..." a formula
+                # and the spreadsheet keeps it text when someone edits the cell
+                cell.quotePrefix = plain.startswith(FORMULA_STARTS)
             cells.append(cell)
         ws.append(cells)
     out = io.BytesIO()
