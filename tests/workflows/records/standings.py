@@ -5,9 +5,12 @@ from __future__ import annotations
 import itertools
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests import factories
+from workflows.definitions.models import DefinitionKind, ProcessVersion
+from workflows.definitions.publishing import content_hash
 from workflows.org.models import Person
 from workflows.records.models import TrainingRecord
 
@@ -58,3 +61,24 @@ def training(
     session.add(record)
     session.flush()
     return record
+
+
+def publish_table(session: Session, text: str, published_at: datetime) -> int:
+    """Publish `text` as the next version of the periodicity table; its version number."""
+    last = session.scalar(
+        select(func.max(ProcessVersion.version)).where(ProcessVersion.process_key == "periodicity")
+    )
+    version = (last or 0) + 1
+    session.add(
+        ProcessVersion(
+            process_key="periodicity",
+            kind=DefinitionKind.DECISION,
+            version=version,
+            bpmn_xml=text,
+            forms={},
+            content_hash=content_hash(text, {}),
+            published_at=published_at,
+        )
+    )
+    session.flush()
+    return version

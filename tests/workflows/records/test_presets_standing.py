@@ -7,13 +7,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tests import factories
-from tests.workflows.records.standings import staff, training
-from workflows.definitions.models import DefinitionKind, ProcessVersion
-from workflows.definitions.publishing import content_hash
+from tests.workflows.records.standings import publish_table, staff, training
 from workflows.records.standing import Status, standing_of
 
 PRESETS = Path(__file__).resolve().parents[3] / "bpmn" / "presets"
@@ -22,22 +19,7 @@ DAY = date(2026, 12, 1)
 
 
 def _publish(db: Session, preset: str) -> None:
-    text = (PRESETS / f"{preset}.dmn").read_text(encoding="utf-8")
-    last = db.scalar(
-        select(func.max(ProcessVersion.version)).where(ProcessVersion.process_key == "periodicity")
-    )
-    db.add(
-        ProcessVersion(
-            process_key="periodicity",
-            kind=DefinitionKind.DECISION,
-            version=(last or 0) + 1,
-            bpmn_xml=text,
-            forms={},
-            content_hash=content_hash(text, {}),
-            published_at=PUBLISHED,
-        )
-    )
-    db.flush()
+    publish_table(db, (PRESETS / f"{preset}.dmn").read_text(encoding="utf-8"), PUBLISHED)
 
 
 def test_seed_003_asks_one_training_in_5_years_of_a_teacher_whatever_its_hours(db: Session) -> None:

@@ -8,14 +8,12 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from tests import factories
 from tests.statements import counting
-from tests.workflows.records.standings import staff, training
-from workflows.definitions.models import DefinitionKind, ProcessVersion
-from workflows.definitions.publishing import content_hash
+from tests.workflows.records.standings import publish_table, staff, training
 from workflows.records.shortfall import sentence
 from workflows.records.standing import Scope, Status, standing_of, standings
 
@@ -123,26 +121,12 @@ def test_a_policy_change_applies_from_its_publish_date_only(db: Session) -> None
     teacher = staff(db)
     training(db, teacher, date(2025, 6, 1), 60)
     sixty = SHIPPED.replace("<text>72</text>", "<text>60</text>")
-    last = db.scalar(
-        select(func.max(ProcessVersion.version)).where(ProcessVersion.process_key == "periodicity")
-    )
-    db.add(
-        ProcessVersion(
-            process_key="periodicity",
-            kind=DefinitionKind.DECISION,
-            version=(last or 0) + 1,
-            bpmn_xml=sixty,
-            forms={},
-            content_hash=content_hash(sixty, {}),
-            published_at=datetime(2026, 5, 10, 4, 0, tzinfo=UTC),
-        )
-    )
-    db.flush()
+    version = publish_table(db, sixty, datetime(2026, 5, 10, 4, 0, tzinfo=UTC))
     before = standing_of(db, teacher.id, date(2026, 5, 9))
     after = standing_of(db, teacher.id, date(2026, 5, 10))
     assert before is not None and after is not None
     assert not _hours(before).met and before.policy_label != after.policy_label  # type: ignore[attr-defined]
-    assert (_hours(after).met, after.policy_label) == (True, f"periodicity v{(last or 0) + 1}")  # type: ignore[attr-defined]
+    assert (_hours(after).met, after.policy_label) == (True, f"periodicity v{version}")  # type: ignore[attr-defined]
 
 
 def test_the_sentence_is_in_the_readers_language(db: Session) -> None:
