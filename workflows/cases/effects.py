@@ -28,9 +28,9 @@ from workflows.definitions.vocabulary import NOTIFIED
 from workflows.errors import ProcessError
 from workflows.messaging.notices import Notice
 from workflows.org.roles import EMPLOYEE, KNOWN_ROLES
-from workflows.org.seats import seat_holders
+from workflows.org.seats import ChainSeats
 from workflows.records.from_case import case_training
-from workflows.records.models import Nonconformity, RecordSource, TrainingRecord
+from workflows.records.models import Nonconformity, RecordSource, RecordsSetting, TrainingRecord
 from workflows.records.settings import records_setting
 from workflows.records.verification import VERIFICATION_FORM
 
@@ -49,6 +49,7 @@ class StepEffects:
         self.task_data: dict[str, Any] = {}
         self.notices: list[Notice] = []  # the step sends them with its other rows
         self.events: list[dict[str, Any]] = []  # and writes these into the case's history
+        self._seats: ChainSeats | None = None
 
     def __call__(self, operator: str, params: dict[str, Any], task_data: dict[str, Any]) -> Any:
         handler = getattr(self, f"op_{operator}", None)
@@ -60,6 +61,13 @@ class StepEffects:
     def _today(self) -> date:
         return local_date(self.clock.now())
 
+    def seat(self, role: str) -> tuple[str, int, list[int]]:
+        """The seat of `role` for the case's applicant and who acts in it today; the seats of every
+        role come from one query, read the first time the step needs one."""
+        if self._seats is None:
+            self._seats = ChainSeats(self.session, self.instance.subject_unit_id, self._today())
+        return self._seats.holders(role, self.instance.subject_id)
+
     def people_in(self, roles: str) -> list[int]:
         people: list[int] = []
         instance = self.instance
@@ -69,9 +77,7 @@ class StepEffects:
             if role == EMPLOYEE:
                 people.append(instance.subject_id)
                 continue
-            _, _, acting = seat_holders(
-                self.session, role, instance.subject_unit_id, instance.subject_id, self._today()
-            )
+            _, _, acting = self.seat(role)
             people.extend(p for p in acting if p != instance.subject_id)
         return people
 
@@ -149,9 +155,9 @@ class StepEffects:
         self.data["order_number"] = label
         return {"number": label, "date": issued.isoformat()}
 
-    def _verifier(self) -> int | None:
+    def _verifier(self) -> Any:
         """Who accepted the certificate: the last completed verification task of the case."""
-        return self.session.scalar(
+        return (
             select(HumanTask.completed_by_id)
             .where(
                 HumanTask.instance_id == self.instance.id,
@@ -160,16 +166,30 @@ class StepEffects:
             )
             .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc())
             .limit(1)
+            .scalar_subquery()
         )
 
     def op_record_training(self, **_: Any) -> dict[str, Any]:
         data = self.task_data
         hours = int(data.get("counted_hours") or data.get("hours") or 0)
-        existing = self.session.scalar(
-            select(TrainingRecord).where(TrainingRecord.instance_id == self.instance.id)
-        )
+        # Whether the case has its record already, the validity policy and the verifier: one query.
+        existing, validity, verifier = self.session.execute(
+            select(
+                select(TrainingRecord.id)
+                .where(TrainingRecord.instance_id == self.instance.id)
+                .limit(1)
+                .scalar_subquery(),
+                select(RecordsSetting.certificate_validity_years)
+                .order_by(RecordsSetting.id)
+                .limit(1)
+                .scalar_subquery(),
+                self._verifier(),
+            )
+        ).one()
         if existing is None:
-            found = case_training(data, records_setting(self.session).certificate_validity_years)
+            if validity is None:  # no settings saved yet: the defaults, stored
+                validity = records_setting(self.session).certificate_validity_years
+            found = case_training(data, validity)
             self.session.add(
                 TrainingRecord(
                     person_id=self.instance.subject_id,
@@ -189,7 +209,7 @@ class StepEffects:
                     certificate_number=found.certificate_number,
                     certificate_issued_on=found.certificate_issued_on,
                     valid_until=found.valid_until,
-                    verified_by_id=self._verifier(),
+                    verified_by_id=verifier,
                     recorded_at=self.clock.now(),
                 )
             )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from workflows.cases.models import Document, HumanTask, ProcessInstance, TaskStatus
@@ -61,6 +61,34 @@ def attach_documents(
     if errors:
         raise ValidationFailed(errors)
     return found
+
+
+def attach_to_case(
+    session: Session, schema: dict[str, Any], data: dict[str, Any], actor_id: int, instance_id: int
+) -> None:
+    """As `attach_documents` checks them, the documents a step's submission names go onto its case,
+    checked and attached by one statement (none when the form names no document)."""
+    named = {name: data[name] for name in document_fields(schema) if data.get(name)}
+    if not named:
+        return
+    attached = set(
+        session.scalars(
+            update(Document)
+            .where(
+                Document.id.in_(sorted(set(named.values()))),
+                or_(
+                    Document.instance_id == instance_id,
+                    and_(Document.instance_id.is_(None), Document.uploaded_by_id == actor_id),
+                ),
+            )
+            .values(instance_id=instance_id)
+            .returning(Document.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    errors = [field_error(name, "document") for name, doc_id in named.items() if doc_id not in attached]
+    if errors:
+        raise ValidationFailed(errors)
 
 
 def case_ref(session: Session, instance: ProcessInstance) -> CaseRef:

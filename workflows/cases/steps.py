@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ScalarSelect, Table, event, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, SessionTransaction, undefer
+from sqlalchemy.orm import Session, SessionTransaction, make_transient_to_detached, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -43,7 +43,6 @@ from workflows.errors import Conflict
 from workflows.messaging.models import NoticeKind
 from workflows.messaging.notices import QUEUED_JOBS, Notice, send_notices
 from workflows.org.roles import EMPLOYEE
-from workflows.org.seats import seat_holders
 
 JOBS_CHANNEL = "biliktilik_jobs"
 TASKS: Table = HumanTask.__table__  # type: ignore[assignment]
@@ -108,6 +107,62 @@ def lock_case(
         statement.options(*options).execution_options(**fresh)
     ).first()
     return found
+
+
+def lock_task(
+    session: Session, task_id: int, with_state: bool, *columns: Any
+) -> tuple[HumanTask, ProcessInstance, tuple[Any, ...]] | None:
+    """A task and its case, the case's row locked as `lock_case` does, in one statement; and the
+    `columns` (expressions over the task's row) read beside them.
+
+    PostgreSQL locks the task's row after the case's (`FOR NO KEY UPDATE OF` both, in that order):
+    a writer that held the case hands both rows over as it committed them. SQLite's one write lock
+    is taken by the no-op write of the case, and the task comes back in it as subqueries, each a
+    lookup by primary key."""
+    options = [undefer(ProcessInstance.state)] if with_state else []
+    if session.get_bind().dialect.name == "sqlite":
+        case_of_task = select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
+        by_id = select().select_from(TASKS).where(TASKS.c.id == task_id)
+        fields = [by_id.add_columns(c).scalar_subquery().label(f"task_{c.key}") for c in TASKS.columns]
+        extra = [select(c).where(HumanTask.id == task_id).scalar_subquery() for c in columns]
+        statement: Any = (
+            update(ProcessInstance)
+            .where(ProcessInstance.id == case_of_task)
+            .values(row_version=ProcessInstance.row_version)
+            .returning(ProcessInstance, *fields, *extra)
+            .options(*options)
+            .execution_options(synchronize_session=False, populate_existing=True)
+        )
+        row = session.execute(statement).first()
+        if row is None or row[1] is None:
+            return None
+        values = dict(zip((c.key for c in TASKS.columns), row[1 : 1 + len(fields)], strict=True))
+        return _task_row(session, values), row[0], tuple(row[1 + len(fields) :])
+    found = session.execute(
+        select(ProcessInstance, HumanTask, *columns)
+        .join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
+        .where(HumanTask.id == task_id)
+        .with_for_update(key_share=True, of=[ProcessInstance, HumanTask])
+        .options(*options)
+        .execution_options(populate_existing=True)
+    ).first()
+    if found is None:
+        return None
+    return found[1], found[0], tuple(found[2:])
+
+
+def _task_row(session: Session, values: dict[str, Any]) -> HumanTask:
+    """The task's row as the session's persistent object, with the values just read."""
+    key = session.identity_key(HumanTask, values["id"])
+    known = session.identity_map.get(key)
+    if isinstance(known, HumanTask):
+        for name, value in values.items():
+            set_committed_value(known, name, value)
+        return known
+    task = HumanTask(**values)
+    make_transient_to_detached(task)
+    session.add(task)
+    return task
 
 
 class Step:
@@ -276,9 +331,7 @@ class Step:
             if role == EMPLOYEE:
                 people[task.engine_id] = [instance.subject_id]
             else:
-                role, unit, acting = seat_holders(
-                    self.session, role, instance.subject_unit_id, instance.subject_id, self.today
-                )
+                role, unit, acting = self.effects.seat(role)
                 people[task.engine_id] = [p for p in acting if p != instance.subject_id]
             due_expr = element.properties.get("due")
             due = self.runtime.evaluate(task.engine_id, due_expr) if due_expr else None

@@ -1,6 +1,6 @@
 """Acting on a case's tasks: completing one (one transaction per step), claiming and releasing.
 
-Each takes the case's row first (`lock_case`) and moves its row version on, claims and releases
+Each takes the case's row first (`lock_task`) and moves its row version on, claims and releases
 too: of two people acting on one task at once exactly one succeeds, and the other is refused with
 a Conflict saying, where it can, who got there first.
 """
@@ -10,13 +10,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from workflows.calendar import LOCAL_TZ
 from workflows.cases.access import visible_task
 from workflows.cases.incidents import Failure, held_up
-from workflows.cases.input import CaseRef, attach_documents, validate_step_data
+from workflows.cases.input import CaseRef, attach_to_case, validate_step_data
 from workflows.cases.models import (
     CaseStatus,
     Event,
@@ -26,7 +26,7 @@ from workflows.cases.models import (
     ProcessInstance,
     TaskStatus,
 )
-from workflows.cases.steps import Step, lock_case
+from workflows.cases.steps import Step, lock_task
 from workflows.clock import Clock
 from workflows.clock import today as local_today
 from workflows.errors import (
@@ -71,21 +71,12 @@ def _locked_task(
     """The task and its case, the case's row taken first: a step, claim or release of the same case
     in flight elsewhere commits before the task is read, so the task is as that left it. Read with
     the task: whether `actor_id` holds its seat today, and for whom they deputise in it."""
-    case_of_task = select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
-    instance = lock_case(session, case_of_task, with_state)
     holds, deputy_for = seat_columns(actor_id, HumanTask.role, HumanTask.org_unit_id, today or date.min)
-    found = (
-        session.execute(
-            select(HumanTask, holds, deputy_for)
-            .where(HumanTask.id == task_id)
-            .execution_options(populate_existing=True)
-        ).first()
-        if instance is not None
-        else None
-    )
-    if found is None or instance is None:
+    found = lock_task(session, task_id, with_state, holds, deputy_for)
+    if found is None:
         raise NotFound("No such task", task_id=task_id)
-    return found[0], instance, bool(found[1]), found[2]
+    task, instance, (holds_seat, deputy) = found
+    return task, instance, bool(holds_seat), deputy
 
 
 def _task_for_actor(
@@ -139,8 +130,7 @@ def _complete(session: Session, task_id: int, actor_id: int, data: dict[str, Any
     step = Step.open(session, instance, clock, actor_id)
     case = step.runtime.task_data(task.engine_task_id)
     schema = validate_step_data(step.version, task.element_id, data, today, case)
-    for doc in attach_documents(session, schema, data, actor_id, instance.id):
-        doc.instance_id = instance.id
+    attach_to_case(session, schema, data, actor_id, instance.id)
     failure = Failure(
         IncidentKind.STEP, instance.process_key, instance.id, task.element_id, task.id, None, actor_id, data
     )

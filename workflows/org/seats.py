@@ -92,45 +92,58 @@ def seat_holders(
 ) -> tuple[str, int, list[int]]:
     """The seat `resolve_seat` finds and the people acting in it today (`holders`), in one query:
     the unit chain, every assignment up it to a role that may take the task, and their deputies."""
+    return ChainSeats(session, unit_id, on, _with_superiors(role)).holders(role, exclude_person)
+
+
+def _with_superiors(role: str) -> list[str]:
     roles = [role]
     while (superior := SUPERIOR_ROLE.get(roles[-1])) is not None and superior not in roles:
         roles.append(superior)
-    chain = _chain(unit_id)
-    rows = session.execute(
-        select(
-            chain.c.id,
-            chain.c.closed_on,
-            RoleAssignment.role,
-            RoleAssignment.person_id,
-            Delegation.to_person_id,
-        )
-        .select_from(chain)
-        .outerjoin(
-            RoleAssignment,
-            and_(
-                RoleAssignment.org_unit_id == chain.c.id,
-                RoleAssignment.role.in_(roles),
-                _active(RoleAssignment, on),
-            ),
-        )
-        .outerjoin(
-            Delegation, and_(Delegation.from_person_id == RoleAssignment.person_id, _active(Delegation, on))
-        )
-        .order_by(chain.c.depth)
-    ).all()
-    # A closed unit takes no new tasks: its parent does (as `open_ancestors` says).
-    chain_units = list(dict.fromkeys(unit for unit, *_ in rows))
-    units = list(dict.fromkeys(unit for unit, closed, *_ in rows if closed is None)) or chain_units
-    seat = (role, units[-1])  # nobody anywhere: the task waits at the root for an assignment
-    for current in roles:
-        held = {unit for unit, _, r, person, _ in rows if r == current and person != exclude_person}
-        found = next((unit for unit in units if unit in held), None)
-        if found is not None:
-            seat = (current, found)
-            break
-    direct = [person for unit, _, r, person, _ in rows if (r, unit) == seat]
-    deputies = [deputy for unit, _, r, _, deputy in rows if (r, unit) == seat and deputy is not None]
-    return seat[0], seat[1], list(dict.fromkeys([*direct, *deputies]))
+    return roles
+
+
+class ChainSeats:
+    """Every assignment up a unit's chain (of `roles`, or of any role) and their deputies today,
+    read in one query: the seats of as many roles as a step needs for that unit, without another."""
+
+    def __init__(self, session: Session, unit_id: int, on: date, roles: list[str] | None = None) -> None:
+        chain = _chain(unit_id)
+        assigned = [RoleAssignment.org_unit_id == chain.c.id, _active(RoleAssignment, on)]
+        if roles is not None:
+            assigned.append(RoleAssignment.role.in_(roles))
+        self.rows = session.execute(
+            select(
+                chain.c.id,
+                chain.c.closed_on,
+                RoleAssignment.role,
+                RoleAssignment.person_id,
+                Delegation.to_person_id,
+            )
+            .select_from(chain)
+            .outerjoin(RoleAssignment, and_(*assigned))
+            .outerjoin(
+                Delegation,
+                and_(Delegation.from_person_id == RoleAssignment.person_id, _active(Delegation, on)),
+            )
+            .order_by(chain.c.depth)
+        ).all()
+
+    def holders(self, role: str, exclude_person: int | None) -> tuple[str, int, list[int]]:
+        """As `seat_holders` says, from the rows read."""
+        rows, roles = self.rows, _with_superiors(role)
+        # A closed unit takes no new tasks: its parent does (as `open_ancestors` says).
+        chain_units = list(dict.fromkeys(unit for unit, *_ in rows))
+        units = list(dict.fromkeys(unit for unit, closed, *_ in rows if closed is None)) or chain_units
+        seat = (role, units[-1])  # nobody anywhere: the task waits at the root for an assignment
+        for current in roles:
+            held = {unit for unit, _, r, person, _ in rows if r == current and person != exclude_person}
+            found = next((unit for unit in units if unit in held), None)
+            if found is not None:
+                seat = (current, found)
+                break
+        direct = [person for unit, _, r, person, _ in rows if (r, unit) == seat]
+        deputies = [deputy for unit, _, r, _, deputy in rows if (r, unit) == seat and deputy is not None]
+        return seat[0], seat[1], list(dict.fromkeys([*direct, *deputies]))
 
 
 def resolve_seat(
