@@ -92,6 +92,9 @@ class ProcessInstance(Base):
     # Deferred: lists and the inbox never load the engine state, only a step does.
     state: Mapped[str] = mapped_column(Text, deferred=True)
     serializer_version: Mapped[str] = mapped_column(String(16))
+    # The moments the engine waits for (UTC, as a job's `due_at` is stored): the database keeps the
+    # case's pending timer jobs in step with them (a trigger, migration 0023).
+    timers: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     row_version: Mapped[int] = mapped_column(default=1)
     started_at: Mapped[datetime] = mapped_column(index=True)
     updated_at: Mapped[datetime]

@@ -3,15 +3,17 @@
 The inbox, the timers and the history never open the engine state: they read what `save_step`
 derives here (human tasks, timer jobs, events, the summary).
 
-Whatever changes a case takes its instance row first (`lock_case`), then its tasks and jobs, always
-in that order, so that two writers of one case queue instead of deadlocking. On PostgreSQL every
-insert of jobs is announced by the database itself (`NOTIFY` on `JOBS_CHANNEL`, delivered at the
-commit; migration 0015), so that sleeping workers wake at once.
+Whatever changes a case takes its instance row first (`lock_case`, `lock_task`), then its tasks and
+jobs, always in that order, so that two writers of one case queue instead of deadlocking. On
+PostgreSQL every insert of jobs is announced by the database itself (`NOTIFY` on `JOBS_CHANNEL`,
+delivered at the commit; migration 0015), so that sleeping workers wake at once. The jobs a step's
+rows imply are the database's writes too (migration 0023): each notice's email job, and the timer
+jobs, which follow the case's `timers`. A step costs the same few statements whatever its diagram.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import ScalarSelect, Table, event, insert, select, update
@@ -30,8 +32,6 @@ from workflows.cases.models import (
     EventKind,
     HumanTask,
     Job,
-    JobKind,
-    JobStatus,
     ProcessInstance,
     TaskStatus,
 )
@@ -45,6 +45,7 @@ from workflows.messaging.notices import QUEUED_JOBS, Notice, send_notices
 from workflows.org.roles import EMPLOYEE
 
 JOBS_CHANNEL = "biliktilik_jobs"
+DUE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # how a job's `due_at` is stored, naive UTC
 TASKS: Table = HumanTask.__table__  # type: ignore[assignment]
 JOBS: Table = Job.__table__  # type: ignore[assignment]
 EVENTS: Table = Event.__table__  # type: ignore[assignment]
@@ -193,7 +194,6 @@ class Step:
         self.notices: list[Notice] = []  # sent with the step's other rows at `save()`
         self._open_rows: dict[str, int] = {}
         self._closing: list[dict[str, Any]] = []
-        self._timer_jobs: list[dict[str, Any]] = []
         if start_data is not None:
             self.runtime = Runtime.start(version.definition, start_data, clock, self.effects)
             self._ready_before: set[str] = set()
@@ -287,7 +287,7 @@ class Step:
         self._sync_tasks(ready)
         self._sync_timers()
         notices = [*self.effects.notices, *self.notices]
-        send_notices(self.session, instance, self.clock, notices, self._timer_jobs)
+        send_notices(self.session, instance, self.clock, notices)
         self.write_log()
         # Last: the stored state keeps only what the rest of the case can need.
         instance.state = runtime.dump()
@@ -378,32 +378,14 @@ class Step:
         return list(self.session.execute(statement))
 
     def _sync_timers(self) -> None:
-        """Timer jobs mirror the engine's waiting timers: only a change is written."""
-        wanted = set(self.runtime.timer_due_times())
-        stale = self._timers_before - wanted
-        if stale:
-            self.session.execute(
-                update(JOBS)
-                .where(
-                    JOBS.c.instance_id == self.instance.id,
-                    JOBS.c.kind == JobKind.TIMER,
-                    JOBS.c.status == JobStatus.PENDING,
-                    JOBS.c.due_at.in_(sorted(stale)),
-                )
-                .values(status=JobStatus.CANCELLED)
-            )
-        # Written with the step's email jobs, in one statement.
-        self._timer_jobs = [
-            {
-                "kind": JobKind.TIMER,
-                "instance_id": self.instance.id,
-                "due_at": due,
-                "status": JobStatus.PENDING,
-                "payload": {},
-                "attempts": 0,
-            }
-            for due in sorted(wanted - self._timers_before)
-        ]
+        """Timer jobs mirror the engine's waiting timers: the case's `timers` change only when the
+        timers do, and the database cancels and adds the jobs with that write (migration 0023)."""
+        wanted = sorted(self.runtime.timer_due_times())
+        stored = [due.astimezone(UTC).strftime(DUE_FORMAT) for due in wanted]
+        if stored != list(self.instance.timers or []):
+            self.instance.timers = stored
+        if set(wanted) - self._timers_before:
+            self.session.info[QUEUED_JOBS] = True
 
 
 def fire_timer(session: Session, job: Job, clock: Clock) -> None:

@@ -166,17 +166,12 @@ def notify_people(
 
 
 def send_notices(
-    session: Session,
-    instance: ProcessInstance | None,
-    clock: Clock,
-    notices: list[Notice],
-    jobs: list[dict[str, Any]] | None = None,
+    session: Session, instance: ProcessInstance | None, clock: Clock, notices: list[Notice]
 ) -> None:
-    """Every notice of a step with one statement, and their email jobs (with the step's other
-    `jobs`, rows of the job table) with one more."""
+    """Every notice of a step with one statement; the database queues each one's email job as it
+    stores the notice (a trigger, migration 0023), which the worker sends."""
     now = clock.now()
     instance_id = instance.id if instance is not None else None
-    emails: list[dict[str, Any]] = list(jobs or [])
     rows: list[dict[str, Any]] = []
     for notice in notices:
         rows.extend(
@@ -193,23 +188,4 @@ def send_notices(
         )
     if rows:
         session.execute(insert(NOTIFICATIONS), rows)
-    emails.extend(
-        {
-            "kind": JobKind.EMAIL,
-            "instance_id": instance_id,
-            "due_at": now,
-            "status": JobStatus.PENDING,
-            "payload": {
-                "person_id": row["person_id"],
-                "kind": row["kind"],
-                "instance_id": instance_id,
-                "task_id": row["task_id"],
-                "data": row["data"],
-            },
-            "attempts": 0,
-        }
-        for row in rows
-    )
-    if emails:
-        session.execute(insert(JOBS), emails)
         session.info[QUEUED_JOBS] = True
