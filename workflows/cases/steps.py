@@ -14,9 +14,10 @@ jobs, which follow the case's `timers`. A step costs the same few statements wha
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import ScalarSelect, Table, event, insert, select, update
+from sqlalchemy import Date, Integer, ScalarSelect, Table, bindparam, event, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, SessionTransaction, make_transient_to_detached, undefer
@@ -43,6 +44,7 @@ from workflows.errors import Conflict
 from workflows.messaging.models import NoticeKind
 from workflows.messaging.notices import QUEUED_JOBS, Notice, send_notices
 from workflows.org.roles import EMPLOYEE
+from workflows.org.seats import seat_columns
 
 JOBS_CHANNEL = "biliktilik_jobs"
 DUE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # how a job's `due_at` is stored, naive UTC
@@ -111,45 +113,60 @@ def lock_case(
 
 
 def lock_task(
-    session: Session, task_id: int, with_state: bool, *columns: Any
-) -> tuple[HumanTask, ProcessInstance, tuple[Any, ...]] | None:
-    """A task and its case, the case's row locked as `lock_case` does, in one statement; and the
-    `columns` (expressions over the task's row) read beside them.
+    session: Session, task_id: int, with_state: bool, actor_id: int, today: date
+) -> tuple[HumanTask, ProcessInstance, bool, int | None] | None:
+    """A task and its case, the case's row locked as `lock_case` does, in one statement; read
+    beside them, whether `actor_id` holds the task's seat on `today`, and for whom they deputise in it.
 
     PostgreSQL locks the task's row after the case's (`FOR NO KEY UPDATE OF` both, in that order):
     a writer that held the case hands both rows over as it committed them. SQLite's one write lock
     is taken by the no-op write of the case, and the task comes back in it as subqueries, each a
     lookup by primary key."""
-    options = [undefer(ProcessInstance.state)] if with_state else []
-    if session.get_bind().dialect.name == "sqlite":
-        case_of_task = select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
-        by_id = select().select_from(TASKS).where(TASKS.c.id == task_id)
-        fields = [by_id.add_columns(c).scalar_subquery().label(f"task_{c.key}") for c in TASKS.columns]
-        extra = [select(c).where(HumanTask.id == task_id).scalar_subquery() for c in columns]
-        statement: Any = (
-            update(ProcessInstance)
-            .where(ProcessInstance.id == case_of_task)
-            .values(row_version=ProcessInstance.row_version)
-            .returning(ProcessInstance, *fields, *extra)
-            .options(*options)
-            .execution_options(synchronize_session=False, populate_existing=True)
-        )
-        row = session.execute(statement).first()
-        if row is None or row[1] is None:
-            return None
-        values = dict(zip((c.key for c in TASKS.columns), row[1 : 1 + len(fields)], strict=True))
-        return _task_row(session, values), row[0], tuple(row[1 + len(fields) :])
-    found = session.execute(
-        select(ProcessInstance, HumanTask, *columns)
-        .join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
-        .where(HumanTask.id == task_id)
-        .with_for_update(key_share=True, of=[ProcessInstance, HumanTask])
-        .options(*options)
-        .execution_options(populate_existing=True)
-    ).first()
-    if found is None:
+    dialect = session.get_bind().dialect.name
+    params = {"task_id": task_id, "actor_id": actor_id, "today": today}
+    row = session.execute(_lock_task_statement(dialect == "sqlite", with_state), params).first()
+    if row is None:
         return None
-    return found[1], found[0], tuple(found[2:])
+    if dialect != "sqlite":
+        return row[1], row[0], bool(row[2]), row[3]
+    if row[1] is None:
+        return None
+    values = dict(zip((c.key for c in TASKS.columns), row[1:-2], strict=True))
+    return _task_row(session, values), row[0], bool(row[-2]), row[-1]
+
+
+@cache
+def _lock_task_statement(sqlite: bool, with_state: bool) -> Any:
+    """What `lock_task` runs, built once: the task, actor and day are parameters."""
+    task_id = bindparam("task_id", type_=Integer)
+    holds, deputy_for = seat_columns(
+        bindparam("actor_id", type_=Integer),
+        HumanTask.role,
+        HumanTask.org_unit_id,
+        bindparam("today", type_=Date),
+    )
+    options = [undefer(ProcessInstance.state)] if with_state else []
+    if not sqlite:
+        return (
+            select(ProcessInstance, HumanTask, holds, deputy_for)
+            .join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
+            .where(HumanTask.id == task_id)
+            .with_for_update(key_share=True, of=[ProcessInstance, HumanTask])
+            .options(*options)
+            .execution_options(populate_existing=True)
+        )
+    case_of_task = select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
+    by_id = select().select_from(TASKS).where(TASKS.c.id == task_id)
+    fields = [by_id.add_columns(c).scalar_subquery().label(f"task_{c.key}") for c in TASKS.columns]
+    seat = [select(c).where(HumanTask.id == task_id).scalar_subquery() for c in (holds, deputy_for)]
+    return (
+        update(ProcessInstance)
+        .where(ProcessInstance.id == case_of_task)
+        .values(row_version=ProcessInstance.row_version)
+        .returning(ProcessInstance, *fields, *seat)
+        .options(*options)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
 
 
 def _task_row(session: Session, values: dict[str, Any]) -> HumanTask:
@@ -368,14 +385,9 @@ class Step:
     def _write_tasks(self, rows: list[dict[str, Any]]) -> list[Any]:
         """Insert the new rows, and update the closed ones and the one row an engine task made
         ready again already has (reopened): one statement."""
-        insert = pg_insert if self.session.get_bind().dialect.name == "postgresql" else sqlite_insert
         values = [{key: row.get(key) for key in TASK_COLUMNS} for row in [*self._closing, *rows]]
-        written = insert(TASKS).values(values)
-        statement = written.on_conflict_do_update(
-            index_elements=[TASKS.c.instance_id, TASKS.c.engine_task_id],
-            set_={key: written.excluded[key] for key in CLOSING_COLUMNS},
-        ).returning(TASKS.c.engine_task_id, TASKS.c.id, TASKS.c.created_at, TASKS.c.name)
-        return list(self.session.execute(statement))
+        statement = _task_upsert(self.session.get_bind().dialect.name == "postgresql")
+        return list(self.session.execute(statement, values))
 
     def _sync_timers(self) -> None:
         """Timer jobs mirror the engine's waiting timers: the case's `timers` change only when the
@@ -386,6 +398,16 @@ class Step:
             self.instance.timers = stored
         if set(wanted) - self._timers_before:
             self.session.info[QUEUED_JOBS] = True
+
+
+@cache
+def _task_upsert(postgresql: bool) -> Any:
+    """The statement `_write_tasks` sends its rows with (as many as it has), built once."""
+    written = (pg_insert if postgresql else sqlite_insert)(TASKS)
+    return written.on_conflict_do_update(
+        index_elements=[TASKS.c.instance_id, TASKS.c.engine_task_id],
+        set_={key: written.excluded[key] for key in CLOSING_COLUMNS},
+    ).returning(TASKS.c.engine_task_id, TASKS.c.id, TASKS.c.created_at, TASKS.c.name)
 
 
 def fire_timer(session: Session, job: Job, clock: Clock) -> None:

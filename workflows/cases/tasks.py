@@ -41,7 +41,6 @@ from workflows.messaging.models import NoticeKind
 from workflows.messaging.notices import Notice
 from workflows.org.models import Person
 from workflows.org.roles import EMPLOYEE
-from workflows.org.seats import seat_columns
 
 # Rejections are notified by the diagram itself (it decides what follows); these are progress notes.
 DECISION_NOTICES = {"approve": NoticeKind.APPROVED, "return": NoticeKind.RETURNED}
@@ -71,12 +70,10 @@ def _locked_task(
     """The task and its case, the case's row taken first: a step, claim or release of the same case
     in flight elsewhere commits before the task is read, so the task is as that left it. Read with
     the task: whether `actor_id` holds its seat today, and for whom they deputise in it."""
-    holds, deputy_for = seat_columns(actor_id, HumanTask.role, HumanTask.org_unit_id, today or date.min)
-    found = lock_task(session, task_id, with_state, holds, deputy_for)
+    found = lock_task(session, task_id, with_state, actor_id, today or date.min)
     if found is None:
         raise NotFound("No such task", task_id=task_id)
-    task, instance, (holds_seat, deputy) = found
-    return task, instance, bool(holds_seat), deputy
+    return found
 
 
 def _task_for_actor(

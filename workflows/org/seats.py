@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, literal, null, or_, select, union_all
+from sqlalchemy import Date, Integer, and_, bindparam, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -23,14 +24,14 @@ class Seat:
     on_behalf_of: int | None  # set when the seat is held through a delegation
 
 
-def _active(model: type[RoleAssignment] | type[Delegation], on: date) -> ColumnElement[bool]:
+def _active(model: type[RoleAssignment] | type[Delegation], on: date | Any) -> ColumnElement[bool]:
     return and_(
         or_(model.valid_from.is_(None), model.valid_from <= on),
         or_(model.valid_to.is_(None), model.valid_to >= on),
     )
 
 
-def _chain(unit_id: int) -> Any:
+def _chain(unit_id: int | Any) -> Any:
     """The unit and its parents up to the root, with their depth and closing date: a recursive CTE."""
     chain = select(OrgUnit.id, OrgUnit.parent_id, OrgUnit.closed_on, literal(0).label("depth")).where(
         OrgUnit.id == unit_id
@@ -102,31 +103,40 @@ def _with_superiors(role: str) -> list[str]:
     return roles
 
 
+@cache
+def _chain_seats(by_role: bool) -> Any:
+    """The statement `ChainSeats` runs, built once (its unit, day and roles are parameters)."""
+    on = bindparam("on", type_=Date)
+    chain = _chain(bindparam("unit_id", type_=Integer))
+    assigned = [RoleAssignment.org_unit_id == chain.c.id, _active(RoleAssignment, on)]
+    if by_role:
+        assigned.append(RoleAssignment.role.in_(bindparam("roles", expanding=True)))
+    return (
+        select(
+            chain.c.id,
+            chain.c.closed_on,
+            RoleAssignment.role,
+            RoleAssignment.person_id,
+            Delegation.to_person_id,
+        )
+        .select_from(chain)
+        .outerjoin(RoleAssignment, and_(*assigned))
+        .outerjoin(
+            Delegation, and_(Delegation.from_person_id == RoleAssignment.person_id, _active(Delegation, on))
+        )
+        .order_by(chain.c.depth)
+    )
+
+
 class ChainSeats:
     """Every assignment up a unit's chain (of `roles`, or of any role) and their deputies today,
     read in one query: the seats of as many roles as a step needs for that unit, without another."""
 
     def __init__(self, session: Session, unit_id: int, on: date, roles: list[str] | None = None) -> None:
-        chain = _chain(unit_id)
-        assigned = [RoleAssignment.org_unit_id == chain.c.id, _active(RoleAssignment, on)]
+        params: dict[str, Any] = {"unit_id": unit_id, "on": on}
         if roles is not None:
-            assigned.append(RoleAssignment.role.in_(roles))
-        self.rows = session.execute(
-            select(
-                chain.c.id,
-                chain.c.closed_on,
-                RoleAssignment.role,
-                RoleAssignment.person_id,
-                Delegation.to_person_id,
-            )
-            .select_from(chain)
-            .outerjoin(RoleAssignment, and_(*assigned))
-            .outerjoin(
-                Delegation,
-                and_(Delegation.from_person_id == RoleAssignment.person_id, _active(Delegation, on)),
-            )
-            .order_by(chain.c.depth)
-        ).all()
+            params["roles"] = roles
+        self.rows = session.execute(_chain_seats(roles is not None), params).all()
 
     def holders(self, role: str, exclude_person: int | None) -> tuple[str, int, list[int]]:
         """As `seat_holders` says, from the rows read."""
@@ -215,7 +225,7 @@ def seats(session: Session, person_id: int, on: date) -> list[Seat]:
 
 
 def seat_columns(
-    person_id: int, role: Any, unit: Any, on: date
+    person_id: int | Any, role: Any, unit: Any, on: date | Any
 ) -> tuple[ColumnElement[bool], ColumnElement[int | None]]:
     """Two columns to read beside a row naming a seat (`role`, `unit`): whether the person holds it
     themselves today, and whom they deputise for in it (what `seats` would say, in the same query)."""
