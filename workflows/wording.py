@@ -233,6 +233,7 @@ REFUSALS: dict[str, str] = {
     "person_inactive": N_("This person has left: their account cannot be opened."),
     "person_no_email": N_("This person has no email address: add one first, or set a temporary password."),
     "entry_closed": N_("The journal entry is closed: reopen it to change it."),
+    "entry_in_process": N_("This entry is worked through its process: act on its steps in the inbox."),
     "entry_open": N_("The journal entry is open already."),
 }
 

@@ -18,7 +18,7 @@ from workflows.schema import metadata
 from workflows.wording import NOTICES
 
 # Migration 0020's indexes on expressions (the cases register's sorts, its trigram search on
-# PostgreSQL): the models do not describe them, and SQLAlchemy reflects none of them on SQLite.
+# PostgreSQL only): the models do not describe them.
 EXPRESSION_INDEXES = {
     *(
         f"ix_process_instance_sort_{key}{end}"
@@ -33,7 +33,6 @@ def _described(_object: object, name: str | None, kind: str, _reflected: bool, _
     return not (kind == "index" and name in EXPRESSION_INDEXES)
 
 
-@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 def test_models_and_migrations_agree(engine: Engine) -> None:
     with engine.connect() as conn:
         opts = {"compare_type": True, "include_object": _described}

@@ -19,7 +19,7 @@ class SavedFilter(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
-    register: Mapped[str] = mapped_column(String(16))  # cases, orders, journal
+    register: Mapped[str] = mapped_column(String(16))  # cases, orders, journal, certificates
     name: Mapped[str] = mapped_column(String(100))
     query: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]

@@ -176,3 +176,40 @@ def test_a_cause_opens_one_entry_however_often_it_is_reported(flow: Flow) -> Non
         assert len(entries) == 1 and len(list(flows)) == 1
         tasks = session.scalars(select(HumanTask.id).where(HumanTask.element_id == "record_cause")).all()
         assert len(tasks) == 1
+
+
+def test_the_journal_feeds_the_reports_figures(flow: Flow) -> None:
+    late = _open(flow, "report_overdue:case:1")
+    _open(flow, "periodicity_not_met:teacher2", person="teacher2")
+    case = _entry(flow, late).flow_id
+    assert case is not None
+    flow.do("head", case, "record_cause", cause="Себеп")
+    flow.do("head", case, "meeting_analysis", minutes_ref="2", analysed_on="2026-03-01", analysis="Талдау")
+    flow.do(
+        "head",
+        case,
+        "set_action",
+        corrective_action="Әрекет",
+        action_owner="employee",
+        action_due="2026-03-10",
+    )
+    with flow.factory() as session:
+        from workflows.nonconformity.figures import journal_figures
+        from workflows.org.models import Person
+
+        march = journal_figures(session, date_from=date(2026, 3, 1), date_to=date(2026, 3, 31))
+        assert (march.opened, march.closed, march.overdue) == (2, 0, 1)
+        assert (
+            march.by_cause["periodicity_not_met"].opened == 2
+            and march.by_cause["periodicity_not_met"].overdue == 1
+        )
+        cs = session.get(Person, flow.demo["teacher"])
+        assert cs is not None
+        mine = journal_figures(
+            session, date_from=date(2026, 3, 1), date_to=date(2026, 3, 31), unit_ids=[cs.org_unit_id]
+        )
+        assert (mine.opened, mine.overdue) == (1, 1)
+        early = journal_figures(session, date_from=date(2026, 3, 1), date_to=date(2026, 3, 9))
+        assert early.overdue == 0  # the action's date had not passed yet
+        february = journal_figures(session, date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))
+        assert (february.opened, february.by_cause) == (0, {})
