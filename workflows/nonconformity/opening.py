@@ -203,7 +203,9 @@ def open_by_hand(session: Session, actor_id: int, typed: dict[str, str], clock: 
         errors.append(field_error("person", "unknown_person"))
     raw_unit = (typed.get("unit") or "").strip()
     unit_id = int(raw_unit) if raw_unit.isascii() and raw_unit.isdigit() and len(raw_unit) < 10 else None
-    if person is None and unit_id is None:
+    if unit_id is not None and session.get(OrgUnit, unit_id) is None:
+        errors.append(field_error("unit", "enum"))
+    elif person is None and unit_id is None:
         errors.append(field_error("unit", "required"))
     if errors:
         raise ValidationFailed(errors)
