@@ -35,6 +35,7 @@ from workflows.org.import_commands import export_staff_cmd, import_staff, import
 from workflows.org.models import Person
 from workflows.records.next_year import as_csv, as_xlsx, rows
 from workflows.records.standing import Scope, Status, find_unit, standings
+from workflows.reports.purge_command import purge_cmd
 from workflows.worker import JobListener, fire_due_jobs, run_worker
 
 ID = click.IntRange(1, ID_MAX)  # a larger number names nothing and cannot be sent
@@ -400,6 +401,7 @@ def _write(path: str, data: bytes) -> None:
 main.add_command(import_staff)
 main.add_command(export_staff_cmd)
 main.add_command(import_training)
+main.add_command(purge_cmd)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -35,7 +35,7 @@ from workflows.records.models import (
     VerificationThrottle,
 )
 from workflows.records.notices import PeriodicityNotice
-from workflows.reports.models import SavedFilter
+from workflows.reports.models import RetentionPeriod, SavedFilter
 
 metadata = Base.metadata
 
@@ -62,6 +62,7 @@ __all__ = [
     "ProcessVersion",
     "RecordExtract",
     "RecordsSetting",
+    "RetentionPeriod",
     "RoleAssignment",
     "SavedFilter",
     "SignInThrottle",

@@ -88,6 +88,7 @@ EXPRESSION_KINDS: dict[str, str] = {
     "script": N_("Script"),
     "parameter": N_("Service parameter"),
     "due": N_("Due date"),
+    "assignee": N_("Assignee"),
     "timeDate": N_("Timer (date)"),
     "timeDuration": N_("Timer (duration)"),
     "timeCycle": N_("Timer (cycle)"),
@@ -97,6 +98,7 @@ EXPRESSION = N_("Expression")
 # Why a form field was not accepted (workflows.errors.FieldError codes).
 FIELDS: dict[str, str] = {
     "required": N_("This field is required."),
+    "unknown_person": N_("No active person has this login."),
     "required_file": N_("Attach a file."),
     "minLength": N_("Enter at least %(limit)s characters."),
     "maxLength": N_("Enter no more than %(limit)s characters."),
@@ -137,6 +139,8 @@ FIELDS: dict[str, str] = {
     ),
     "valid_before_issued": N_("A certificate cannot expire before it was issued (%(issued_on)s)."),
     "issued_in_future": N_("The issue date cannot be after today (%(today)s)."),
+    "held_in_future": N_("The meeting cannot be held after today (%(today)s)."),
+    "due_in_past": N_("The date cannot be before today (%(today)s)."),
     "issued_before_course": N_("The certificate cannot be issued before the training began (%(start)s)."),
     "strike_reason": N_("Say why the record is struck: the file keeps the reason."),
     "funding_cost_required": N_("Training paid by the university needs its cost."),
@@ -203,6 +207,7 @@ NOTICES: dict[str, str] = {
     "periodicity_due_staff": N_("Someone in your unit is due for periodic qualification training soon"),
     "next_year_list": N_("The list of who must train next year is ready"),
     "overdue_step": N_("Overdue: %(task)s"),
+    "action_due": N_("Due soon: %(task)s"),
 }
 
 # Refusals that are neither a field's nor a diagram's fault, by DomainError code.
@@ -228,6 +233,7 @@ REFUSALS: dict[str, str] = {
     "person_inactive": N_("This person has left: their account cannot be opened."),
     "person_no_email": N_("This person has no email address: add one first, or set a temporary password."),
     "entry_closed": N_("The journal entry is closed: reopen it to change it."),
+    "entry_in_process": N_("This entry is worked through its process: act on its steps in the inbox."),
     "entry_open": N_("The journal entry is open already."),
 }
 

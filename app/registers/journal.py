@@ -15,6 +15,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from app.errors import on_invalid, refusals_go_to
 from app.i18n import format_moment, locale_code
+from app.labels import role_label
 from app.registers import bp
 from app.registers.columns import kept_filters, shown
 from app.registers.files import FORMATS, export
@@ -24,6 +25,8 @@ from app.wording import field_error_text
 from workflows.calendar import local_date
 from workflows.errors import FieldError
 from workflows.language import pick
+from workflows.nonconformity.opening import open_by_hand
+from workflows.org.roles import KNOWN_ROLES
 from workflows.reports.journal import (
     FIELDS,
     JournalEntry,
@@ -36,6 +39,7 @@ from workflows.reports.journal import (
     reopen_entry,
     work_entry,
 )
+from workflows.reports.retention import retention_for
 from workflows.reports.saved import saved_filters
 
 JOURNAL_FILTER_ARGS = ("kind", "unit", "state", "from", "to")
@@ -47,6 +51,18 @@ KINDS = {
     "plan_slipped": _l("Plan line slipped"),
     "low_effectiveness": _l("Low effectiveness at the meeting"),
     "quarterly_data_late": _l("Quarterly data late"),
+    "other": _l("Other"),
+}
+# Where an entry's process has got to (workflows.nonconformity.kinds.Stage).
+STAGES = {
+    "opened": _l("Waiting for the cause"),
+    "cause": _l("Cause recorded; analysis at the meeting"),
+    "analysed": _l("Analysed; corrective action to be set"),
+    "action": _l("Corrective action under way"),
+    "overdue": _l("Corrective action overdue"),
+    "done": _l("Action done; HR re-checks"),
+    "reopened": _l("Reopened; a new action to be set"),
+    "closed": _l("Closed after the re-check"),
 }
 COLUMNS = (
     _l("Entry"),
@@ -62,12 +78,25 @@ COLUMNS = (
     _l("Action owner"),
     _l("Action due"),
     _l("Re-check"),
+    _l("Process stage"),
+    _l("Current step"),
     _l("Status"),
 )
 
 
 def kind_label(kind: str) -> str:
     return str(KINDS.get(kind, kind))
+
+
+def stage_label(stage: str | None) -> str:
+    return str(STAGES.get(stage, stage)) if stage else ""
+
+
+def _step(e: JournalEntry) -> str:
+    if not e.step_name:
+        return ""
+    holder = role_label(e.step_holder) if e.step_holder in KNOWN_ROLES else e.step_holder
+    return f"{e.step_name} ({holder})" if holder else e.step_name
 
 
 def _day(raw: str | None) -> date | None:
@@ -99,12 +128,14 @@ def _cells(e: JournalEntry, locale: str) -> list[Any]:
         pick(e.unit_names, locale),
         e.business_key or "",
         e.note,
-        e.analysis or "",
+        e.analysis or e.cause or "",
         e.minutes_ref or "",
         e.corrective_action or "",
         e.action_owner or "",
         e.action_due,
         e.recheck_note or "",
+        stage_label(e.stage),
+        _step(e),
         state,
     ]
 
@@ -132,15 +163,22 @@ def journal_page() -> Response | str:
         units=[(u.id, u.names) for u in page.units],
         saved=saved_filters(session, current_user.id, "journal"),
         flt=flt,
+        causes=[(k, str(v)) for k, v in KINDS.items()],
+        kept=retention_for(session, "journal"),
+        opened_errors={},
+        typed={},
     )
 
 
 def _entry_page(entry_id: int, errors: list[FieldError] | None = None, typed: dict | None = None) -> str:
     session = db()
     entry, can_write = journal_entry(session, current_user.id, entry_id, clock())
+    can_write = can_write and entry.flow_id is None  # a process's entry is worked on its steps
     return render_template(
         "registers/entry.html",
         entry=entry,
+        stage=stage_label(entry.stage),
+        step=_step(entry),
         can_write=can_write,
         kind=kind_label(entry.kind),
         owners=owner_choices(session, entry_id) if can_write else [],
@@ -172,6 +210,18 @@ def _close_or_reopen(entry_id: int, close: bool) -> BaseResponse:
     change(db(), current_user.id, entry_id, request.form.get("note") or "", clock())
     flash(_("The journal entry is closed.") if close else _("The journal entry is open again."), "success")
     return redirect(back, 303)
+
+
+@bp.post("/journal/open")
+@login_required
+def entry_open() -> BaseResponse:
+    """HR, a head or a director opens an entry by hand; its process starts at once."""
+    back = url_for("registers.journal_page")
+    refusals_go_to(back)
+    typed = {name: request.form.get(name) or "" for name in ("kind", "note", "person", "unit")}
+    opened = open_by_hand(db(), current_user.id, typed, clock())
+    flash(_("Journal entry № %(id)s is opened; its process has started.", id=opened.entry_id), "success")
+    return redirect(url_for("registers.entry", entry_id=opened.entry_id), 303)
 
 
 @bp.post("/journal/<id:entry_id>/close")

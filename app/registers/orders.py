@@ -34,6 +34,7 @@ from workflows.reports.orders import (
     order_register,
     order_register_rows,
 )
+from workflows.reports.retention import retention_for
 from workflows.reports.saved import saved_filters
 
 ORDER_FILTER_ARGS = ("q", "unit", "status", "from", "to", "sort", "dir")
@@ -111,6 +112,7 @@ def orders() -> Response | str:
         flt=flt,
         saved=saved_filters(session, current_user.id, "orders"),
         can_bundle=has_role(session, current_user.id, "hr", local_date(clock().now())),
+        kept=retention_for(session, "orders"),
     )
 
 

@@ -13,7 +13,8 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from app.errors import refusals_go_to
 from app.i18n import locale_code
-from app.registers import bp
+from app.registers import bp, certificates  # noqa: F401  # its routes attach themselves to bp
+from app.registers.certificates import CERTIFICATE_FILTER_ARGS
 from app.registers.columns import (
     CASE_FILTER_ARGS,
     STATUSES,
@@ -35,6 +36,7 @@ from workflows.calendar import local_date
 from workflows.definitions.catalog import ProcessInfo, latest_process, published_processes
 from workflows.reports.registers import case_register, case_register_rows
 from workflows.reports.reminders import remind_overdue
+from workflows.reports.retention import retention_for
 from workflows.reports.saved import delete_filter as forget_filter
 from workflows.reports.saved import save_filter as save_filters
 from workflows.reports.saved import saved_filters
@@ -94,6 +96,7 @@ def cases() -> Response | str:
         sortable=SORTABLE,
         saved=saved_filters(session, current_user.id, "cases"),
         any_overdue=any(r.overdue for r in page.rows),
+        kept=retention_for(session, "cases"),
     )
 
 
@@ -101,8 +104,14 @@ REGISTER_PAGES = {
     "cases": "registers.cases",
     "orders": "registers.orders",
     "journal": "registers.journal_page",
+    "certificates": "registers.certificates",
 }
-FILTER_ARGS = {"cases": CASE_FILTER_ARGS, "orders": ORDER_FILTER_ARGS, "journal": JOURNAL_FILTER_ARGS}
+FILTER_ARGS = {
+    "cases": CASE_FILTER_ARGS,
+    "orders": ORDER_FILTER_ARGS,
+    "journal": JOURNAL_FILTER_ARGS,
+    "certificates": CERTIFICATE_FILTER_ARGS,
+}
 
 
 @bp.post("/registers/filters")

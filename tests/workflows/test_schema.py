@@ -17,10 +17,26 @@ from workflows.org.roles import KNOWN_ROLES, Role
 from workflows.schema import metadata
 from workflows.wording import NOTICES
 
+# Migration 0020's indexes on expressions (the cases register's sorts, its trigram search on
+# PostgreSQL only): the models do not describe them.
+EXPRESSION_INDEXES = {
+    *(
+        f"ix_process_instance_sort_{key}{end}"
+        for key in ("course", "start_date", "cost")
+        for end in ("", "_desc")
+    ),
+    "ix_process_instance_search_trgm",
+}
+
+
+def _described(_object: object, name: str | None, kind: str, _reflected: bool, _other: object) -> bool:
+    return not (kind == "index" and name in EXPRESSION_INDEXES)
+
 
 def test_models_and_migrations_agree(engine: Engine) -> None:
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+        opts = {"compare_type": True, "include_object": _described}
+        diff = compare_metadata(MigrationContext.configure(conn, opts=opts), metadata)
     assert diff == []
 
 

@@ -27,10 +27,11 @@ from workflows.clock import Clock
 from workflows.definitions.vocabulary import NOTIFIED
 from workflows.errors import ProcessError
 from workflows.messaging.notices import Notice
+from workflows.nonconformity.stages import record_stage
 from workflows.org.roles import EMPLOYEE, KNOWN_ROLES
 from workflows.org.seats import ChainSeats
 from workflows.records.from_case import case_training
-from workflows.records.models import Nonconformity, RecordSource, RecordsSetting, TrainingRecord
+from workflows.records.models import RecordSource, RecordsSetting, TrainingRecord
 from workflows.records.settings import records_setting
 from workflows.records.verification import VERIFICATION_FORM
 
@@ -105,17 +106,31 @@ class StepEffects:
         return {"event": event, "recipients": len(set(people))}
 
     def op_nonconformity(self, kind: str, note: str = "") -> dict[str, Any]:
-        now = self.clock.now()
-        entry = Nonconformity(
-            instance_id=self.instance.id,
-            person_id=self.instance.subject_id,
-            kind=kind,
+        """Open the journal's entry for this cause of this case (once: the same cause of the same
+        case finds the entry it opened before), worked by the journal's own diagram."""
+        # Imported here: opening an entry starts a step of the journal's diagram (a Step, which
+        # imports this module).
+        from workflows.nonconformity.opening import open_nonconformity
+
+        opened = open_nonconformity(
+            self.session,
+            cause=kind,
+            source_key=f"{kind}:case:{self.instance.id}",
+            clock=self.clock,
             note=note,
-            recorded_at=now,
+            case_id=self.instance.id,
         )
-        self.session.add(entry)
-        self._log(EventKind.NONCONFORMITY, None, note, kind=kind)
-        return {"kind": kind}
+        if opened.created:
+            self._log(EventKind.NONCONFORMITY, None, note, kind=kind, entry=opened.entry_id)
+        return {"kind": kind, "entry": opened.entry_id}
+
+    def op_journal(self, stage: str, **_: Any) -> dict[str, Any]:
+        """A step of the journal's diagram: its entry takes what the step decided."""
+        kept, notices = record_stage(
+            self.session, self.instance, stage, self.task_data, self.clock, self.actor_id
+        )
+        self.notices.extend(notices)
+        return kept
 
     def op_issue_order(self, prefix: str = "БА", order_date: str | None = None) -> dict[str, Any]:
         """The next number of the year, taken under a row lock so that two HR officers never share one."""

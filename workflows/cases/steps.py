@@ -345,7 +345,12 @@ class Step:
                 continue
             element = elements[task.element_id]
             role, unit = element.role or EMPLOYEE, None
-            if role == EMPLOYEE:
+            # A task the diagram names a person for (`assignee`, a person's id) is theirs as the
+            # employee's own task is the employee's: nobody else's seat holds it.
+            named = self._assignee(task.engine_id, element.properties.get("assignee"))
+            if named is not None:
+                role, people[task.engine_id] = EMPLOYEE, [named]
+            elif role == EMPLOYEE:
                 people[task.engine_id] = [instance.subject_id]
             else:
                 role, unit, acting = self.effects.seat(role)
@@ -361,7 +366,7 @@ class Step:
                     "form_key": element.properties.get("form", ""),
                     "role": role,
                     "subject_id": instance.subject_id,
-                    "assignee_id": instance.subject_id if role == EMPLOYEE else None,
+                    "assignee_id": people[task.engine_id][0] if role == EMPLOYEE else None,
                     "org_unit_id": unit,
                     "due_date": date.fromisoformat(str(due)[:10]) if due else None,
                     "status": TaskStatus.OPEN,
@@ -381,6 +386,12 @@ class Step:
             # Whoever just acted knows what their own step led to: no notice about it for them.
             acting = [p for p in people[engine_id] if p and p != self.actor_id]
             self.notices.append(Notice(acting, NoticeKind.TASK_ASSIGNED, row_id, {"task": name}))
+
+    def _assignee(self, engine_id: str, expression: str | None) -> int | None:
+        if not expression:
+            return None
+        found = self.runtime.evaluate(engine_id, expression)
+        return found if isinstance(found, int) and not isinstance(found, bool) else None
 
     def _write_tasks(self, rows: list[dict[str, Any]]) -> list[Any]:
         """Insert the new rows, and update the closed ones and the one row an engine task made

@@ -17,7 +17,7 @@ from workflows.errors import Problem, problem
 from workflows.sandbox import check_expression, check_script
 from workflows.wording import EXPRESSION, EXPRESSION_KINDS
 
-OPERATORS = {"notify", "nonconformity", "issue_order", "record_training"}
+OPERATORS = {"notify", "nonconformity", "journal", "issue_order", "record_training"}
 
 # An ISO 8601 duration such as P5D or PT12H: a valid Python name, so an unquoted one only fails at run time.
 _ISO_DURATION = re.compile(
@@ -143,4 +143,5 @@ def expression_problems(root: etree._Element, info: DefinitionInfo) -> list[Prob
             )
     for element in info.elements.values():
         check(element.properties.get("due"), element.id, element.line, "due")
+        check(element.properties.get("assignee"), element.id, element.line, "assignee")
     return problems + _timer_problems(root)

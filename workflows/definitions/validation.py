@@ -40,9 +40,11 @@ def _structure_problems(root: etree._Element, info: DefinitionInfo) -> list[Prob
     for element_id, count in ids.items():
         if count > 1:
             problems.append(problem("duplicate_id", element_id, **{"count": count}))
+    used = {node.get("id") for node in root.xpath(".//spiffworkflow:serviceTaskOperator", namespaces=NS)}
     for element in info.elements.values():
-        if element.id in OPERATORS:
-            # The engine looks ids up across the whole file, operator ids included: the later one wins.
+        if element.id in OPERATORS and element.id in used:
+            # The engine looks ids up across the whole file, operator ids included: the later one
+            # wins (an operator the file does not use is not looked up).
             problems.append(problem("id_is_operator", element.id, element.line, **{"operator": element.id}))
     nodes = {e.id for e in info.elements.values() if _is_flow_node(e.kind)}
     outgoing: dict[str, list[etree._Element]] = {}

@@ -137,6 +137,17 @@ def check_funding(data: dict[str, Any], ctx: CheckContext) -> list[FieldError]:
     return []
 
 
+def check_journal_dates(data: dict[str, Any], ctx: CheckContext) -> list[FieldError]:
+    """The nonconformity journal: a meeting is not held in the future, an action is not due in the past."""
+    held, due = _date(data, "analysed_on"), _date(data, "action_due")
+    errors: list[FieldError] = []
+    if held is not None and held > ctx.today:
+        errors.append(field_error("analysed_on", "held_in_future", "", today=ctx.today.isoformat()))
+    if due is not None and due < ctx.today:
+        errors.append(field_error("action_due", "due_in_past", "", today=ctx.today.isoformat()))
+    return errors
+
+
 CHECKS: dict[str, Check] = {
     "lead_time": check_lead_time,
     "date_range": check_date_range,
@@ -145,6 +156,7 @@ CHECKS: dict[str, Check] = {
     "order_date": check_order_date,
     "counted_hours": check_counted_hours,
     "certificate_dates": check_certificate_dates,
+    "journal_dates": check_journal_dates,
 }
 
 

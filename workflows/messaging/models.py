@@ -30,6 +30,7 @@ class NoticeKind(StrEnum):
     PERIODICITY_DUE_STAFF = "periodicity_due_staff"  # to their head
     NEXT_YEAR_LIST = "next_year_list"  # to a head: their unit's list of who must train next year
     OVERDUE_STEP = "overdue_step"  # from the cases register: a step you hold is past its date
+    ACTION_DUE = "action_due"  # the journal's diagram: a corrective action you own falls due soon
 
 
 class Notification(Base):

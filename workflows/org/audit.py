@@ -26,6 +26,8 @@ class Subject(StrEnum):
     RECORDS_SETTING = "records_setting"  # the records policy (workflows/records/policy_settings.py)
     RECORD = "record"  # a training record in a personal file
     EXTRACT = "extract"  # an extract of a personal file
+    RETENTION = "retention"  # how long a kind of record is kept (workflows/reports/retention.py)
+    PURGE = "purge"  # records removed past their period (workflows/reports/purge.py)
 
 
 def record_change(

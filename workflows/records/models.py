@@ -155,3 +155,16 @@ class Nonconformity(Base):
     recheck_note: Mapped[str | None] = mapped_column(Text)
     rechecked_on: Mapped[date | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    # Worked as a process (bpmn/nonconformity.bpmn, workflows/nonconformity/): one entry per cause
+    # (`source_key`), its own unit when no case or person names one, the case of the journal's
+    # diagram that works it (`flow_id`), and where that case has got to (`stage`).
+    source_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
+    flow_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    stage: Mapped[str | None] = mapped_column(String(32))
+    cause: Mapped[str | None] = mapped_column(Text)
+    responsible_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    action_done_on: Mapped[date | None]
+    action_done_note: Mapped[str | None] = mapped_column(Text)
+    escalated_at: Mapped[datetime | None]

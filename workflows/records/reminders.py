@@ -19,9 +19,9 @@ from workflows.cases.steps import QUEUED_JOBS, queued_jobs
 from workflows.clock import Clock
 from workflows.messaging.models import NoticeKind
 from workflows.messaging.notices import notify_people
+from workflows.nonconformity.opening import open_nonconformity
 from workflows.org.models import RoleAssignment
 from workflows.org.roles import Role
-from workflows.records.models import Nonconformity
 from workflows.records.next_year import must_train
 from workflows.records.notices import PeriodicityNotice, PeriodicityNoticeKind
 from workflows.records.settings import records_setting
@@ -112,13 +112,13 @@ def sweep(session: Session, clock: Clock) -> SweepResult:
         if item.status is Status.OVERDUE:
             period = item.due_on.isoformat() if item.due_on else "never"
             if first_time(PeriodicityNoticeKind.NOT_MET, item.person_id, period):
-                session.add(
-                    Nonconformity(
-                        person_id=item.person_id,
-                        kind=NONCONFORMITY_KIND,
-                        note=fill(NOT_MET_NOTE, {"missing": sentence(item, "en")}),
-                        recorded_at=now,
-                    )
+                open_nonconformity(
+                    session,
+                    cause=NONCONFORMITY_KIND,
+                    source_key=f"{NONCONFORMITY_KIND}:person:{item.person_id}:{period}",
+                    clock=clock,
+                    note=fill(NOT_MET_NOTE, {"missing": sentence(item, "en")}),
+                    person_id=item.person_id,
                 )
                 result.nonconformities += 1
         elif _due_soon(item, remind_until) and first_time(

@@ -9,7 +9,7 @@ with the fields before and after; closing needs a note, so no entry is closed si
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -19,9 +19,10 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from workflows.calendar import LOCAL_TZ, local_date
 from workflows.cases.access import within
-from workflows.cases.models import ProcessInstance
+from workflows.cases.models import HumanTask, ProcessInstance, TaskStatus
 from workflows.clock import Clock
 from workflows.errors import Forbidden, NotAllowedNow, NotFound, ValidationFailed, field_error
+from workflows.nonconformity.opening import OPENERS
 from workflows.org.audit import changes
 from workflows.org.models import AuditEntry, OrgUnit, Person
 from workflows.org.roles import Role
@@ -65,6 +66,11 @@ class JournalEntry:
     rechecked_on: date | None
     closed_at: datetime | None
     closed_by: str | None
+    stage: str | None = None  # where the journal's diagram has got to (None: worked on this page)
+    flow_id: int | None = None  # the journal's own case that works the entry
+    cause: str | None = None
+    step_name: str | None = None  # the open step of that case, and who holds it
+    step_holder: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -80,16 +86,21 @@ class JournalPage:
     kinds: list[str]
     can_write: bool
     units: list[ScopeUnit] = field(default_factory=list)
+    can_open: bool = False  # HR, heads and directors open entries by hand
 
 
 _person, _unit, _owner, _closer = aliased(Person), aliased(OrgUnit), aliased(Person), aliased(Person)
-# The unit an entry belongs to: its case's unit, else the person's.
-_entry_unit = func.coalesce(ProcessInstance.subject_unit_id, _person.org_unit_id)
+# The unit an entry belongs to: its own, else its case's, else the person's.
+_entry_unit = func.coalesce(Nonconformity.unit_id, ProcessInstance.subject_unit_id, _person.org_unit_id)
 
 
 def _reader(session: Session, person_id: int, today: date) -> tuple[list[int], bool]:
     roots = scope_roots(session, person_id, today)
     return roots, any(s.role in WRITERS for s in seats(session, person_id, today))
+
+
+def _opener(session: Session, person_id: int, today: date) -> bool:
+    return any(s.role in OPENERS for s in seats(session, person_id, today))
 
 
 def _base(roots: list[int]) -> Select[Any]:
@@ -144,7 +155,30 @@ def _entry(raw: Any) -> JournalEntry:
         n.rechecked_on,
         n.closed_at,
         closer,
+        n.stage,
+        n.flow_id,
+        n.cause,
     )
+
+
+def _with_steps(session: Session, entries: list[JournalEntry]) -> list[JournalEntry]:
+    """Each entry with the open step of its journal case and who holds it (one query a page)."""
+    flows = [e.flow_id for e in entries if e.flow_id is not None]
+    if not flows:
+        return entries
+    rows = session.execute(
+        select(HumanTask.instance_id, HumanTask.name, _owner.full_name, HumanTask.role)
+        .outerjoin(_owner, _owner.id == HumanTask.assignee_id)
+        .where(HumanTask.instance_id.in_(flows), HumanTask.status == TaskStatus.OPEN)
+        .order_by(HumanTask.id)
+    ).all()
+    steps = {flow: (name, holder or role) for flow, name, holder, role in rows}
+    return [
+        replace(e, step_name=steps[e.flow_id][0], step_holder=steps[e.flow_id][1])
+        if e.flow_id in steps
+        else e
+        for e in entries
+    ]
 
 
 def journal(session: Session, person_id: int, clock: Clock, flt: JournalFilter | None = None) -> JournalPage:
@@ -160,7 +194,9 @@ def journal(session: Session, person_id: int, clock: Clock, flt: JournalFilter |
     ).all()
     kinds = list(session.scalars(select(Nonconformity.kind).distinct().order_by(Nonconformity.kind)))
     units = scope_tree(session, roots)
-    return JournalPage([_entry(r) for r in raw], total, page, flt.per_page, kinds, can_write, units)
+    entries = _with_steps(session, [_entry(r) for r in raw])
+    can_open = _opener(session, person_id, local_date(clock.now()))
+    return JournalPage(entries, total, page, flt.per_page, kinds, can_write, units, can_open)
 
 
 def journal_rows(
@@ -175,7 +211,7 @@ def journal_rows(
 
     def rows() -> Iterator[JournalEntry]:
         for chunk in session.execute(query.execution_options(yield_per=EXPORT_CHUNK)).partitions():
-            yield from (_entry(r) for r in chunk)
+            yield from _with_steps(session, [_entry(r) for r in chunk])
 
     return rows()
 
@@ -186,7 +222,7 @@ def journal_entry(session: Session, person_id: int, entry_id: int, clock: Clock)
     raw = session.execute(_base(roots).where(Nonconformity.id == entry_id)).first()
     if raw is None:
         raise NotFound("No such journal entry", entry_id=entry_id)
-    return _entry(raw), can_write
+    return _with_steps(session, [_entry(raw)])[0], can_write
 
 
 TEXT_FIELDS = {
@@ -233,6 +269,8 @@ def _writable(session: Session, person_id: int, entry_id: int, clock: Clock) -> 
         raise Forbidden("Only HR and the competence centre work the journal")
     entry = session.get(Nonconformity, entry_id)
     assert entry is not None  # journal_entry found it
+    if entry.flow_id is not None:
+        raise NotAllowedNow("entry_in_process", "The entry is worked through its process: act on its steps")
     return entry
 
 

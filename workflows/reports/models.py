@@ -19,7 +19,22 @@ class SavedFilter(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
-    register: Mapped[str] = mapped_column(String(16))  # cases, orders, journal
+    register: Mapped[str] = mapped_column(String(16))  # cases, orders, journal, certificates
     name: Mapped[str] = mapped_column(String(100))
     query: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class RetentionPeriod(Base):
+    """How long one kind of record is kept (000's list of forms: the schedule and the consolidated
+    schedule 5 years, the staff lists 3 years, the annual report 5 years), editable by HR; the
+    migration writes the list's periods, and `biliktilik purge` removes only what is past them."""
+
+    __tablename__ = "retention_period"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32), unique=True)
+    form: Mapped[str] = mapped_column(String(32))  # the form's code in 000's list, e.g. 602-01
+    years: Mapped[int]
+    updated_at: Mapped[datetime | None]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))

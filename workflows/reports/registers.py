@@ -21,8 +21,10 @@ from workflows.cases.access import scope_units, within
 from workflows.cases.models import CaseStatus, HumanTask, ProcessInstance, TaskStatus
 from workflows.clock import Clock
 from workflows.errors import Forbidden
+from workflows.nonconformity.kinds import PROCESS_KEY as JOURNAL_PROCESS
 from workflows.org.models import OrgUnit, Person, RoleAssignment
 from workflows.org.roles import EMPLOYEE
+from workflows.reports.summary_fields import SummaryField
 
 SORTS = ("started", "number", "employee", "course", "start", "cost", "status", "due")
 EXPORT_CHUNK = 1000
@@ -121,6 +123,8 @@ def in_units(unit: Any, roots: list[int], chosen: int | None) -> list[ColumnElem
 def _conditions(flt: CaseFilter, roots: list[int], today: date) -> list[ColumnElement[bool]]:
     summary = ProcessInstance.summary
     found = in_units(ProcessInstance.subject_unit_id, roots, flt.unit_id)
+    # The journal's own cases are worked and listed in the journal, not among applications.
+    found.append(ProcessInstance.process_key != JOURNAL_PROCESS)
     if flt.status:
         found.append(ProcessInstance.status == CaseStatus(flt.status))
     if flt.step:
@@ -158,7 +162,6 @@ def _current_task_id() -> Any:
 
 
 def _sort_column(key: str) -> Any:
-    summary = ProcessInstance.summary
     if key == "due":  # the earliest due date among the case's open steps
         return (
             select(func.min(HumanTask.due_date))
@@ -169,9 +172,9 @@ def _sort_column(key: str) -> Any:
     return {
         "number": ProcessInstance.business_key,
         "employee": _subject.full_name,
-        "course": summary["course"].as_string(),
-        "start": summary["start_date"].as_string(),
-        "cost": summary["cost"].as_float(),
+        "course": SummaryField("course"),
+        "start": SummaryField("start_date"),
+        "cost": SummaryField("cost", number=True),
         "status": ProcessInstance.status,
     }.get(key, ProcessInstance.started_at)
 

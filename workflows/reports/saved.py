@@ -12,7 +12,7 @@ from workflows.clock import Clock
 from workflows.errors import NotFound, ValidationFailed, field_error
 from workflows.reports.models import SavedFilter
 
-REGISTERS = ("cases", "orders", "journal")
+REGISTERS = ("cases", "orders", "journal", "certificates")
 NAME_MAX = 100
 QUERY_MAX = 2000
 

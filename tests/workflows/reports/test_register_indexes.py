@@ -1,0 +1,65 @@
+"""The cases register's search and its sorts on summary fields can be served by indexes: on
+PostgreSQL a trigram index answers the search, and expression indexes give the sorts' order
+(timings live in bench/registers.py; here, only that the plan can use them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.dialects import postgresql, sqlite
+
+from workflows.calendar import local_date
+from workflows.clock import FrozenClock
+from workflows.reports.registers import CaseFilter, _query
+
+
+def _plan(engine: Engine, statement: Any) -> str:
+    dialect = postgresql.dialect() if engine.dialect.name == "postgresql" else sqlite.dialect()
+    compiled = statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True})
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SET enable_seqscan = off"))
+            rows = conn.execute(text(f"EXPLAIN {compiled}")).all()
+        else:
+            rows = conn.execute(text(f"EXPLAIN QUERY PLAN {compiled}")).all()
+    return "\n".join(str(r[-1]) for r in rows)
+
+
+def _statement(clock: FrozenClock, flt: CaseFilter, roots: list[int]) -> Any:
+    return _query(flt, roots, local_date(clock.now()), (25, 0))
+
+
+@pytest.mark.parametrize(("sort", "descending"), [("course", False), ("start", True), ("cost", True)])
+def test_the_summary_sorts_read_an_index(
+    engine: Engine, clock: FrozenClock, demo: Any, sort: str, descending: bool
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite sorts a page's candidates in memory (migration 0020)")
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from workflows.org.models import OrgUnit
+
+    with Session(engine) as session:
+        root = session.scalar(select(OrgUnit.id).where(OrgUnit.parent_id.is_(None)))
+    assert root is not None
+    plan = _plan(engine, _statement(clock, CaseFilter(sort=sort, descending=descending), [root]))
+    key = {"course": "course", "start": "start_date", "cost": "cost"}[sort]
+    assert f"ix_process_instance_sort_{key}" in plan, plan
+
+
+def test_the_search_reads_the_trigram_index_on_postgresql(engine: Engine, clock: FrozenClock) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("SQLite searches with a plain LIKE")
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from workflows.org.models import OrgUnit
+
+    with Session(engine) as session:
+        root = session.scalar(select(OrgUnit.id).where(OrgUnit.parent_id.is_(None)))
+    assert root is not None
+    plan = _plan(engine, _statement(clock, CaseFilter(search="нұрланова"), [root]))
+    assert "ix_process_instance_search_trgm" in plan, plan
