@@ -47,6 +47,7 @@ KINDS = {
     "plan_slipped": _l("Plan line slipped"),
     "low_effectiveness": _l("Low effectiveness at the meeting"),
     "quarterly_data_late": _l("Quarterly data late"),
+    "not_attended": _l("Did not attend the programme"),
 }
 COLUMNS = (
     _l("Entry"),
