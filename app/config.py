@@ -132,6 +132,8 @@ DEFAULTS: dict[str, Any] = {
     "LANGUAGE_COOKIE": "lang",
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "REMEMBER_COOKIE_HTTPONLY": True,
+    # Whose application form names the cases register's columns; new cases start on any published
+    # process the person may start (workflows.definitions.starting).
     "PROCESS_KEY": "qualification_request",
 }
 

@@ -22,7 +22,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from app.i18n import format_moment
-from app.labels import decision_label
+from app.labels import decision_label, role_label
 from app.transaction import keep_despite_refusal, refuse
 from app.wording import field_error_text, problem_view, problems_text, say
 from workflows.definitions.draft_rows import DefinitionConflict, DraftBehindLive
@@ -150,6 +150,9 @@ def _text(exc: DomainError, in_editor: bool = False) -> tuple[str, str]:
         return _conflict_text(exc, in_editor)
     if isinstance(exc, NotFound):
         return _("Not found"), _("There is nothing here, or it is not open to you.")
+    if isinstance(exc, Forbidden) and exc.params.get("reason") in REFUSALS:
+        roles = ", ".join(role_label(r) for r in str(exc.params.get("roles") or "").split(",") if r)
+        return _("Not allowed"), say(REFUSALS[exc.params["reason"]], {**exc.params, "roles": roles})
     if isinstance(exc, Forbidden):
         return _("Not allowed"), _("You cannot do this: it is another person's or role's step.")
     if isinstance(exc, RateLimited):

@@ -14,7 +14,7 @@ from workflows.cases.models import (
     ProcessInstance,
 )
 from workflows.db import Base
-from workflows.definitions.models import ProcessDraft, ProcessVersion
+from workflows.definitions.models import ProcessArchive, ProcessDraft, ProcessVersion
 from workflows.messaging.models import Notification
 from workflows.org.import_models import ImportLock, ImportRun
 from workflows.org.models import (
@@ -57,6 +57,7 @@ __all__ = [
     "OrgUnit",
     "PeriodicityNotice",
     "Person",
+    "ProcessArchive",
     "ProcessDraft",
     "ProcessInstance",
     "ProcessVersion",

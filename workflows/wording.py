@@ -78,6 +78,7 @@ PROBLEMS: dict[str, str] = {
     "unknown_outcome": N_("Unknown outcome “%(outcome)s”: a case can end as completed or rejected."),
     "unknown_notice": N_("Unknown notice “%(event)s”."),
     "unknown_recipient": N_("The notice goes to an unknown role “%(role)s”."),
+    "unknown_starter": N_("The process may be started by an unknown role “%(role)s”."),
     "no_file": N_("Choose a .bpmn file to upload."),
     "not_bpmn_file": N_("Only BPMN diagrams (.bpmn or .xml files) can be uploaded."),
 }
@@ -235,6 +236,15 @@ REFUSALS: dict[str, str] = {
     "entry_closed": N_("The journal entry is closed: reopen it to change it."),
     "entry_in_process": N_("This entry is worked through its process: act on its steps in the inbox."),
     "entry_open": N_("The journal entry is open already."),
+    "process_archived": N_("This procedure is archived: no new case can start on it."),
+    "process_not_archived": N_("This procedure is not archived."),
+    "start_role": N_("This procedure is started by %(roles)s, not by you."),
+    "start_unit": N_("You can start this procedure only for people of your own unit."),
+    "copy_key_invalid": N_(
+        "“%(process_key)s” cannot be a process key: use Latin letters, digits and _ (starting with a "
+        "letter), and give the copy a title."
+    ),
+    "copy_key_taken": N_("There is already a process “%(process_key)s”: choose another key."),
 }
 
 # The emails about one's account (not about a case), by token purpose: (subject, body).

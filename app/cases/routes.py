@@ -23,7 +23,7 @@ from app.cases import bp
 from app.errors import on_invalid, refusals_go_to, too_large_page
 from app.i18n import locale_code
 from app.pdf.order import render_order
-from app.routing import takes_files
+from app.routing import database_id, takes_files
 from app.schema_form import build_form, read_submission
 from app.state import clock, db, store
 from app.summary import later_sections, summary_rows
@@ -34,30 +34,66 @@ from workflows.cases.orders import order_sheet
 from workflows.cases.submissions import start_application
 from workflows.cases.withdrawal import cancel_order, withdraw_application
 from workflows.definitions.catalog import latest_process, version_info
-from workflows.errors import FieldError
+from workflows.definitions.starting import require_start_page, staff_to_start_for, startable_processes
+from workflows.errors import FieldError, Forbidden
 
 
 def _today() -> date:
     return local_date(clock().now())
 
 
+def _process_key() -> str:
+    """The process the page starts: named by `process`, else the only one the person may start
+    (a form sent without naming one: the only one they apply on for themselves)."""
+    key = request.values.get("process", "").strip()
+    if key:
+        return key
+    offered = startable_processes(db(), current_user.id, _today())
+    if request.method == "POST":
+        offered = [p for p in offered if p.for_self]
+    if len(offered) == 1:
+        return offered[0].process_key
+    return ""
+
+
+def _subject_id() -> int | None:
+    """The person the case is for when the starter chose one of their staff; None: themselves."""
+    raw = request.form.get("subject_id", "").strip()
+    if not raw or raw == "self":
+        return None
+    found = database_id(raw)
+    if found is None:
+        raise Forbidden("Not a person", reason="start_unit")
+    return found
+
+
 @too_large_page("cases.create")
 def _new_page(errors: list[FieldError] | None = None, typed: dict | None = None) -> str:
-    process = latest_process(db(), current_app.config["PROCESS_KEY"])
-    locale = locale_code()
-    lead_days = int(process.policy.get("lead_time_days", 0))
+    session, locale, key = db(), locale_code(), _process_key()
+    process = latest_process(session, key)
+    require_start_page(session, process, current_user.id, _today())
+    lead_days = int(process.policy.get("lead_time_days", 0) or 0)
+    staff = staff_to_start_for(session, current_user.id, process, _today())
     return render_template(
         "cases/new.html",
+        process_key=process.process_key,
         process_title=process.title(locale),
+        description=process.description(locale),
         form=build_form(process.schema(process.start.form_key), locale, typed or {}, errors),
         lead_days=lead_days,
         earliest_start=add_days(_today(), lead_days),
+        for_self="employee" in process.starters,
+        staff=staff,
+        chosen=request.form.get("subject_id", ""),
     )
 
 
 @bp.get("/cases/new")
 @login_required
 def new() -> str:
+    if not _process_key():
+        offered = startable_processes(db(), current_user.id, _today())
+        return render_template("cases/choose.html", offered=offered)
     return _new_page()
 
 
@@ -66,7 +102,8 @@ def new() -> str:
 @login_required
 def create() -> BaseResponse:
     session = db()
-    process = latest_process(session, current_app.config["PROCESS_KEY"])
+    process = latest_process(session, _process_key())
+    subject_id = _subject_id()
     submission = read_submission(process.schema(process.start.form_key), request.form, request.files)
     on_invalid(lambda errors: _new_page(errors, submission.typed))
     ref = start_application(
@@ -78,8 +115,12 @@ def create() -> BaseResponse:
         submission.uploads,
         clock(),
         current_app.config["MAX_CONTENT_LENGTH"],
+        subject_id,
     )
-    flash(_("Your application %(key)s has been submitted.", key=ref.business_key), "success")
+    if subject_id is None:
+        flash(_("Your application %(key)s has been submitted.", key=ref.business_key), "success")
+    else:
+        flash(_("The case %(key)s has been started.", key=ref.business_key), "success")
     return redirect(url_for("cases.show", case_id=ref.id), 303)
 
 

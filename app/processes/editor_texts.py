@@ -51,6 +51,8 @@ def editor_messages() -> dict[str, str]:
         "name": _("Name"),
         "nameRu": _("Name in Russian"),
         "nameEn": _("Name in English"),
+        "documentation": _("Why it exists"),
+        "documentationHint": _("The regulation's section this implements, e.g. 000 §7.4"),
         "process": _("Process"),
         "processProperties": _("Process settings"),
         "otherProperties": _("Other properties"),

@@ -19,7 +19,9 @@ from app.routing import database_id
 from app.state import clock, db
 from app.wording import problem_text, problem_view
 from workflows.definitions import browser, drafts
+from workflows.definitions.archive import archive_process, archived_keys, is_archived, unarchive_process
 from workflows.definitions.browser import DefinitionListing
+from workflows.definitions.copying import copy_process
 from workflows.definitions.diff import foreign_markup
 from workflows.definitions.draft_rows import EditToken
 from workflows.definitions.drafts import BpmnExport
@@ -50,6 +52,7 @@ def index() -> str:
     tables = browser.list_definitions(db(), current_user.id, clock(), DefinitionKind.DECISION)
     return render_template(
         "processes/index.html",
+        archived=archived_keys(db()),
         listings=listings,
         tables=tables,
         titles={x.process_key: listing_title(x) for x in [*listings, *tables]},
@@ -73,6 +76,7 @@ def _process_page(key: str, upload_errors: list[str] | None = None) -> str:
         max_kib=MAX_BPMN_BYTES // 1024,
         table=listing.kind == DefinitionKind.DECISION,
         presets=presets_for(key) if listing.kind == DefinitionKind.DECISION else [],
+        archived=is_archived(session, key),
     )
 
 
@@ -211,3 +215,31 @@ def upload(key: str) -> BaseResponse:
             "error",
         )
     return redirect(url_for("processes.show", key=key), 303)
+
+
+@bp.post("/processes/<key>/archive")
+@owner_required
+def archive(key: str) -> BaseResponse:
+    refusals_go_to(url_for("processes.show", key=key))
+    archive_process(db(), key, current_user.id, clock())
+    flash(_("The process is archived: no new case starts on it; running cases go on."), "success")
+    return redirect(url_for("processes.show", key=key), 303)
+
+
+@bp.post("/processes/<key>/unarchive")
+@owner_required
+def unarchive(key: str) -> BaseResponse:
+    refusals_go_to(url_for("processes.show", key=key))
+    unarchive_process(db(), key, current_user.id, clock())
+    flash(_("The process is out of the archive: new cases can start on it."), "success")
+    return redirect(url_for("processes.show", key=key), 303)
+
+
+@bp.post("/processes/<key>/copy")
+@owner_required
+def copy(key: str) -> BaseResponse:
+    refusals_go_to(url_for("processes.show", key=key))
+    new_key = request.form.get("new_key", "")
+    saved = copy_process(db(), key, new_key, request.form.get("title", ""), current_user.id, clock())
+    flash(_("The copy is a draft of its own: edit it, then publish it."), "success")
+    return redirect(url_for("processes.edit", key=saved.process_key), 303)

@@ -93,11 +93,17 @@ def event_text(kind: str, data: dict[str, Any]) -> str:
     if kind == "draft_saved":
         if data.get("imported"):
             return _("A .bpmn file was uploaded into the draft")
+        if data.get("copied_from"):
+            return _("Copied from %(source)s", source=data["copied_from"])
         return _("Draft saved")
     if kind == "draft_discarded":
         if data.get("reason") == "same_as_live":
             return _("Draft removed: it was the same as the live version")
         return _("Draft discarded")
+    if kind == "definition_archived":
+        return _("Archived: no new cases")
+    if kind == "definition_unarchived":
+        return _("Taken out of the archive: new cases can start")
     return kind
 
 

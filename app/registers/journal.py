@@ -52,6 +52,7 @@ KINDS = {
     "low_effectiveness": _l("Low effectiveness at the meeting"),
     "quarterly_data_late": _l("Quarterly data late"),
     "other": _l("Other"),
+    "not_attended": _l("Did not attend the programme"),
 }
 # Where an entry's process has got to (workflows.nonconformity.kinds.Stage).
 STAGES = {

@@ -155,6 +155,16 @@ MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
     ("POST", "/admin/people/{teacher}/temporary-password", {}, {**_all(403), "admin": 200, "hr": 200}),
     ("GET", "/incidents", {}, {**_all(403), "owner": 200, "admin": 200}),
     ("GET", "/processes", {}, {**_all(403), "owner": 200}),
+    # A procedure started by heads for their staff, one HR starts from a plan line (issue 14).
+    ("GET", "/cases/new?process=kafu_external", {}, {**_all(403), "head": 200, "head2": 200}),
+    ("GET", "/cases/new?process=kaznrtu_training", {}, {**_all(403), "hr": 200}),
+    (
+        "POST",
+        "/processes/kafu_internal/copy",
+        {"new_key": "1 bad", "title": "x"},
+        {**_all(403), "owner": 303},
+    ),
+    ("POST", "/processes/kafu_internal/unarchive", {}, {**_all(403), "owner": 303}),
     ("GET", "/processes/periodicity", {}, {**_all(403), "owner": 200}),
     ("GET", "/processes/periodicity/edit", {}, {**_all(403), "owner": 200}),
     # A stale token: the owner is sent back to the table's page, and nothing changes for anyone.

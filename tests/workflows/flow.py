@@ -74,6 +74,14 @@ class Flow:
             session.commit()
             return ref.id
 
+    def begin(self, process_key: str, username: str, data: dict[str, Any], subject: str | None = None) -> int:
+        """Start `process_key` as `username`, for `subject` (a head's staff member, HR's planned line)."""
+        with self.factory() as session:
+            subject_id = self.demo[subject] if subject else None
+            ref = start_case(session, process_key, self.demo[username], data, self.clock, subject_id)
+            session.commit()
+            return ref.id
+
     def task(self, case_id: int, element_id: str) -> HumanTask:
         with self.factory() as session:
             found = session.scalars(

@@ -69,6 +69,8 @@ class EventKind(StrEnum):
     DEFINITION_REPUBLISHED = "definition_republished"
     DRAFT_SAVED = "draft_saved"
     DRAFT_DISCARDED = "draft_discarded"
+    DEFINITION_ARCHIVED = "definition_archived"  # no new cases on the process
+    DEFINITION_UNARCHIVED = "definition_unarchived"
 
 
 class ProcessInstance(Base):

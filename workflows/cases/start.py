@@ -15,7 +15,9 @@ from workflows.cases.models import CaseStatus, EventKind, IncidentKind, ProcessI
 from workflows.cases.steps import Step
 from workflows.clock import Clock
 from workflows.clock import today as local_today
+from workflows.definitions.catalog import latest_process
 from workflows.definitions.publishing import latest_version
+from workflows.definitions.starting import require_start
 from workflows.definitions.versions import VERSIONS
 from workflows.engine.state import SERIALIZER_VERSION
 from workflows.errors import Forbidden, ProcessError, ValidationFailed, field_error
@@ -52,15 +54,24 @@ def _refuse_duplicate(session: Session, person_id: int, process_key: str, data: 
 
 
 def start_case(
-    session: Session, process_key: str, actor_id: int, data: dict[str, Any], clock: Clock
+    session: Session,
+    process_key: str,
+    actor_id: int,
+    data: dict[str, Any],
+    clock: Clock,
+    subject_id: int | None = None,
 ) -> CaseRef:
-    """The actor applies: checked against the start form and its rules first, stored only if it passes."""
-    person = session.get(Person, actor_id)
-    if person is None or not person.is_active:
+    """The actor applies, or starts the case for `subject_id` where the diagram lets their role
+    (`definitions.starting`): checked against the start form and its rules first, stored only if it passes."""
+    actor = session.get(Person, actor_id)
+    if actor is None or not actor.is_active:
         raise Forbidden("Unknown or inactive person")
+    today = local_today(clock)
+    require_start(session, latest_process(session, process_key), actor_id, subject_id or actor_id, today)
+    person = actor if subject_id in (None, actor_id) else session.get(Person, subject_id)
+    assert person is not None  # require_start refused an unknown subject
     version = VERSIONS.put(latest_version(session, process_key))
     info = version.definition.info
-    today = local_today(clock)
     policy = info.policy()
     schema = validate_step_data(version, info.start_event.id, data, today, {})
     _refuse_duplicate(session, person.id, info.process_key, data)

@@ -24,6 +24,7 @@ from workflows.cases.start import start_case
 from workflows.cases.tasks import complete_task
 from workflows.clock import Clock
 from workflows.definitions.catalog import ProcessInfo, StepInfo, latest_process, version_info
+from workflows.definitions.starting import require_start
 from workflows.errors import NotFound, ValidationFailed
 from workflows.forms.checks import CheckContext, validate_submission
 
@@ -88,12 +89,15 @@ def start_application(
     uploads: list[Upload],
     clock: Clock,
     max_bytes: int = MAX_BYTES,
+    subject_id: int | None = None,
 ) -> CaseRef:
     process = latest_process(session, process_key)
+    # Who may start it, for whom, is checked before anything is read or stored.
+    require_start(session, process, actor_id, subject_id or actor_id, local_date(clock.now()))
     files = _read(uploads, max_bytes)
     _precheck(process, process.start, data, files, clock, max_bytes)
     stored = _store(session, store, files, actor_id, clock, max_bytes)
-    return start_case(session, process_key, actor_id, {**data, **stored}, clock)
+    return start_case(session, process_key, actor_id, {**data, **stored}, clock, subject_id)
 
 
 def submit_task(

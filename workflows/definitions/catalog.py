@@ -6,7 +6,7 @@ any instance.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from workflows.definitions.models import DefinitionKind, ProcessVersion
 from workflows.definitions.versions import VERSIONS, LoadedVersion
+from workflows.engine.definition import DEFAULT_STARTERS
 from workflows.errors import NotFound
 from workflows.forms.checks import parse_checks
 from workflows.language import LOCALES, pick
@@ -45,9 +46,14 @@ class ProcessInfo:
     start: StepInfo
     steps: dict[str, StepInfo]  # user tasks by element id, in diagram order
     forms: dict[str, dict[str, Any]]
+    descriptions: dict[str, str] = field(default_factory=dict)  # locale -> what the process is for
+    starters: tuple[str, ...] = DEFAULT_STARTERS  # the roles that may start a case
 
     def title(self, locale: str) -> str:
         return pick(self.titles, locale, self.process_key)
+
+    def description(self, locale: str) -> str:
+        return pick(self.descriptions, locale, "") if self.descriptions else ""
 
     def schema(self, form_key: str) -> dict[str, Any]:
         try:
@@ -93,6 +99,8 @@ def _info(version: LoadedVersion) -> ProcessInfo:
         start=step(info.start_event.id),
         steps={e.id: step(e.id) for e in info.user_tasks()},
         forms=version.forms,
+        descriptions=info.descriptions(),
+        starters=info.starters(),
     )
 
 

@@ -230,15 +230,18 @@ def save_draft(
     clock: Clock,
     *,
     rebase: bool = False,
+    copied_from: str | None = None,
 ) -> DraftSaved:
     """Save the editor's diagram (and forms; None keeps the current ones) as the process's draft.
 
     Saved with the list of problems even when it would not publish; refused with DefinitionInvalid
     (nothing stored) when it is not a readable diagram. A stale `expected` raises Conflict.
-    `rebase` moves a draft onto a version published after it started (see `DraftBehindLive`).
+    `rebase` moves a draft onto a version published after it started (see `DraftBehindLive`);
+    `copied_from` records, for a new process, the process it was copied from.
     """
     require_owner(session, actor_id, clock)
-    return _store(session, process_key, bpmn_xml, forms, expected, actor_id, clock, rebase)
+    extra = {"copied_from": copied_from} if copied_from else {}
+    return _store(session, process_key, bpmn_xml, forms, expected, actor_id, clock, rebase, **extra)
 
 
 def discard_draft(

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from workflows.db import Base, states
 from workflows.definitions.kinds import DefinitionKind
 
-__all__ = ["DefinitionKind", "ProcessDraft", "ProcessVersion"]
+__all__ = ["DefinitionKind", "ProcessArchive", "ProcessDraft", "ProcessVersion"]
 
 
 class ProcessVersion(Base):
@@ -63,3 +63,17 @@ class ProcessDraft(Base):
     updated_at: Mapped[datetime]
 
     __mapper_args__ = {"version_id_col": row_version}
+
+
+class ProcessArchive(Base):
+    """A process its owner has archived: no new case starts on it; cases already running go on.
+
+    One row per archived process key; unarchiving deletes it. Versions stay as they were.
+    """
+
+    __tablename__ = "process_archive"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_key: Mapped[str] = mapped_column(String(100), unique=True)
+    archived_by_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    archived_at: Mapped[datetime]

@@ -94,6 +94,9 @@ def _role_and_form_problems(info: DefinitionInfo, forms: dict[str, Any]) -> list
                         "unknown_check", element.id, element.line, **{"check": name, "known": sorted(CHECKS)}
                     )
                 )
+    for role in info.starters():
+        if role not in KNOWN_ROLES:
+            problems.append(problem("unknown_starter", info.process_key, role=role))
     starts = [e for e in info.elements.values() if e.kind == "startEvent"]
     if starts and not starts[0].properties.get("form"):
         problems.append(problem("no_start_form", starts[0].id, starts[0].line))

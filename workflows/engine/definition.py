@@ -21,6 +21,8 @@ SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
 NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
 MAX_BPMN_BYTES = 2 * 1024 * 1024
 Parsed = TypeVar("Parsed")
+# Who may start a process when its diagram does not say (the `starters` process property).
+DEFAULT_STARTERS = ("employee",)
 
 # Hardened: no DTDs, no entity expansion, no network; a diagram is untrusted input.
 _XML_PARSER = etree.XMLParser(
@@ -45,12 +47,13 @@ class DefinitionInfo:
     properties: dict[str, str]
     elements: dict[str, Element]
     lanes: dict[str, str]  # lane id -> role
+    documentation: str = ""  # the process's bpmn:documentation: what it is for, in the diagram's words
 
     def policy(self) -> dict[str, Any]:
         """Process properties that are numbers: the policy copied into each instance at start."""
         values: dict[str, Any] = {}
         for key, raw in self.properties.items():
-            if key.startswith("title_"):
+            if key.startswith(("title_", "description_")):
                 continue
             try:
                 values[key] = int(raw)
@@ -63,6 +66,20 @@ class DefinitionInfo:
 
     def title(self, locale: str) -> str:
         return pick(self.titles(), locale, self.name)
+
+    def starters(self) -> tuple[str, ...]:
+        """The roles the `starters` property names (comma-separated), or the default when it names none."""
+        raw = self.properties.get("starters") or ""
+        roles = tuple(dict.fromkeys(r.strip() for r in raw.split(",") if r.strip()))
+        return roles or DEFAULT_STARTERS
+
+    def descriptions(self) -> dict[str, str]:
+        """What the process is for: its documentation (Kazakh), translated by description_<locale>."""
+        props = self.properties
+        found = {k.removeprefix("description_"): v for k, v in props.items() if k.startswith("description_")}
+        if self.documentation:
+            found.setdefault("kk", self.documentation)
+        return {k: v for k, v in found.items() if v}
 
     def titles(self) -> dict[str, str]:
         """The title_<locale> process properties, by locale."""
@@ -146,6 +163,9 @@ def read_info(root: etree._Element) -> DefinitionInfo:
         properties=_properties(process),
         elements=elements,
         lanes=lanes,
+        documentation=" ".join(
+            (doc.text or "").strip() for doc in process.xpath("./bpmn:documentation", namespaces=NS)
+        ).strip(),
     )
 
 

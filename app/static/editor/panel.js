@@ -52,6 +52,19 @@
     return section(E.t("processProperties"), fields.concat(others));
   }
 
+  /* Why an element exists: its bpmn:documentation, where the shipped diagrams cite the regulation's
+     section ("000 §7.4") so that an owner sees what a step implements before changing it. */
+  function documentationSection(element, bo) {
+    var text = (bo.documentation || []).map(function (doc) {
+      return doc.text || "";
+    }).join("\n");
+    return section(E.t("documentation"), [field("documentation", E.t("documentationHint"), textarea("documentation", text, function (value) {
+      var kept = value.trim();
+      var docs = kept ? [service("moddle").create("bpmn:Documentation", { text: kept })] : [];
+      service("modeling").updateModdleProperties(element, bo, { documentation: docs });
+    }, 3))]);
+  }
+
   function otherProperties(element, bo, shown) {
     var rows = propList(bo).filter(function (prop) {
       return shown.indexOf(prop.name) < 0;
@@ -289,11 +302,13 @@
       parts.push(E.el("p", { className: "panel-hint", text: E.t("nothingSelected") }));
       var process = is(bo, "bpmn:Process") ? bo : (bo.participants && bo.participants[0] && bo.participants[0].processRef);
       if (process) {
+        parts.push(documentationSection(element, process));
         parts.push(processSection(element, process));
       }
       return parts;
     }
     parts = parts.concat(nameSection(element, bo));
+    parts.push(documentationSection(element, is(bo, "bpmn:Participant") && bo.processRef ? bo.processRef : bo));
     if (is(bo, "bpmn:Participant") && bo.processRef) {
       parts.push(processSection(element, bo.processRef));
     } else if (is(bo, "bpmn:Lane")) {
