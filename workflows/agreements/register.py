@@ -83,9 +83,12 @@ def _conditions(flt: AgreementFilter, today: date) -> list[ColumnElement[bool]]:
     elif flt.status == "fulfilled":
         found.append(and_(Agreement.status == AgreementStatus.ACTIVE, Agreement.obligation_ends_on < today))
     if flt.search and flt.search.strip():
-        needle = flt.search.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        typed = flt.search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        needle = typed.casefold()
+        # The case's search text is kept casefolded; the number is matched as typed or in lower case.
         found.append(
-            func.lower(Agreement.number).like(f"%{needle}%", escape="\\")
+            Agreement.number.like(f"%{typed}%", escape="\\")
+            | func.lower(Agreement.number).like(f"%{needle}%", escape="\\")
             | _case.search_text.like(f"%{needle}%", escape="\\")
         )
     return found
