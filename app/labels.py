@@ -20,6 +20,7 @@ ROLES = {
     "rector": _l("Rector"),
     "finance": _l("Finance department"),
     "legal": _l("Legal office"),
+    "international_office": _l("International cooperation office"),
     "process_owner": _l("Process owner"),
     "admin": _l("Administrator"),
 }

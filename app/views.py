@@ -43,6 +43,7 @@ class Header:
     monitoring: bool = False  # HR, the centre, the rector, administrators and heads watch periodicity
     organisation: bool = False  # administrators, HR and heads read the admin area
     registers: bool = False  # HR, the centre, the rector, administrators, directors and heads
+    agreements: bool = False  # HR and the legal office keep the training agreements
 
 
 MONITORING_ROLES = frozenset(
@@ -78,6 +79,7 @@ def _header() -> dict[str, Any]:
             any(seat.role in MONITORING_ROLES for seat in held),
             any(seat.role in ORGANISATION_READERS for seat in held),
             any(seat.role in SCOPE_ROLES for seat in held),
+            any(seat.role in {"hr", "legal"} for seat in held),
         )
     }
 

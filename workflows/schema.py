@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from workflows.agreements.models import Agreement
 from workflows.cases.models import (
     Document,
     Event,
@@ -41,6 +42,7 @@ metadata = Base.metadata
 
 __all__ = [
     "AccountToken",
+    "Agreement",
     "AuditEntry",
     "Delegation",
     "Document",

@@ -121,6 +121,15 @@ FIELDS: dict[str, str] = {
         "The training must start at least %(lead_days)s days after the application was first filed "
         "(%(filed_on)s): the earliest allowed start date is %(earliest_start)s."
     ),
+    "foreign_lead_time": N_(
+        "The documents for an internship abroad are due %(lead_days)s days before it starts: "
+        "for this start date the last day to apply was %(last_day_to_apply)s."
+    ),
+    "participants_individual": N_("An individual internship has no other participants: clear the list."),
+    "participants_too_many": N_("A collective internship may have at most %(limit)s other participants."),
+    "participants_twice": N_("Each participant is listed once."),
+    "participant_unknown": N_("No active employee has the personnel number %(number)s."),
+    "participant_is_applicant": N_("You are the applicant already: list only the others."),
     "start_too_far": N_("The start can be at most %(days)s days ahead: no later than %(latest_start)s."),
     "course_too_long": N_("A course of %(days)s days is longer than the %(max_days)s days allowed."),
     "too_many_hours": N_("%(hours)s hours in %(days)s days is more than the %(max_hours)s hours allowed."),
@@ -209,6 +218,9 @@ NOTICES: dict[str, str] = {
     "next_year_list": N_("The list of who must train next year is ready"),
     "overdue_step": N_("Overdue: %(task)s"),
     "action_due": N_("Due soon: %(task)s"),
+    "step_reminder": N_("Reminder: a step you hold is due soon"),
+    "step_escalation": N_("Overdue: a step in your area has passed its due date"),
+    "order_late": N_("The training starts soon and its order is not issued yet"),
 }
 
 # Refusals that are neither a field's nor a diagram's fault, by DomainError code.

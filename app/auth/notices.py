@@ -16,4 +16,7 @@ NOTICE_KINDS = {
     "withdrawn": _l("An application I had a step on was withdrawn"),
     "order_cancelled": _l("An order sending me to training was cancelled"),
     "incident": _l("A case held up by an error in its diagram"),
+    "step_reminder": _l("Reminders of steps I hold"),
+    "step_escalation": _l("Overdue steps in my area"),
+    "order_late": _l("An order not issued as the training nears"),
 }

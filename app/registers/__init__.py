@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("registers", __name__, template_folder="templates")
 
-from app.registers import routes  # noqa: E402,F401  # routes attach themselves to bp
+from app.registers import agreements, routes  # noqa: E402,F401  # routes attach themselves to bp

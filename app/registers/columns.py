@@ -119,6 +119,7 @@ CASE_COLUMNS: list[tuple[Any, Callable[[CaseRow, CaseTexts], Any]]] = [
     (_l("Held by"), lambda r, t: t.holder(r)),
     (_l("Due"), lambda r, t: r.due_date),
     (_l("Status"), lambda r, t: status_label(r.status)),
+    (_l("Days on the step"), lambda r, t: r.held_days),
 ]
 
 

@@ -163,6 +163,20 @@ class Flow:
         }
         self.do("centre", case_id, "verify_certificate", **{**fields, **data})
 
+    def meeting_record(self, **overrides: Any) -> dict[str, Any]:
+        """What the department meeting records on approving a report: its minutes (the file, uploaded by
+        the head) and its decisions to improve the unit's training (000 §11.3)."""
+        fields: dict[str, Any] = {
+            "minutes_number": "8",
+            "minutes_date": "2026-04-20",
+            "minutes_file": self.upload("head", name="minutes.pdf"),
+            "effectiveness": "high",
+            "implementation_plan": "Цифрлық бағалауды 2026-2027 оқу жылында енгізу",
+            "improvement_decisions": "Кафедраның барлық оқытушылары үшін цифрлық бағалау семинарын өткізу",
+            "attestation_recommendation": True,
+        }
+        return {**fields, **overrides}
+
     def submit_report(self, case_id: int) -> None:
         doc = self.upload("teacher")
         self.do(

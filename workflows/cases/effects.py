@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from workflows.agreements.effects import register_agreement, settle_refund
 from workflows.calendar import local_date
 from workflows.cases.models import (
     EventKind,
@@ -76,7 +77,9 @@ class StepEffects:
             if role not in KNOWN_ROLES:
                 raise ProcessError(f"The notice goes to an unknown role '{role}'", role=role)
             if role == EMPLOYEE:
+                # A collective internship's other participants are told whatever the applicant is.
                 people.append(instance.subject_id)
+                people.extend(int(p) for p in self.task_data.get("participant_ids") or [])
                 continue
             _, _, acting = self.seat(role)
             people.extend(p for p in acting if p != instance.subject_id)
@@ -184,10 +187,16 @@ class StepEffects:
             .scalar_subquery()
         )
 
+    def op_agreement(self, **_: Any) -> dict[str, Any]:
+        return register_agreement(self.session, self.instance, self.task_data, self.clock)
+
+    def op_settle_refund(self, **_: Any) -> dict[str, Any]:
+        return settle_refund(self.session, self.instance, self.task_data, self.clock)
+
     def op_record_training(self, **_: Any) -> dict[str, Any]:
         data = self.task_data
         hours = int(data.get("counted_hours") or data.get("hours") or 0)
-        # Whether the case has its record already, the validity policy and the verifier: one query.
+        # Whether the case has its records already, the validity policy and the verifier: one query.
         existing, validity, verifier = self.session.execute(
             select(
                 select(TrainingRecord.id)
@@ -201,13 +210,22 @@ class StepEffects:
                 self._verifier(),
             )
         ).one()
-        if existing is None:
-            if validity is None:  # no settings saved yet: the defaults, stored
-                validity = records_setting(self.session).certificate_validity_years
-            found = case_training(data, validity)
+        recorded: set[int] = set()
+        if existing is not None:  # recorded before: only the people still missing are added
+            recorded = set(
+                self.session.scalars(
+                    select(TrainingRecord.person_id).where(TrainingRecord.instance_id == self.instance.id)
+                )
+            )
+        if validity is None:  # no settings saved yet: the defaults, stored
+            validity = records_setting(self.session).certificate_validity_years
+        found = case_training(data, validity)
+        # Everyone the case sent: the applicant and a collective internship's other participants.
+        people = [self.instance.subject_id, *(int(p) for p in data.get("participant_ids") or [])]
+        for person_id in (p for p in dict.fromkeys(people) if p not in recorded):
             self.session.add(
                 TrainingRecord(
-                    person_id=self.instance.subject_id,
+                    person_id=person_id,
                     instance_id=self.instance.id,
                     source=RecordSource.CASE,
                     course=str(data.get("course", "")),

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from workflows.cases.incidents import Failure, held_up
 from workflows.cases.input import CaseRef, attach_documents, validate_step_data
 from workflows.cases.models import CaseStatus, EventKind, IncidentKind, ProcessInstance
+from workflows.cases.participants import resolve_participants
 from workflows.cases.steps import Step
 from workflows.clock import Clock
 from workflows.clock import today as local_today
@@ -75,6 +76,7 @@ def start_case(
     policy = info.policy()
     schema = validate_step_data(version, info.start_event.id, data, today, {})
     _refuse_duplicate(session, person.id, info.process_key, data)
+    participants = resolve_participants(session, schema, data, person.id)
     documents = attach_documents(session, schema, data, actor_id, None)
     now = clock.now()
     instance = ProcessInstance(
@@ -96,6 +98,7 @@ def start_case(
         doc.instance_id = instance.id
     initial = {
         **data,
+        **participants,
         "policy": policy,
         "applicant_id": person.id,
         "applicant_name": person.full_name,

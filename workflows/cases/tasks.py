@@ -26,6 +26,7 @@ from workflows.cases.models import (
     ProcessInstance,
     TaskStatus,
 )
+from workflows.cases.participants import resolve_participants
 from workflows.cases.steps import Step, lock_task
 from workflows.clock import Clock
 from workflows.clock import today as local_today
@@ -127,6 +128,7 @@ def _complete(session: Session, task_id: int, actor_id: int, data: dict[str, Any
     step = Step.open(session, instance, clock, actor_id)
     case = step.runtime.task_data(task.engine_task_id)
     schema = validate_step_data(step.version, task.element_id, data, today, case)
+    data = {**data, **resolve_participants(session, schema, data, instance.subject_id)}
     attach_to_case(session, schema, data, actor_id, instance.id)
     failure = Failure(
         IncidentKind.STEP, instance.process_key, instance.id, task.element_id, task.id, None, actor_id, data

@@ -148,6 +148,40 @@ def check_journal_dates(data: dict[str, Any], ctx: CheckContext) -> list[FieldEr
     return errors
 
 
+def check_foreign_lead_time(data: dict[str, Any], ctx: CheckContext) -> list[FieldError]:
+    """001 §7.5: the documents for an internship abroad are due well before it starts (the process's
+    foreign_lead_days, counted from the first submission like the ordinary lead time)."""
+    if data.get("host_location") != "abroad":
+        return []
+    start = _date(data, "start_date")
+    lead = int(ctx.policy.get("foreign_lead_days", 0))
+    filed = _date(ctx.case, "submitted_on") or ctx.today
+    if start is None or days_between(filed, start) >= lead:
+        return []
+    params = {"lead_days": lead, "last_day_to_apply": add_days(start, -lead).isoformat()}
+    return [field_error("start_date", "foreign_lead_time", "", **params)]
+
+
+def participant_numbers(data: dict[str, Any]) -> list[str]:
+    """The personnel numbers of a collective internship's other participants, one a line."""
+    raw = str(data.get("participants") or "")
+    return [line.strip() for line in raw.replace(",", "\n").splitlines() if line.strip()]
+
+
+def check_participants(data: dict[str, Any], ctx: CheckContext) -> list[FieldError]:
+    """001 §7.7: a collective internship names its other participants (at most the process's
+    max_participants, none twice); an individual one names none."""
+    numbers = participant_numbers(data)
+    if data.get("internship_kind") != "collective":
+        return [field_error("participants", "participants_individual")] if numbers else []
+    limit = int(ctx.policy.get("max_participants", 0)) or None
+    if limit is not None and len(numbers) > limit:
+        return [field_error("participants", "participants_too_many", limit=limit)]
+    if len(set(numbers)) != len(numbers):
+        return [field_error("participants", "participants_twice")]
+    return []
+
+
 CHECKS: dict[str, Check] = {
     "lead_time": check_lead_time,
     "date_range": check_date_range,
@@ -157,6 +191,8 @@ CHECKS: dict[str, Check] = {
     "counted_hours": check_counted_hours,
     "certificate_dates": check_certificate_dates,
     "journal_dates": check_journal_dates,
+    "foreign_lead_time": check_foreign_lead_time,
+    "participants": check_participants,
 }
 
 

@@ -31,6 +31,9 @@ class NoticeKind(StrEnum):
     NEXT_YEAR_LIST = "next_year_list"  # to a head: their unit's list of who must train next year
     OVERDUE_STEP = "overdue_step"  # from the cases register: a step you hold is past its date
     ACTION_DUE = "action_due"  # the journal's diagram: a corrective action you own falls due soon
+    STEP_REMINDER = "step_reminder"  # a diagram's deadline timer: a step you hold is due soon
+    STEP_ESCALATION = "step_escalation"  # to the next level: a step in your area is past its date
+    ORDER_LATE = "order_late"  # the training starts soon and its order is not issued yet
 
 
 class Notification(Base):

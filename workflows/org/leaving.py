@@ -1,6 +1,7 @@
 """A person leaves: deactivated with a leaving date. Their seats and deputies end the day before,
 the tasks they had claimed go back to their seat, and tasks whose seat has emptied go up the tree.
-The cases they are the subject of stay as they are, readable as before."""
+The cases they are the subject of stay as they are, readable as before; an active training
+agreement whose term runs past the leaving date raises a refund case."""
 
 from __future__ import annotations
 
@@ -94,4 +95,8 @@ def person_leaves(
         emptied.add((task.role, task.org_unit_id or 0))
         release_to_seat(session, task, actor_id, clock, "left")
     moved = reroute_seats(session, actor_id, emptied, today(clock), clock)
+    # Leaving within a training agreement's term: HR and legal get the refund case (001 §3.8).
+    from workflows.agreements.refunds import raise_refunds  # the cases import the org package
+
+    raise_refunds(session, person, left_on, clock)
     return len(claimed), moved

@@ -14,6 +14,8 @@ class Role(StrEnum):
     RECTOR = "rector"
     FINANCE = "finance"
     LEGAL = "legal"
+    # The strategic development and international cooperation office: internships abroad (001 §8.1).
+    INTERNATIONAL_OFFICE = "international_office"
     PROCESS_OWNER = "process_owner"
     ADMIN = "admin"
 

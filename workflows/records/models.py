@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workflows.db import Base, states
@@ -52,11 +52,15 @@ class TrainingRecord(Base):
     record stays in the file, shown as struck, and counts nothing."""
 
     __tablename__ = "training_record"
-    __table_args__ = (Index("ix_training_record_certificate", "certificate_number", "provider"),)
+    __table_args__ = (
+        Index("ix_training_record_certificate", "certificate_number", "provider"),
+        # One record per person a case sent: a collective internship sends several (001 §7.7).
+        UniqueConstraint("instance_id", "person_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
-    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), unique=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
     source: Mapped[RecordSource] = mapped_column(
         states(RecordSource, "source", 16), default=RecordSource.CASE, server_default=RecordSource.CASE.value
     )

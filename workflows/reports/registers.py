@@ -81,6 +81,7 @@ class CaseRow:
     holders: list[str]  # who may act on the current step when nobody has claimed it
     due_date: date | None
     overdue: bool
+    held_days: int | None = None  # how long the current step has been waiting, in calendar days
 
 
 @dataclass(frozen=True)
@@ -225,6 +226,7 @@ def _query(
             _task.role,
             _task.org_unit_id,
             _task.due_date,
+            _task.created_at.label("step_since"),
             _assignee.full_name.label("assignee_name"),
         )
         .select_from(cases)
@@ -294,6 +296,7 @@ def _rows(session: Session, raw: list[Any], today: date) -> list[CaseRow]:
                 holders=[] if assignee else holders.get((r.role, r.org_unit_id), []),
                 due_date=r.due_date,
                 overdue=r.due_date is not None and r.due_date < today,
+                held_days=(today - local_date(r.step_since)).days if r.step_since else None,
             )
         )
     return rows

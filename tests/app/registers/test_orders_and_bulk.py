@@ -39,7 +39,7 @@ def test_reminding_tells_each_holder_once(flow: Flow, login_as: LoginAs) -> None
     late = flow.start("teacher")
     fresh = flow.start("teacher2")
     flow.at("2026-06-01T09:00:00+05:00")
-    flow.do("head2", fresh, "endorse", decision="approve")  # the rector's visa has no due date
+    flow.do("head2", fresh, "endorse", decision="approve")  # the rector's visa is not due yet
     hr = login_as("hr")
     for _ in range(2):
         response = hr.post(

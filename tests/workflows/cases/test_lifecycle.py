@@ -56,17 +56,7 @@ def test_happy_path_own_funds(flow: Flow) -> None:
     assert [d.content_type for d in flow.documents(case)] == ["application/pdf"]
     flow.verify(case)
     flow.at("2026-04-20T15:00:00+05:00")
-    flow.do(
-        "head",
-        case,
-        "meeting_review",
-        minutes_number="8",
-        minutes_date="2026-04-20",
-        effectiveness="high",
-        implementation_plan="Цифрлық бағалауды 2026-2027 оқу жылында енгізу",
-        attestation_recommendation=True,
-        decision="approve",
-    )
+    flow.do("head", case, "meeting_review", **flow.meeting_record(), decision="approve")
     done = flow.case(case)
     assert done.status == "completed"
     assert done.ended_at is not None
@@ -244,13 +234,7 @@ def test_meeting_sends_report_back_for_rework(flow: Flow) -> None:
     flow.fire()
     flow.submit_report(case)
     flow.verify(case)
-    meeting = {
-        "minutes_number": "8",
-        "minutes_date": "2026-04-20",
-        "effectiveness": "sufficient",
-        "implementation_plan": "Жоспар",
-        "attestation_recommendation": False,
-    }
+    meeting = flow.meeting_record(effectiveness="sufficient", attestation_recommendation=False)
     flow.do("head", case, "meeting_review", **meeting, decision="return", comment="Есепті толықтырыңыз")
     assert flow.open_elements(case) == ["revise_report"]
     flow.do(

@@ -41,7 +41,8 @@ def camunda_edit(xml: str) -> str:
         1,
     )
     marker = (
-        '<spiffworkflow:property name="due" value="add_days(today(), 5)" />\n'
+        '<spiffworkflow:property name="due" '
+        'value="add_working_days(today(), policy[&quot;endorse_working_days&quot;])" />\n'
         "        </spiffworkflow:properties>\n"
     )
     assert text.count(marker) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 from sqlalchemy import Engine, select
@@ -12,7 +13,7 @@ from tests.app.processes.test_processes import SHIPPED, lead_time, publish
 from tests.workflows.flow import Flow
 from workflows.cli import main
 from workflows.definitions.models import ProcessVersion
-from workflows.definitions.publishing import Shipped, ShippedOutcome, latest_version, publish_directory
+from workflows.definitions.publishing import ShippedOutcome, latest_version, publish_directory
 
 KEY = "qualification_request"
 
@@ -31,30 +32,29 @@ def _release(tmp_path: Path, xml: str) -> Path:
     return folder
 
 
-def _shipped(results: list[Shipped], key: str = KEY) -> Shipped:
-    """The outcome for one file of the shipped set (every diagram in bpmn/ is deployed together)."""
-    [found] = [r for r in results if r.process_key == key]
-    return found
+def _shipped(found: list[Any]) -> dict[str, Any]:
+    """The outcomes of publishing the shipped folder, by process key (it holds several diagrams)."""
+    return {p.process_key: p for p in found}
 
 
 def test_deploying_again_publishes_nothing(flow: Flow) -> None:
     with flow.factory() as s:
-        results = publish_directory(s, flow.clock)
-        table, again = _shipped(results, "periodicity"), _shipped(results)
-        assert {r.outcome for r in results} == {ShippedOutcome.UNCHANGED}
+        shipped = _shipped(publish_directory(s, flow.clock))
+        again, table = shipped[KEY], shipped["periodicity"]
         assert (again.outcome, again.version) == (ShippedOutcome.UNCHANGED, 1)
         assert (table.process_key, table.file, table.outcome) == (
             "periodicity",
             "periodicity.dmn",
             "unchanged",
         )
-        assert len(s.scalars(select(ProcessVersion)).all()) == len(results)
+        assert {p.outcome for p in shipped.values()} == {ShippedOutcome.UNCHANGED}
+        assert len(s.scalars(select(ProcessVersion)).all()) == len(shipped)
 
 
 def test_a_restart_keeps_the_version_an_owner_published(flow: Flow) -> None:
     publish(flow, lead_time(25), "25 days")
     with flow.factory() as s:
-        kept = _shipped(publish_directory(s, flow.clock))
+        kept = _shipped(publish_directory(s, flow.clock))[KEY]
         assert kept.outcome == ShippedOutcome.UNCHANGED  # the shipped content is version 1 already
         assert (latest_version(s, KEY).version, _lead_time(s)) == (2, 25)
 
@@ -74,13 +74,15 @@ def test_a_new_release_replaces_the_products_own_version(flow: Flow, tmp_path: P
     with flow.factory() as s:
         [published] = publish_directory(s, flow.clock, _release(tmp_path, lead_time(22)))
         assert (published.outcome, published.version, _lead_time(s)) == (ShippedOutcome.PUBLISHED, 2, 22)
-        back = _shipped(publish_directory(s, flow.clock))  # the old release again: its content was version 1
+        back = _shipped(publish_directory(s, flow.clock))[
+            KEY
+        ]  # the old release again: its content was version 1
         assert (back.outcome, back.version, _lead_time(s)) == (ShippedOutcome.UNCHANGED, 1, 22)
 
 
 def test_forcing_the_live_content_publishes_nothing(flow: Flow) -> None:
     with flow.factory() as s:
-        same = _shipped(publish_directory(s, flow.clock, force=True))
+        same = _shipped(publish_directory(s, flow.clock, force=True))[KEY]
         assert (same.outcome, latest_version(s, KEY).version) == (ShippedOutcome.UNCHANGED, 1)
         assert latest_version(s, KEY).bpmn_xml == SHIPPED
 

@@ -13,15 +13,7 @@ from workflows.records.models import RecordSource, RecordsSetting, TrainingForm,
 
 def complete_meeting(flow: Flow, case: int) -> None:
     flow.do(
-        "head",
-        case,
-        "meeting_review",
-        minutes_number="8",
-        minutes_date="2026-04-03",
-        effectiveness="high",
-        implementation_plan="Цифрлық бағалауды енгізу",
-        attestation_recommendation=True,
-        decision="approve",
+        "head", case, "meeting_review", **flow.meeting_record(minutes_date="2026-04-03"), decision="approve"
     )
 
 
