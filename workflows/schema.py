@@ -27,6 +27,14 @@ from workflows.org.models import (
     SignInThrottle,
     UnitKind,
 )
+from workflows.planning.models import (
+    DepartmentMeeting,
+    PlanCampaign,
+    PlanLine,
+    PlanSchedule,
+    PlanVersion,
+    PlanVersionLine,
+)
 from workflows.records.models import (
     Nonconformity,
     RecordExtract,
@@ -43,6 +51,7 @@ __all__ = [
     "AccountToken",
     "AuditEntry",
     "Delegation",
+    "DepartmentMeeting",
     "Document",
     "Event",
     "HumanTask",
@@ -57,6 +66,11 @@ __all__ = [
     "OrgUnit",
     "PeriodicityNotice",
     "Person",
+    "PlanCampaign",
+    "PlanLine",
+    "PlanSchedule",
+    "PlanVersion",
+    "PlanVersionLine",
     "ProcessDraft",
     "ProcessInstance",
     "ProcessVersion",
