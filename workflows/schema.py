@@ -27,6 +27,12 @@ from workflows.org.models import (
     SignInThrottle,
     UnitKind,
 )
+from workflows.planning.amendment_models import (
+    AmendmentChange,
+    PlanAmendment,
+    PlanLineCase,
+    PlanLineSlip,
+)
 from workflows.planning.models import (
     DepartmentMeeting,
     PlanCampaign,
@@ -49,6 +55,7 @@ metadata = Base.metadata
 
 __all__ = [
     "AccountToken",
+    "AmendmentChange",
     "AuditEntry",
     "Delegation",
     "DepartmentMeeting",
@@ -66,8 +73,11 @@ __all__ = [
     "OrgUnit",
     "PeriodicityNotice",
     "Person",
+    "PlanAmendment",
     "PlanCampaign",
     "PlanLine",
+    "PlanLineCase",
+    "PlanLineSlip",
     "PlanSchedule",
     "PlanVersion",
     "PlanVersionLine",

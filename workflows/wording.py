@@ -131,6 +131,15 @@ FIELDS: dict[str, str] = {
     "day_of_year": N_("Enter a day of the year as MM-DD, e.g. 09-01."),
     "counted_over_course": N_("No more hours can be counted than the course has (%(hours)s)."),
     "duplicate_application": N_("You already applied for this course on these dates: case %(business_key)s."),
+    "plan_line_needed": N_(
+        "The %(year)s plan holds lines of yours: choose the line this application is for, or untick "
+        "“in the plan” and say why the training is outside it."
+    ),
+    "plan_line_unknown": N_("This is not a line of the approved plan in force that you may use."),
+    "plan_line_in_plan": N_("An application made from a plan line is in the plan: tick “in the plan”."),
+    "plan_line_taken": N_("An application was already made from this plan line: case %(business_key)s."),
+    "plan_person_not_in_unit": N_("Choose a person who works in your unit."),
+    "amendment_empty": N_("Add, move or remove at least one line."),
     "date_range": N_("The end date cannot be before the start date (%(start)s)."),
     "training_not_ended": N_(
         "Only training that has ended can be recorded: the end date is after today (%(today)s)."
@@ -212,6 +221,12 @@ REFUSALS: dict[str, str] = {
         "The order %(number)s has been issued: ask the HR service to cancel it instead."
     ),
     "no_order_to_cancel": N_("The case has no issued order to cancel."),
+    "plan_years_range": N_("Choose at most %(years)s consecutive years."),
+    "next_campaign_not_open": N_("The planning campaign for %(year)s is not open: nothing was carried."),
+    "next_schedule_closed": N_(
+        "The unit's schedule for %(year)s has been submitted: only a schedule being drawn up takes lines."
+    ),
+    "line_already_carried": N_("This line has already been carried into the %(year)s plan."),
     "import_has_errors": N_(
         "The file has %(count)s error(s), so nothing was imported; correct them and upload it again."
     ),

@@ -29,6 +29,7 @@ from workflows.errors import ProcessError
 from workflows.messaging.notices import Notice
 from workflows.org.roles import EMPLOYEE, KNOWN_ROLES
 from workflows.org.seats import seat_holders
+from workflows.planning.new_version import decide_amendment
 from workflows.records.from_case import case_training
 from workflows.records.models import Nonconformity, RecordSource, TrainingRecord
 from workflows.records.settings import records_setting
@@ -110,6 +111,10 @@ class StepEffects:
         self.session.add(entry)
         self._log(EventKind.NONCONFORMITY, None, note, kind=kind)
         return {"kind": kind}
+
+    def op_amend_plan(self, decision: str) -> dict[str, Any]:
+        """The plan amendment of this case is approved (a new plan version) or rejected."""
+        return decide_amendment(self.session, self.instance.id, decision, self.actor_id, self.clock.now())
 
     def op_issue_order(self, prefix: str = "БА", order_date: str | None = None) -> dict[str, Any]:
         """The next number of the year, taken under a row lock so that two HR officers never share one."""

@@ -39,6 +39,7 @@ class JobKind(StrEnum):
     EMAIL = "email"
     PERIODICITY = "periodicity"  # the daily periodicity sweep: reminders, nonconformities, next year's list
     IMPORT_PREVIEW = "import_preview"  # reading a large import file (workflows.org.import_runs)
+    PLAN_SLIP = "plan_slip"  # the daily sweep of plan lines past their quarter (workflows.planning.slips)
 
 
 class JobStatus(StrEnum):
