@@ -23,7 +23,7 @@ from app.cases import bp
 from app.errors import on_invalid, refusals_go_to, too_large_page
 from app.i18n import locale_code
 from app.pdf.order import render_order
-from app.routing import takes_files
+from app.routing import database_id, takes_files
 from app.schema_form import build_form, read_submission
 from app.state import clock, db, store
 from app.summary import later_sections, summary_rows
@@ -35,6 +35,7 @@ from workflows.cases.submissions import start_application
 from workflows.cases.withdrawal import cancel_order, withdraw_application
 from workflows.definitions.catalog import latest_process, version_info
 from workflows.errors import FieldError
+from workflows.planning.linking import application_start
 
 
 def _today() -> date:
@@ -42,23 +43,31 @@ def _today() -> date:
 
 
 @too_large_page("cases.create")
-def _new_page(errors: list[FieldError] | None = None, typed: dict | None = None) -> str:
-    process = latest_process(db(), current_app.config["PROCESS_KEY"])
+def _new_page(
+    errors: list[FieldError] | None = None, typed: dict | None = None, line_id: int | None = None
+) -> str:
+    session = db()
+    process = latest_process(session, current_app.config["PROCESS_KEY"])
     locale = locale_code()
     lead_days = int(process.policy.get("lead_time_days", 0))
+    if line_id is None and typed:
+        line_id = database_id(str(typed.get("plan_line") or "") or None)
+    offer = application_start(session, current_user.id, line_id, _today())
     return render_template(
         "cases/new.html",
         process_title=process.title(locale),
-        form=build_form(process.schema(process.start.form_key), locale, typed or {}, errors),
+        form=build_form(process.schema(process.start.form_key), locale, typed or offer.values, errors),
         lead_days=lead_days,
         earliest_start=add_days(_today(), lead_days),
+        plan_lines=offer.lines,
+        chosen_line=line_id,
     )
 
 
 @bp.get("/cases/new")
 @login_required
 def new() -> str:
-    return _new_page()
+    return _new_page(line_id=database_id(request.args.get("plan_line")))
 
 
 @bp.post("/cases/new")

@@ -24,6 +24,7 @@ from workflows.org.seats import descendants, seats
 from workflows.planning.amendment_models import AmendmentChange, AmendmentStatus, ChangeKind, PlanAmendment
 from workflows.planning.models import CampaignStatus, PlanCampaign, PlanVersion, PlanVersionLine
 from workflows.planning.new_version import latest_version
+from workflows.reports.registers import scope_roots
 
 PROCESS_KEY = "plan_amendment"
 PROPOSERS = (Role.DEPARTMENT_HEAD, Role.INSTITUTE_DIRECTOR)
@@ -228,9 +229,12 @@ def _proposing_unit(session: Session, person_id: int, today: date) -> int:
     return held[0]
 
 
-def plan_history(session: Session, year: int) -> tuple[list[VersionEntry], list[AmendmentEntry]]:
+def plan_history(
+    session: Session, actor_id: int, year: int, clock: Clock
+) -> tuple[list[VersionEntry], list[AmendmentEntry]]:
     """Every version of the year's plan, newest first, with the amendment that made each; and the
-    amendments proposed, decided or not."""
+    amendments proposed, decided or not. For those who oversee units (the registers' readers)."""
+    scope_roots(session, actor_id, local_date(clock.now()))
     campaign = session.scalar(select(PlanCampaign).where(PlanCampaign.year == year))
     if campaign is None:
         raise NotFound("No plan for this year", year=year)
@@ -288,3 +292,42 @@ def _line_counts(session: Session, version_ids: list[int]) -> dict[int, int]:
         .group_by(PlanVersionLine.version_id)
     )
     return {version_id: count for version_id, count in rows}
+
+
+@dataclass(frozen=True)
+class AmendableLine:
+    line_id: int
+    person_name: str
+    topic: str
+    quarter: int | None
+    hours: int
+    funding_source: str
+
+
+def amendable_lines(
+    session: Session, actor_id: int, year: int, clock: Clock
+) -> tuple[list[AmendableLine], list[tuple[int, str]]]:
+    """The lines of the plan in force the head may move or remove, and the people they may add
+    lines for (the active people of their units)."""
+    today = local_date(clock.now())
+    units = proposer_units(session, actor_id, today)
+    if not units:
+        raise Forbidden("Only heads of units propose plan amendments")
+    base = latest_version(session, approved_campaign(session, year).id)
+    assert base is not None
+    rows = session.execute(
+        select(PlanVersionLine, Person.full_name)
+        .join(Person, Person.id == PlanVersionLine.person_id)
+        .where(PlanVersionLine.version_id == base.id, PlanVersionLine.org_unit_id.in_(units))
+        .order_by(Person.full_name, PlanVersionLine.quarter, PlanVersionLine.id)
+    ).all()
+    lines = [
+        AmendableLine(line.line_id, name, line.topic, line.quarter, line.hours, line.funding_source)
+        for line, name in rows
+    ]
+    people = session.execute(
+        select(Person.id, Person.full_name)
+        .where(Person.org_unit_id.in_(units), Person.is_active.is_(True))
+        .order_by(Person.full_name)
+    ).all()
+    return lines, [(pid, name) for pid, name in people]

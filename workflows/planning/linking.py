@@ -17,12 +17,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from workflows.cases.models import CaseStatus, ProcessInstance
-from workflows.errors import ValidationFailed, field_error
+from workflows.definitions.catalog import latest_process
+from workflows.errors import NotFound, ValidationFailed, field_error
 from workflows.planning.amendment_models import PlanLineCase
 from workflows.planning.models import CampaignStatus, PlanCampaign, PlanVersion, PlanVersionLine
 
 # A line is taken while its application runs or has led somewhere; a rejected or withdrawn one frees it.
 TAKING = (CaseStatus.RUNNING, CaseStatus.COMPLETED)
+APPLICATION_PROCESS = "qualification_request"
 
 
 @dataclass(frozen=True)
@@ -187,3 +189,27 @@ def link_case(session: Session, instance_id: int, data: dict[str, Any], now: dat
     line_id = data.get("plan_line")
     if line_id is not None:
         session.add(PlanLineCase(line_id=int(line_id), instance_id=instance_id, linked_at=now))
+
+
+def application_form(session: Session) -> dict[str, Any]:
+    """The application form of the published process: its vocabularies name a line's form, mode
+    and funding."""
+    process = latest_process(session, APPLICATION_PROCESS)
+    return process.schema(process.start.form_key)
+
+
+@dataclass(frozen=True)
+class ApplicationStart:
+    lines: list[OfferedLine]  # the applicant's lines to choose from
+    values: dict[str, Any]  # the form pre-filled from the chosen one (empty when none is chosen)
+
+
+def application_start(session: Session, person_id: int, line_id: int | None, today: date) -> ApplicationStart:
+    """What the application page offers: the applicant's plan lines and, for a chosen one, the form
+    filled from it. A line that is not the applicant's is not found."""
+    lines = offered_lines(session, person_id, today)
+    if line_id is None:
+        return ApplicationStart(lines, {})
+    if not any(line.line_id == line_id for line in lines):
+        raise NotFound("No such plan line of yours", line_id=line_id)
+    return ApplicationStart(lines, prefilled(session, person_id, line_id))

@@ -19,7 +19,7 @@ from workflows.records.models import Nonconformity
 from workflows.records.reminders import next_sweep_at
 from workflows.wording import N_, fill
 
-NONCONFORMITY_KIND = "plan_line_slipped"
+NONCONFORMITY_KIND = "plan_slipped"  # named in the journal (app/registers/journal.py)
 SLIPPED_NOTE = N_("Plan line not done by %(due)s: %(topic)s (%(year)s plan, no order issued)")
 
 

@@ -83,7 +83,7 @@ def test_an_approved_amendment_is_the_plans_next_version(flow: Flow, plan: dict[
         removed = s.get(PlanLine, plan["Деректер қоры"])
         assert removed is not None and removed.status == LineStatus.REMOVED  # kept, marked, with the reason
         assert removed.removed_reason == "Өндірістік қажеттілік"
-        versions, amendments = plan_history(s, 2026)
+        versions, amendments = plan_history(s, flow.demo["hr"], 2026, flow.clock)
         assert [v.number for v in versions] == [2, 1]
         assert versions[0].amendment_id == amendments[0].id and versions[0].lines == 3
         assert versions[0].totals == {"own": "0.00", "university": "120000.00"}
@@ -102,7 +102,7 @@ def test_a_rejected_amendment_leaves_the_plan_as_it_was(flow: Flow, plan: dict[s
     with flow.factory() as s:
         amendment = s.scalars(select(PlanAmendment)).one()
         assert amendment.status == AmendmentStatus.REJECTED and amendment.version_id is None
-        versions, _ = plan_history(s, 2026)
+        versions, _ = plan_history(s, flow.demo["hr"], 2026, flow.clock)
         assert [v.number for v in versions] == [1]
 
 
