@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from workflows.errors import ProcessError
 from workflows.planning.models import LengthClass
@@ -46,8 +46,7 @@ def campaign_dates(policy: dict[str, Any], year: int) -> CampaignDates:
     return CampaignDates(**found)
 
 
-@dataclass(frozen=True)
-class LengthVerdict:
+class LengthVerdict(NamedTuple):
     length_class: LengthClass
     flag: str | None  # why the line is flagged for a second look, None when it fits
 
