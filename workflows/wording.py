@@ -193,6 +193,15 @@ FIELDS: dict[str, str] = {
     "close_note": N_("Say why: the journal keeps the note."),
     "close_before_recheck": N_("Record the re-check before closing the entry."),
     "too_many_selected": N_("Select at most %(limit)s rows at once."),
+    "plan_not_in_unit": N_("This person is not on the unit's staff: only its own people are planned here."),
+    "plan_overlap": N_("This person is already planned for overlapping dates: %(topic)s from %(start)s."),
+    "plan_dates_order": N_("The end date cannot be before the start date."),
+    "plan_outside_year": N_("The date must fall in the year planned, %(year)s."),
+    "plan_when": N_("Give the quarter, the month or the dates of the training."),
+    "plan_month_quarter": N_("The month is not in the quarter given."),
+    "plan_meeting_future": N_("The meeting date cannot be in the future."),
+    "plan_unknown_line": N_("A commented line is not in this plan."),
+    "plan_unit_not_in_campaign": N_("This unit has no schedule open in the campaign."),
 }
 
 # What a notice (in the app and as the subject of its email) says, by notice kind.
@@ -212,6 +221,9 @@ NOTICES: dict[str, str] = {
     "periodicity_due_staff": N_("Someone in your unit is due for periodic qualification training soon"),
     "next_year_list": N_("The list of who must train next year is ready"),
     "overdue_step": N_("Overdue: %(task)s"),
+    "plan_reminder": N_("Reminder: your unit's plan schedule is past its deadline"),
+    "plan_escalation": N_("Overdue: a unit below yours has not handed in its plan schedule"),
+    "plan_approved": N_("The annual qualification-improvement plan has been approved"),
 }
 
 # Refusals that are neither a field's nor a diagram's fault, by DomainError code.
@@ -244,6 +256,17 @@ REFUSALS: dict[str, str] = {
     "person_no_email": N_("This person has no email address: add one first, or set a temporary password."),
     "entry_closed": N_("The journal entry is closed: reopen it to change it."),
     "entry_open": N_("The journal entry is open already."),
+    "campaign_exists": N_("The planning campaign for %(year)s is already open."),
+    "campaign_no_units": N_("There are no institutes with departments to plan for."),
+    "plan_step_not_open": N_("This step of the planning campaign is not open now."),
+    "plan_meeting_missing": N_("Record the department meeting that discussed the schedule first."),
+    "plan_not_submitted": N_("Only a schedule the head has approved can be returned."),
+    "plan_not_open": N_("This schedule is not waiting for a signature."),
+    "plan_departments_missing": N_("Not every department has handed in its schedule (%(count)s missing)."),
+    "plan_not_consolidating": N_("The institutes' schedules are not all in yet."),
+    "plan_not_with_finance": N_("The plan is not waiting for the budget's agreement."),
+    "plan_not_for_approval": N_("The plan is not waiting for approval."),
+    "plan_campaign_closed": N_("The campaign is over: amend the approved plan instead."),
 }
 
 # The emails about one's account (not about a case), by token purpose: (subject, body).

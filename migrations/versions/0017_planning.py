@@ -33,6 +33,32 @@ ROLES_BEFORE = [
 ]
 ROLES = [*ROLES_BEFORE, "apparatus_head"]
 ROLE_TABLES = ("role_assignment", "human_task")
+NOTICE_KINDS_BEFORE = [
+    "task_assigned",
+    "approved",
+    "returned",
+    "rejected",
+    "order_issued",
+    "reminder",
+    "escalation",
+    "completed",
+    "withdrawn",
+    "order_cancelled",
+    "incident",
+    "periodicity_due",
+    "periodicity_due_staff",
+    "next_year_list",
+    "overdue_step",
+]
+NOTICE_KINDS = [*NOTICE_KINDS_BEFORE, "plan_reminder", "plan_escalation", "plan_approved"]
+
+
+def _notice_check(kinds: list[str]) -> None:
+    with op.batch_alter_table("notification", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_notification_kind"), type_="check")
+        batch_op.create_check_constraint(
+            batch_op.f("ck_notification_kind"), f"kind IN ({', '.join(repr(k) for k in kinds)})"
+        )
 
 
 def _role_checks(roles: list[str]) -> None:
@@ -232,12 +258,23 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_plan_version_line_line_id"), ["line_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_plan_version_line_person_id"), ["person_id"], unique=False)
     _role_checks(ROLES)
+    _notice_check(NOTICE_KINDS)
+    # A campaign's unit task is nobody's own case: it has no subject.
+    with op.batch_alter_table("human_task", schema=None) as batch_op:
+        batch_op.alter_column("subject_id", existing_type=sa.Integer(), nullable=True)
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM human_task WHERE role = 'apparatus_head'")
+    gone = "SELECT id FROM human_task WHERE role = 'apparatus_head' OR subject_id IS NULL"
+    op.execute(f"DELETE FROM notification WHERE task_id IN ({gone})")
+    op.execute(f"DELETE FROM incident WHERE task_id IN ({gone})")
+    op.execute(f"DELETE FROM human_task WHERE id IN ({gone})")
+    with op.batch_alter_table("human_task", schema=None) as batch_op:
+        batch_op.alter_column("subject_id", existing_type=sa.Integer(), nullable=False)
     op.execute("DELETE FROM role_assignment WHERE role = 'apparatus_head'")
     _role_checks(ROLES_BEFORE)
+    op.execute("DELETE FROM notification WHERE kind LIKE 'plan_%'")
+    _notice_check(NOTICE_KINDS_BEFORE)
     op.drop_table("plan_version_line")
     op.drop_table("plan_version")
     op.drop_table("plan_line")

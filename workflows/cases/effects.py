@@ -30,6 +30,7 @@ from workflows.messaging.notices import Notice
 from workflows.org.roles import EMPLOYEE, KNOWN_ROLES
 from workflows.org.seats import seat_holders
 from workflows.planning.new_version import decide_amendment
+from workflows.planning.operators import PLAN_OPERATORS
 from workflows.records.from_case import case_training
 from workflows.records.models import Nonconformity, RecordSource, TrainingRecord
 from workflows.records.settings import records_setting
@@ -53,26 +54,28 @@ class StepEffects:
 
     def __call__(self, operator: str, params: dict[str, Any], task_data: dict[str, Any]) -> Any:
         handler = getattr(self, f"op_{operator}", None)
+        self.task_data = task_data
+        if handler is None and operator in PLAN_OPERATORS:
+            return PLAN_OPERATORS[operator](self, **params)
         if handler is None:
             raise ProcessError(f"Unknown service operator '{operator}'", operator=operator)
-        self.task_data = task_data
         return handler(**params)
 
     def _today(self) -> date:
         return local_date(self.clock.now())
 
-    def people_in(self, roles: str) -> list[int]:
+    def people_in(self, roles: str, unit: int | None = None) -> list[int]:
+        """The people of `roles` over the case's unit (or over `unit`, for a campaign's unit)."""
         people: list[int] = []
         instance = self.instance
+        at = instance.subject_unit_id if unit is None else int(unit)
         for role in (r.strip() for r in str(roles).split(",") if r.strip()):
             if role not in KNOWN_ROLES:
                 raise ProcessError(f"The notice goes to an unknown role '{role}'", role=role)
             if role == EMPLOYEE:
                 people.append(instance.subject_id)
                 continue
-            _, _, acting = seat_holders(
-                self.session, role, instance.subject_unit_id, instance.subject_id, self._today()
-            )
+            _, _, acting = seat_holders(self.session, role, at, instance.subject_id, self._today())
             people.extend(p for p in acting if p != instance.subject_id)
         return people
 

@@ -124,8 +124,9 @@ class HumanTask(Base):
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
     # Set for the applicant's own tasks and when someone claims a role task.
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    # The applicant: never a candidate for approving their own case.
-    subject_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    # The applicant: never a candidate for approving their own case. Empty for a campaign's unit
+    # task (an annual plan's schedule, workflows/planning), which is nobody's own case.
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     due_date: Mapped[date | None]
     status: Mapped[TaskStatus] = mapped_column(states(TaskStatus, "status", 16))
     created_at: Mapped[datetime]

@@ -273,13 +273,20 @@ class Step:
                 continue
             element = elements[task.element_id]
             role, unit = element.role or EMPLOYEE, None
+            subject: int | None = instance.subject_id
             if role == EMPLOYEE:
-                people[task.engine_id] = [instance.subject_id]
+                # A campaign's task names its person (`person`); a case's is the applicant's own.
+                subject = self._routed(task, element.properties.get("person")) or subject
+                people[task.engine_id] = [subject] if subject else []
             else:
+                # A campaign's task names the unit whose seat takes it (`unit`), and is nobody's
+                # own case; a case's goes to the seat over the applicant's unit.
+                at = self._routed(task, element.properties.get("unit"))
+                subject = None if at else subject
                 role, unit, acting = seat_holders(
-                    self.session, role, instance.subject_unit_id, instance.subject_id, self.today
+                    self.session, role, at or instance.subject_unit_id, subject, self.today
                 )
-                people[task.engine_id] = [p for p in acting if p != instance.subject_id]
+                people[task.engine_id] = [p for p in acting if p != subject]
             due_expr = element.properties.get("due")
             due = self.runtime.evaluate(task.engine_id, due_expr) if due_expr else None
             rows.append(
@@ -290,8 +297,8 @@ class Step:
                     "name": task.name,
                     "form_key": element.properties.get("form", ""),
                     "role": role,
-                    "subject_id": instance.subject_id,
-                    "assignee_id": instance.subject_id if role == EMPLOYEE else None,
+                    "subject_id": subject,
+                    "assignee_id": subject if role == EMPLOYEE else None,
                     "org_unit_id": unit,
                     "due_date": date.fromisoformat(str(due)[:10]) if due else None,
                     "status": TaskStatus.OPEN,
@@ -311,6 +318,13 @@ class Step:
             # Whoever just acted knows what their own step led to: no notice about it for them.
             acting = [p for p in people[engine_id] if p and p != self.actor_id]
             self.notices.append(Notice(acting, NoticeKind.TASK_ASSIGNED, row_id, {"task": name}))
+
+    def _routed(self, task: ReadyTask, expression: str | None) -> int | None:
+        """The person or unit id a task's `person` / `unit` property gives in its own data."""
+        if not expression:
+            return None
+        value = self.runtime.evaluate(task.engine_id, expression)
+        return int(value) if value is not None else None
 
     def _write_tasks(self, rows: list[dict[str, Any]]) -> list[Any]:
         """Insert the new rows, and update the closed ones and the one row an engine task made

@@ -30,6 +30,9 @@ class NoticeKind(StrEnum):
     PERIODICITY_DUE_STAFF = "periodicity_due_staff"  # to their head
     NEXT_YEAR_LIST = "next_year_list"  # to a head: their unit's list of who must train next year
     OVERDUE_STEP = "overdue_step"  # from the cases register: a step you hold is past its date
+    PLAN_REMINDER = "plan_reminder"  # a unit's plan schedule is past the diagram's deadline
+    PLAN_ESCALATION = "plan_escalation"  # to the level above: a unit below missed its deadline
+    PLAN_APPROVED = "plan_approved"  # to every head: the annual plan was approved
 
 
 class Notification(Base):
