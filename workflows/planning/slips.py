@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from workflows.calendar import local_date
 from workflows.cases.models import Job, JobKind, JobStatus
+from workflows.cases.steps import QUEUED_JOBS, queued_jobs
 from workflows.clock import Clock
 from workflows.planning.amendment_models import PlanLineSlip
 from workflows.planning.execution import LineProgress, line_progress
@@ -53,12 +54,23 @@ def sweep_slips(session: Session, clock: Clock) -> int:
     return entered
 
 
+def _queue_quietly(session: Session, job: Job) -> None:
+    """Queue a sweep without waking the workers (as the periodicity sweep does): the one adding it
+    runs it, or it is due tomorrow, and a wake would only cost an extra pass."""
+    woken = queued_jobs(session)
+    session.add(job)
+    session.flush()
+    if not woken:
+        session.info.pop(QUEUED_JOBS, None)
+
+
 def run_slip_job(session: Session, job: Job, clock: Clock) -> None:
     """The worker's handler: sweep, then queue tomorrow's sweep."""
     sweep_slips(session, clock)
-    session.add(
-        Job(kind=JobKind.PLAN_SLIP, due_at=next_sweep_at(clock.now()), status=JobStatus.PENDING, payload={})
+    following = Job(
+        kind=JobKind.PLAN_SLIP, due_at=next_sweep_at(clock.now()), status=JobStatus.PENDING, payload={}
     )
+    _queue_quietly(session, following)
 
 
 def schedule_slip_sweep(session: Session, clock: Clock) -> bool:
@@ -68,6 +80,7 @@ def schedule_slip_sweep(session: Session, clock: Clock) -> bool:
     )
     if pending is not None:
         return False
-    session.add(Job(kind=JobKind.PLAN_SLIP, due_at=clock.now(), status=JobStatus.PENDING, payload={}))
-    session.flush()
+    _queue_quietly(
+        session, Job(kind=JobKind.PLAN_SLIP, due_at=clock.now(), status=JobStatus.PENDING, payload={})
+    )
     return True
