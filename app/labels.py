@@ -18,6 +18,7 @@ ROLES = {
     "hr": _l("HR service"),
     "competence_centre": _l("Competence centre"),
     "rector": _l("Rector"),
+    "apparatus_head": _l("Head of the management apparatus"),
     "finance": _l("Finance department"),
     "legal": _l("Legal office"),
     "international_office": _l("International cooperation office"),

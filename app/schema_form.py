@@ -104,6 +104,8 @@ def _widget(prop: dict[str, Any]) -> str:
     enum = _enum(prop)
     if prop.get("format") == "document":
         return "file"
+    if prop.get("x-widget") == "hidden":
+        return "hidden"  # set by the page (a chosen plan line), not typed
     if enum is not None:
         return "radio" if len(enum) <= RADIO_MAX else "select"
     if kind == "boolean":
@@ -237,8 +239,8 @@ def read_submission(
         typed[name] = raw
         if raw == "":
             continue
-        if widget in {"integer", "number"}:
-            data[name] = _number(raw, widget == "integer")
+        if widget in {"integer", "number"} or (widget == "hidden" and prop.get("type") == "integer"):
+            data[name] = _number(raw, widget == "integer" or prop.get("type") == "integer")
         else:
             data[name] = raw
     return Submission(data, uploads, typed)

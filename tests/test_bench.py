@@ -29,6 +29,10 @@ RUNS = {
     "registers": (["--sqlite-only", "--cases", "60", "--seeds", "3", "--repeat", "1"], "p95 ms"),
     "timers": (["--sqlite-only", "--timers", "1", "--spacing", "0.1"], "within 2 s"),
     "staff_import": (["--sqlite-only", "--rows", "50"], "preview and apply times"),
+    "planning": (
+        ["--sqlite-only", "--departments", "4", "--lines", "20", "--repeat", "1"],
+        "slipped lines entered in the journal",
+    ),
 }
 
 

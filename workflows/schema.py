@@ -28,6 +28,20 @@ from workflows.org.models import (
     SignInThrottle,
     UnitKind,
 )
+from workflows.planning.amendment_models import (
+    AmendmentChange,
+    PlanAmendment,
+    PlanLineCase,
+    PlanLineSlip,
+)
+from workflows.planning.models import (
+    DepartmentMeeting,
+    PlanCampaign,
+    PlanLine,
+    PlanSchedule,
+    PlanVersion,
+    PlanVersionLine,
+)
 from workflows.records.models import (
     Nonconformity,
     RecordExtract,
@@ -43,8 +57,10 @@ metadata = Base.metadata
 __all__ = [
     "AccountToken",
     "Agreement",
+    "AmendmentChange",
     "AuditEntry",
     "Delegation",
+    "DepartmentMeeting",
     "Document",
     "Event",
     "HumanTask",
@@ -60,6 +76,14 @@ __all__ = [
     "PeriodicityNotice",
     "Person",
     "ProcessArchive",
+    "PlanAmendment",
+    "PlanCampaign",
+    "PlanLine",
+    "PlanLineCase",
+    "PlanLineSlip",
+    "PlanSchedule",
+    "PlanVersion",
+    "PlanVersionLine",
     "ProcessDraft",
     "ProcessInstance",
     "ProcessVersion",

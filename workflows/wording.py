@@ -143,6 +143,15 @@ FIELDS: dict[str, str] = {
     "day_of_year": N_("Enter a day of the year as MM-DD, e.g. 09-01."),
     "counted_over_course": N_("No more hours can be counted than the course has (%(hours)s)."),
     "duplicate_application": N_("You already applied for this course on these dates: case %(business_key)s."),
+    "plan_line_needed": N_(
+        "The %(year)s plan holds lines of yours: choose the line this application is for, or untick "
+        "“in the plan” and say why the training is outside it."
+    ),
+    "plan_line_unknown": N_("This is not a line of the approved plan in force that you may use."),
+    "plan_line_in_plan": N_("An application made from a plan line is in the plan: tick “in the plan”."),
+    "plan_line_taken": N_("An application was already made from this plan line: case %(business_key)s."),
+    "plan_person_not_in_unit": N_("Choose a person who works in your unit."),
+    "amendment_empty": N_("Add, move or remove at least one line."),
     "date_range": N_("The end date cannot be before the start date (%(start)s)."),
     "training_not_ended": N_(
         "Only training that has ended can be recorded: the end date is after today (%(today)s)."
@@ -198,6 +207,15 @@ FIELDS: dict[str, str] = {
     "close_note": N_("Say why: the journal keeps the note."),
     "close_before_recheck": N_("Record the re-check before closing the entry."),
     "too_many_selected": N_("Select at most %(limit)s rows at once."),
+    "plan_not_in_unit": N_("This person is not on the unit's staff: only its own people are planned here."),
+    "plan_overlap": N_("This person is already planned for overlapping dates: %(topic)s from %(start)s."),
+    "plan_dates_order": N_("The end date cannot be before the start date."),
+    "plan_outside_year": N_("The date must fall in the year planned, %(year)s."),
+    "plan_when": N_("Give the quarter, the month or the dates of the training."),
+    "plan_month_quarter": N_("The month is not in the quarter given."),
+    "plan_meeting_future": N_("The meeting date cannot be in the future."),
+    "plan_unknown_line": N_("A commented line is not in this plan."),
+    "plan_unit_not_in_campaign": N_("This unit has no schedule open in the campaign."),
 }
 
 # What a notice (in the app and as the subject of its email) says, by notice kind.
@@ -221,6 +239,9 @@ NOTICES: dict[str, str] = {
     "step_reminder": N_("Reminder: a step you hold is due soon"),
     "step_escalation": N_("Overdue: a step in your area has passed its due date"),
     "order_late": N_("The training starts soon and its order is not issued yet"),
+    "plan_reminder": N_("Reminder: your unit's plan schedule is past its deadline"),
+    "plan_escalation": N_("Overdue: a unit below yours has not handed in its plan schedule"),
+    "plan_approved": N_("The annual qualification-improvement plan has been approved"),
 }
 
 # Refusals that are neither a field's nor a diagram's fault, by DomainError code.
@@ -230,6 +251,12 @@ REFUSALS: dict[str, str] = {
         "The order %(number)s has been issued: ask the HR service to cancel it instead."
     ),
     "no_order_to_cancel": N_("The case has no issued order to cancel."),
+    "plan_years_range": N_("Choose at most %(years)s consecutive years."),
+    "next_campaign_not_open": N_("The planning campaign for %(year)s is not open: nothing was carried."),
+    "next_schedule_closed": N_(
+        "The unit's schedule for %(year)s has been submitted: only a schedule being drawn up takes lines."
+    ),
+    "line_already_carried": N_("This line has already been carried into the %(year)s plan."),
     "import_has_errors": N_(
         "The file has %(count)s error(s), so nothing was imported; correct them and upload it again."
     ),
@@ -257,6 +284,17 @@ REFUSALS: dict[str, str] = {
         "letter), and give the copy a title."
     ),
     "copy_key_taken": N_("There is already a process “%(process_key)s”: choose another key."),
+    "campaign_exists": N_("The planning campaign for %(year)s is already open."),
+    "campaign_no_units": N_("There are no institutes with departments to plan for."),
+    "plan_step_not_open": N_("This step of the planning campaign is not open now."),
+    "plan_meeting_missing": N_("Record the department meeting that discussed the schedule first."),
+    "plan_not_submitted": N_("Only a schedule the head has approved can be returned."),
+    "plan_not_open": N_("This schedule is not waiting for a signature."),
+    "plan_departments_missing": N_("Not every department has handed in its schedule (%(count)s missing)."),
+    "plan_not_consolidating": N_("The institutes' schedules are not all in yet."),
+    "plan_not_with_finance": N_("The plan is not waiting for the budget's agreement."),
+    "plan_not_for_approval": N_("The plan is not waiting for approval."),
+    "plan_campaign_closed": N_("The campaign is over: amend the approved plan instead."),
 }
 
 # The emails about one's account (not about a case), by token purpose: (subject, body).

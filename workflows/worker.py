@@ -33,6 +33,7 @@ from workflows.clock import Clock
 from workflows.errors import Conflict, ProcessError
 from workflows.messaging.email import send_email_job
 from workflows.org.import_runs import preview_job
+from workflows.planning.slips import run_slip_job, schedule_slip_sweep
 from workflows.records.reminders import run_sweep_job, schedule_sweep
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ HANDLERS: dict[str, JobHandler] = {
     JobKind.EMAIL: send_email_job,
     JobKind.PERIODICITY: run_sweep_job,
     JobKind.IMPORT_PREVIEW: preview_job,
+    JobKind.PLAN_SLIP: run_slip_job,
 }
 
 
@@ -217,6 +219,7 @@ def start_sweeps(factory: sessionmaker[Session], clock: Clock) -> None:
     try:
         with factory() as session:
             schedule_sweep(session, clock)
+            schedule_slip_sweep(session, clock)
             session.commit()
     except Exception:  # keep the worker up; the sweep waits for the next start
         log.exception("cannot queue the periodicity sweep")

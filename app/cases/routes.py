@@ -36,6 +36,7 @@ from workflows.cases.withdrawal import cancel_order, withdraw_application
 from workflows.definitions.catalog import latest_process, version_info
 from workflows.definitions.starting import require_start_page, staff_to_start_for, startable_processes
 from workflows.errors import FieldError, Forbidden
+from workflows.planning.linking import APPLICATION_PROCESS, ApplicationStart, application_start
 
 
 def _today() -> date:
@@ -68,23 +69,33 @@ def _subject_id() -> int | None:
 
 
 @too_large_page("cases.create")
-def _new_page(errors: list[FieldError] | None = None, typed: dict | None = None) -> str:
+def _new_page(
+    errors: list[FieldError] | None = None, typed: dict | None = None, line_id: int | None = None
+) -> str:
     session, locale, key = db(), locale_code(), _process_key()
     process = latest_process(session, key)
     require_start_page(session, process, current_user.id, _today())
     lead_days = int(process.policy.get("lead_time_days", 0) or 0)
     staff = staff_to_start_for(session, current_user.id, process, _today())
+    if line_id is None and typed:
+        line_id = database_id(str(typed.get("plan_line") or "") or None)
+    # The approved plan's lines are offered on the application one makes for oneself.
+    offer = ApplicationStart([], {})
+    if process.process_key == APPLICATION_PROCESS and "employee" in process.starters:
+        offer = application_start(session, current_user.id, line_id, _today())
     return render_template(
         "cases/new.html",
         process_key=process.process_key,
         process_title=process.title(locale),
         description=process.description(locale),
-        form=build_form(process.schema(process.start.form_key), locale, typed or {}, errors),
+        form=build_form(process.schema(process.start.form_key), locale, typed or offer.values, errors),
         lead_days=lead_days,
         earliest_start=add_days(_today(), lead_days),
         for_self="employee" in process.starters,
         staff=staff,
         chosen=request.form.get("subject_id", ""),
+        plan_lines=offer.lines,
+        chosen_line=line_id,
     )
 
 
@@ -94,7 +105,7 @@ def new() -> str:
     if not _process_key():
         offered = startable_processes(db(), current_user.id, _today())
         return render_template("cases/choose.html", offered=offered)
-    return _new_page()
+    return _new_page(line_id=database_id(request.args.get("plan_line")))
 
 
 @bp.post("/cases/new")

@@ -38,6 +38,7 @@ def operator_labels() -> dict[str, str]:
         "nonconformity": _("Record in the nonconformity journal"),
         "issue_order": _("Give the order its number"),
         "record_training": _("Count the training in the employee's record"),
+        "amend_plan": _("Apply or reject the plan amendment (a new plan version)"),
     }
 
 

@@ -248,6 +248,13 @@ MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
     ("POST", "/admin/people/{teacher}/delegations", {}, _org(WRITERS | {"teacher"}, ok=422)),
     ("POST", "/admin/delegations/999999/end", {}, _all(404)),
     ("GET", "/admin/audit", {}, _org(WRITERS)),
+    # The plan in use (no plan is approved in this world): readers of units are told it is not there.
+    ("GET", "/plan/2026/execution", {}, _visible(REGISTERS, yes=404, no=403)),
+    ("GET", "/plan/2026/history", {}, _visible(REGISTERS, yes=404, no=403)),
+    ("GET", "/plan/perspective", {}, _visible(REGISTERS, no=403)),
+    ("GET", "/plan/2026/amendments/new", {}, _org(HEADS, ok=404)),
+    ("POST", "/plan/2026/amendments/new", {"reason": "x"}, _org(HEADS, ok=404)),
+    ("POST", "/plan/lines/999999/carry", {}, _all(404)),
     ("GET", "/account/delegations", {}, _all(200)),
     ("POST", "/account/delegations", {}, _all(422)),
     (

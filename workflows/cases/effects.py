@@ -30,7 +30,9 @@ from workflows.errors import ProcessError
 from workflows.messaging.notices import Notice
 from workflows.nonconformity.stages import record_stage
 from workflows.org.roles import EMPLOYEE, KNOWN_ROLES
-from workflows.org.seats import ChainSeats
+from workflows.org.seats import ChainSeats, seat_holders
+from workflows.planning.new_version import decide_amendment
+from workflows.planning.operators import PLAN_OPERATORS
 from workflows.records.from_case import case_training
 from workflows.records.models import RecordSource, RecordsSetting, TrainingRecord
 from workflows.records.settings import records_setting
@@ -55,9 +57,11 @@ class StepEffects:
 
     def __call__(self, operator: str, params: dict[str, Any], task_data: dict[str, Any]) -> Any:
         handler = getattr(self, f"op_{operator}", None)
+        self.task_data = task_data
+        if handler is None and operator in PLAN_OPERATORS:
+            return PLAN_OPERATORS[operator](self, **params)
         if handler is None:
             raise ProcessError(f"Unknown service operator '{operator}'", operator=operator)
-        self.task_data = task_data
         return handler(**params)
 
     def _today(self) -> date:
@@ -70,7 +74,8 @@ class StepEffects:
             self._seats = ChainSeats(self.session, self.instance.subject_unit_id, self._today())
         return self._seats.holders(role, self.instance.subject_id)
 
-    def people_in(self, roles: str) -> list[int]:
+    def people_in(self, roles: str, unit: int | None = None) -> list[int]:
+        """The people of `roles` over the case's unit (or over `unit`, for a campaign's unit)."""
         people: list[int] = []
         instance = self.instance
         for role in (r.strip() for r in str(roles).split(",") if r.strip()):
@@ -81,7 +86,10 @@ class StepEffects:
                 people.append(instance.subject_id)
                 people.extend(int(p) for p in self.task_data.get("participant_ids") or [])
                 continue
-            _, _, acting = self.seat(role)
+            if unit is None:
+                _, _, acting = self.seat(role)
+            else:
+                _, _, acting = seat_holders(self.session, role, int(unit), instance.subject_id, self._today())
             people.extend(p for p in acting if p != instance.subject_id)
         return people
 
@@ -134,6 +142,10 @@ class StepEffects:
         )
         self.notices.extend(notices)
         return kept
+
+    def op_amend_plan(self, decision: str) -> dict[str, Any]:
+        """The plan amendment of this case is approved (a new plan version) or rejected."""
+        return decide_amendment(self.session, self.instance.id, decision, self.actor_id, self.clock.now())
 
     def op_issue_order(self, prefix: str = "БА", order_date: str | None = None) -> dict[str, Any]:
         """The next number of the year, taken under a row lock so that two HR officers never share one."""

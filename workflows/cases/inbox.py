@@ -26,7 +26,7 @@ class InboxItem:
     name: str
     form_key: str
     role: str
-    subject_id: int
+    subject_id: int | None  # empty for a campaign's unit task, nobody's own case
     subject_name: str
     summary: dict[str, Any]
     due_date: date | None
@@ -60,7 +60,8 @@ class InboxPage:
 def _visibility(session: Session, person_id: int, on: date) -> tuple[Any, dict[tuple[str, int], int | None]]:
     held = {(s.role, s.org_unit_id): s.on_behalf_of for s in seats(session, person_id, on)}
     seat_clauses = [and_(HumanTask.role == role, HumanTask.org_unit_id == unit) for role, unit in held]
-    through_seat = and_(or_(*seat_clauses), HumanTask.subject_id != person_id) if seat_clauses else false()
+    not_own = or_(HumanTask.subject_id.is_(None), HumanTask.subject_id != person_id)
+    through_seat = and_(or_(*seat_clauses), not_own) if seat_clauses else false()
     return or_(HumanTask.assignee_id == person_id, through_seat), held
 
 
@@ -89,7 +90,7 @@ def inbox(session: Session, person_id: int, clock: Clock, flt: InboxFilter | Non
     base = (
         select(HumanTask, *case_columns, subject.full_name, assignee.full_name)
         .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-        .join(subject, subject.id == HumanTask.subject_id)
+        .outerjoin(subject, subject.id == HumanTask.subject_id)
         .outerjoin(assignee, assignee.id == HumanTask.assignee_id)
         .where(*conditions)
     )
@@ -111,7 +112,7 @@ def inbox(session: Session, person_id: int, clock: Clock, flt: InboxFilter | Non
             form_key=t.form_key,
             role=t.role,
             subject_id=t.subject_id,
-            subject_name=subject_name,
+            subject_name=subject_name or "",
             summary=dict(summary),
             due_date=t.due_date,
             overdue=t.due_date is not None and t.due_date < today,

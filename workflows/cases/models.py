@@ -39,6 +39,7 @@ class JobKind(StrEnum):
     EMAIL = "email"
     PERIODICITY = "periodicity"  # the daily periodicity sweep: reminders, nonconformities, next year's list
     IMPORT_PREVIEW = "import_preview"  # reading a large import file (workflows.org.import_runs)
+    PLAN_SLIP = "plan_slip"  # the daily sweep of plan lines past their quarter (workflows.planning.slips)
 
 
 class JobStatus(StrEnum):
@@ -128,8 +129,9 @@ class HumanTask(Base):
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
     # Set for the applicant's own tasks and when someone claims a role task.
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    # The applicant: never a candidate for approving their own case.
-    subject_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    # The applicant: never a candidate for approving their own case. Empty for a campaign's unit
+    # task (an annual plan's schedule, workflows/planning), which is nobody's own case.
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     due_date: Mapped[date | None]
     status: Mapped[TaskStatus] = mapped_column(states(TaskStatus, "status", 16))
     created_at: Mapped[datetime]

@@ -23,6 +23,7 @@ from workflows.definitions.versions import VERSIONS
 from workflows.engine.state import SERIALIZER_VERSION
 from workflows.errors import Forbidden, ProcessError, ValidationFailed, field_error
 from workflows.org.models import Person
+from workflows.planning.linking import check_plan_link, link_case
 
 
 def _same_course(summary: dict[str, Any], data: dict[str, Any]) -> bool:
@@ -77,6 +78,7 @@ def start_case(
     schema = validate_step_data(version, info.start_event.id, data, today, {})
     _refuse_duplicate(session, person.id, info.process_key, data)
     participants = resolve_participants(session, schema, data, person.id)
+    check_plan_link(session, person.id, data)
     documents = attach_documents(session, schema, data, actor_id, None)
     now = clock.now()
     instance = ProcessInstance(
@@ -96,6 +98,7 @@ def start_case(
     session.flush()
     for doc in documents:
         doc.instance_id = instance.id
+    link_case(session, instance.id, data, now)
     initial = {
         **data,
         **participants,

@@ -44,7 +44,7 @@ from workflows.errors import Conflict
 from workflows.messaging.models import NoticeKind
 from workflows.messaging.notices import QUEUED_JOBS, Notice, send_notices
 from workflows.org.roles import EMPLOYEE
-from workflows.org.seats import seat_columns
+from workflows.org.seats import seat_columns, seat_holders
 
 JOBS_CHANNEL = "biliktilik_jobs"
 DUE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # how a job's `due_at` is stored, naive UTC
@@ -345,16 +345,26 @@ class Step:
                 continue
             element = elements[task.element_id]
             role, unit = element.role or EMPLOYEE, None
+            subject: int | None = instance.subject_id
             # A task the diagram names a person for (`assignee`, a person's id) is theirs as the
             # employee's own task is the employee's: nobody else's seat holds it.
-            named = self._assignee(task.engine_id, element.properties.get("assignee"))
+            named = self._routed(task.engine_id, element.properties.get("assignee"))
             if named is not None:
                 role, people[task.engine_id] = EMPLOYEE, [named]
             elif role == EMPLOYEE:
-                people[task.engine_id] = [instance.subject_id]
+                # A campaign's task names its person (`person`); a case's is the applicant's own.
+                subject = self._routed(task.engine_id, element.properties.get("person")) or subject
+                people[task.engine_id] = [subject] if subject else []
             else:
-                role, unit, acting = self.effects.seat(role)
-                people[task.engine_id] = [p for p in acting if p != instance.subject_id]
+                # A campaign's task names the unit whose seat takes it (`unit`), and is nobody's
+                # own case; a case's goes to the seat over the applicant's unit.
+                at = self._routed(task.engine_id, element.properties.get("unit"))
+                if at is None:
+                    role, unit, acting = self.effects.seat(role)
+                else:
+                    subject = None
+                    role, unit, acting = seat_holders(self.session, role, at, None, self.today)
+                people[task.engine_id] = [p for p in acting if p != subject]
             due_expr = element.properties.get("due")
             due = self.runtime.evaluate(task.engine_id, due_expr) if due_expr else None
             rows.append(
@@ -365,8 +375,8 @@ class Step:
                     "name": task.name,
                     "form_key": element.properties.get("form", ""),
                     "role": role,
-                    "subject_id": instance.subject_id,
-                    "assignee_id": people[task.engine_id][0] if role == EMPLOYEE else None,
+                    "subject_id": subject,
+                    "assignee_id": (people[task.engine_id] or [None])[0] if role == EMPLOYEE else None,
                     "org_unit_id": unit,
                     "due_date": date.fromisoformat(str(due)[:10]) if due else None,
                     "status": TaskStatus.OPEN,
@@ -387,11 +397,14 @@ class Step:
             acting = [p for p in people[engine_id] if p and p != self.actor_id]
             self.notices.append(Notice(acting, NoticeKind.TASK_ASSIGNED, row_id, {"task": name}))
 
-    def _assignee(self, engine_id: str, expression: str | None) -> int | None:
+    def _routed(self, engine_id: str, expression: str | None) -> int | None:
+        """The person or unit id a task's `assignee`, `person` or `unit` property gives in its own data."""
         if not expression:
             return None
         found = self.runtime.evaluate(engine_id, expression)
-        return found if isinstance(found, int) and not isinstance(found, bool) else None
+        if isinstance(found, bool) or found is None:
+            return None
+        return int(found)
 
     def _write_tasks(self, rows: list[dict[str, Any]]) -> list[Any]:
         """Insert the new rows, and update the closed ones and the one row an engine task made

@@ -25,6 +25,12 @@ OPERATORS = {
     "record_training",
     "agreement",
     "settle_refund",
+    "issue_order",
+    "record_training",
+    "plan_people",
+    "plan_overdue",
+    "plan_freeze",
+    "amend_plan",
 }
 
 # An ISO 8601 duration such as P5D or PT12H: a valid Python name, so an unquoted one only fails at run time.

@@ -34,6 +34,9 @@ class NoticeKind(StrEnum):
     STEP_REMINDER = "step_reminder"  # a diagram's deadline timer: a step you hold is due soon
     STEP_ESCALATION = "step_escalation"  # to the next level: a step in your area is past its date
     ORDER_LATE = "order_late"  # the training starts soon and its order is not issued yet
+    PLAN_REMINDER = "plan_reminder"  # a unit's plan schedule is past the diagram's deadline
+    PLAN_ESCALATION = "plan_escalation"  # to the level above: a unit below missed its deadline
+    PLAN_APPROVED = "plan_approved"  # to every head: the annual plan was approved
 
 
 class Notification(Base):

@@ -63,7 +63,7 @@ def _candidates(session: Session, task: HumanTask, on: date) -> list[Candidate]:
             RoleAssignment.role == task.role,
             _active(RoleAssignment, on),
             Person.is_active.is_(True),
-            Person.id != task.subject_id,
+            Person.id != (task.subject_id or 0),
         )
         .order_by(Person.full_name, Person.id)
     ).all()

@@ -12,6 +12,7 @@ class Role(StrEnum):
     HR = "hr"
     COMPETENCE_CENTRE = "competence_centre"
     RECTOR = "rector"
+    APPARATUS_HEAD = "apparatus_head"  # head of the management apparatus (000 §7.4)
     FINANCE = "finance"
     LEGAL = "legal"
     # The strategic development and international cooperation office: internships abroad (001 §8.1).

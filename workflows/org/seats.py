@@ -85,6 +85,7 @@ def descendants(session: Session, unit_ids: set[int]) -> set[int]:
 SUPERIOR_ROLE: dict[str, str] = {
     Role.DEPARTMENT_HEAD: Role.INSTITUTE_DIRECTOR,
     Role.INSTITUTE_DIRECTOR: Role.RECTOR,
+    Role.APPARATUS_HEAD: Role.RECTOR,
 }
 
 

@@ -83,7 +83,8 @@ def test_resubmission_converts_the_form_strings(flow: Flow, login_as: LoginAs) -
         "funding_source": "university",
         "cost": "150 000,50",
         "relevance": "Пәндерге цифрлық құралдарды енгізу",
-        # in_plan unchecked: sent as false
+        # in_plan unchecked: sent as false, and outside the plan it says why
+        "out_of_plan_reason": "Жаңа пән енгізіледі",
     }
     assert login_as("teacher").post(f"/tasks/{task.id}", data=form).status_code == 303
     case_row = flow.case(case)

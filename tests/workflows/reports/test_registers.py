@@ -31,6 +31,7 @@ def cases(flow: Flow) -> dict[str, int]:
             cost=150000,
             training_form="internship",
             in_plan=False,
+            out_of_plan_reason="Жаңа зертхана ашылды",
             start_date="2026-04-10",
             end_date="2026-04-20",
         ),

@@ -1,0 +1,1 @@
+"""The annual qualification-improvement plan: campaigns, unit schedules, plan lines, approved versions."""
