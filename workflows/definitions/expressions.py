@@ -25,8 +25,6 @@ OPERATORS = {
     "record_training",
     "agreement",
     "settle_refund",
-    "issue_order",
-    "record_training",
     "plan_people",
     "plan_overdue",
     "plan_freeze",
