@@ -111,3 +111,20 @@ def units_of_level(units: dict[int, UnitInfo], seen: Reach, level: str) -> list[
         if u.id in seen.units and (u.parent_id is None if wanted is None else u.kind in wanted)
     ]
     return sorted(found, key=lambda u: u.names.get("kk", ""))
+
+
+def widest_level(session: Session, actor_id: int, day: date) -> str:
+    """The report a reader lands on: the university's for its overseers, else their institute's or
+    department's, else their own."""
+    units = load_units(session)
+    seen = reach(session, actor_id, day, units)
+    if seen.everyone:
+        return "university"
+    levels = {level_of(units[r]) for r in seen.roots if r in units}
+    return next((level for level in ("institute", "department") if level in levels), "individual")
+
+
+def unit_choices(session: Session, actor_id: int, day: date, level: str) -> list[UnitInfo]:
+    """The units of `level` the reader may open a report on."""
+    units = load_units(session)
+    return units_of_level(units, reach(session, actor_id, day, units), level)

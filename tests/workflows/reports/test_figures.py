@@ -193,7 +193,7 @@ def test_a_report_reads_the_same_statements_however_big(
 )
 def test_a_wrong_period_is_a_field_error(args: tuple[str | None, ...], field: str) -> None:
     with pytest.raises(ValidationFailed) as caught:
-        parse_period(*args, today=date(2026, 4, 3))  # type: ignore[misc]
+        parse_period(args[0], args[1], args[2], args[3], args[4], date(2026, 4, 3))
     assert caught.value.errors[0].field == field
 
 
