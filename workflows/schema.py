@@ -35,12 +35,14 @@ from workflows.records.models import (
     VerificationThrottle,
 )
 from workflows.records.notices import PeriodicityNotice
+from workflows.reports.kept import AnnualReport, QuarterlySubmission, ReportsSetting
 from workflows.reports.models import SavedFilter
 
 metadata = Base.metadata
 
 __all__ = [
     "AccountToken",
+    "AnnualReport",
     "AuditEntry",
     "Delegation",
     "Document",
@@ -60,8 +62,10 @@ __all__ = [
     "ProcessDraft",
     "ProcessInstance",
     "ProcessVersion",
+    "QuarterlySubmission",
     "RecordExtract",
     "RecordsSetting",
+    "ReportsSetting",
     "RoleAssignment",
     "SavedFilter",
     "SignInThrottle",

@@ -203,6 +203,7 @@ NOTICES: dict[str, str] = {
     "periodicity_due_staff": N_("Someone in your unit is due for periodic qualification training soon"),
     "next_year_list": N_("The list of who must train next year is ready"),
     "overdue_step": N_("Overdue: %(task)s"),
+    "quarterly_due": N_("Check and send your unit's quarterly data to HR"),
 }
 
 # Refusals that are neither a field's nor a diagram's fault, by DomainError code.

@@ -33,7 +33,8 @@ from workflows.clock import Clock
 from workflows.errors import Conflict, ProcessError
 from workflows.messaging.email import send_email_job
 from workflows.org.import_runs import preview_job
-from workflows.records.reminders import run_sweep_job, schedule_sweep
+from workflows.records.reminders import schedule_sweep
+from workflows.reports.quarterly import daily_sweep_job
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -49,7 +50,7 @@ Wait = Callable[[float], object]
 HANDLERS: dict[str, JobHandler] = {
     JobKind.TIMER: fire_timer,
     JobKind.EMAIL: send_email_job,
-    JobKind.PERIODICITY: run_sweep_job,
+    JobKind.PERIODICITY: daily_sweep_job,  # periodicity's sweep, then the quarter's data to HR
     JobKind.IMPORT_PREVIEW: preview_job,
 }
 

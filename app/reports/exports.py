@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Response
+from flask import Response, current_app
 
 from app.registers.files import download
 from workflows.reports.charts import report_xlsx
 from workflows.reports.documents import ReadReport
 from workflows.reports.pdf import report_pdf
+from workflows.reports.tables import ReportDocument
 from workflows.spreadsheets import XLSX_TYPE
 
 PDF_TYPE = "application/pdf"
@@ -19,7 +20,12 @@ def file_stem(read: ReadReport) -> str:
     return f"report-{subject.level}-{key}-{read.report.period.slug}"
 
 
-def export_report(read: ReadReport, fmt: str) -> Response:
+def export_document(document: ReportDocument, fmt: str, stem: str) -> Response:
     if fmt == "xlsx":
-        return download(report_xlsx(read.document), XLSX_TYPE, f"{file_stem(read)}.xlsx")
-    return download(report_pdf(read.document), PDF_TYPE, f"{file_stem(read)}.pdf")
+        return download(report_xlsx(document), XLSX_TYPE, f"{stem}.xlsx")
+    compress = bool(current_app.config.get("PDF_COMPRESS", True))
+    return download(report_pdf(document, compress), PDF_TYPE, f"{stem}.pdf")
+
+
+def export_report(read: ReadReport, fmt: str) -> Response:
+    return export_document(read.document, fmt, file_stem(read))

@@ -30,6 +30,7 @@ class NoticeKind(StrEnum):
     PERIODICITY_DUE_STAFF = "periodicity_due_staff"  # to their head
     NEXT_YEAR_LIST = "next_year_list"  # to a head: their unit's list of who must train next year
     OVERDUE_STEP = "overdue_step"  # from the cases register: a step you hold is past its date
+    QUARTERLY_DUE = "quarterly_due"  # to a head: the quarter's data to HR is to be checked and sent
 
 
 class Notification(Base):

@@ -3,6 +3,7 @@ above the figures, then a sheet per table, each with its native Excel chart besi
 
 from __future__ import annotations
 
+from workflows.language import translations
 from workflows.reports.tables import ReportDocument
 from workflows.spreadsheets import ChartSpec, Sheet, workbook
 
@@ -40,4 +41,13 @@ def report_xlsx(document: ReportDocument) -> bytes:
         if spec is not None and table.key in charts:
             found.append(ChartSpec(spec.kind, charts[table.key], spec.label_column, spec.value_columns))
         sheets.append(Sheet(_sheet_name(table.title, taken), table.headers, table.rows, lead, found))
+    if document.sections:
+        say = translations(document.locale).gettext
+        sheets.append(
+            Sheet(
+                _sheet_name(say("Narrative"), taken),
+                [say("Section"), say("Text")],
+                [list(section) for section in document.sections],
+            )
+        )
     return workbook(sheets)
