@@ -35,7 +35,7 @@ from workflows.records.models import (
     VerificationThrottle,
 )
 from workflows.records.notices import PeriodicityNotice
-from workflows.reports.kept import AnnualReport, QuarterlySubmission, ReportsSetting
+from workflows.reports.kept import AnnualReport, QuarterlySubmission, ReportExport, ReportsSetting
 from workflows.reports.models import SavedFilter
 
 metadata = Base.metadata
@@ -65,6 +65,7 @@ __all__ = [
     "QuarterlySubmission",
     "RecordExtract",
     "RecordsSetting",
+    "ReportExport",
     "ReportsSetting",
     "RoleAssignment",
     "SavedFilter",

@@ -204,10 +204,12 @@ NOTICES: dict[str, str] = {
     "next_year_list": N_("The list of who must train next year is ready"),
     "overdue_step": N_("Overdue: %(task)s"),
     "quarterly_due": N_("Check and send your unit's quarterly data to HR"),
+    "report_ready": N_("The report you asked for is ready to download"),
 }
 
 # Refusals that are neither a field's nor a diagram's fault, by DomainError code.
 REFUSALS: dict[str, str] = {
+    "export_not_ready": N_("The report's file is still being made: its page shows how far it is."),
     "case_not_running": N_("The case is no longer in progress."),
     "order_already_issued": N_(
         "The order %(number)s has been issued: ask the HR service to cancel it instead."

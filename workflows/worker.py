@@ -34,6 +34,7 @@ from workflows.errors import Conflict, ProcessError
 from workflows.messaging.email import send_email_job
 from workflows.org.import_runs import preview_job
 from workflows.records.reminders import schedule_sweep
+from workflows.reports.exports import export_job
 from workflows.reports.quarterly import daily_sweep_job
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,7 @@ HANDLERS: dict[str, JobHandler] = {
     JobKind.EMAIL: send_email_job,
     JobKind.PERIODICITY: daily_sweep_job,  # periodicity's sweep, then the quarter's data to HR
     JobKind.IMPORT_PREVIEW: preview_job,
+    JobKind.REPORT_EXPORT: export_job,
 }
 
 

@@ -12,8 +12,9 @@ from werkzeug.wrappers import Response
 
 from app.errors import on_invalid, refusals_go_to
 from app.i18n import locale_code
+from app.registers.files import download
 from app.reports import bp
-from app.reports.exports import export_document, export_report
+from app.reports.exports import export_document, export_report, file_stem
 from app.routing import database_id
 from app.security import safe_next
 from app.state import clock, db
@@ -30,6 +31,7 @@ from workflows.reports.annual import (
     save_sections,
 )
 from workflows.reports.documents import read_report
+from workflows.reports.exports import export_file, export_view, my_exports, request_export, runs_in_background
 from workflows.reports.period import KINDS, Period, parse_period
 from workflows.reports.policy import change_reports_policy, current_policy
 from workflows.reports.quarterly import previous_quarter, quarter_board, submit_quarter
@@ -121,6 +123,21 @@ def show(level: str) -> Response | str:
         locale_code(),
     )
     fmt = request.args.get("format")
+    if fmt in EXPORTS and runs_in_background(session, read.document.rows):
+        export_id = request_export(
+            session,
+            current_user.id,
+            clock(),
+            level,
+            subject,
+            read.report.period,
+            fmt,
+            locale_code(),
+            current_app.config["PROCESS_KEY"],
+            file_stem(read),
+            read.document.rows,
+        )
+        return redirect(url_for("reports.export_page", export_id=export_id), 303)
     if fmt in EXPORTS:
         return export_report(read, fmt)
     return render_template(
@@ -279,3 +296,23 @@ def save_settings() -> Response:
     change_reports_policy(db(), current_user.id, clock(), {n: request.form.get(n, "") for n in POLICY_FIELDS})
     flash(_("The reports policy has been saved."), "success")
     return redirect(url_for("reports.quarterly"), 303)
+
+
+@bp.get("/exports")
+@login_required
+def exports() -> str:
+    return render_template("reports/exports.html", exports=my_exports(db(), current_user.id), one=None)
+
+
+@bp.get("/exports/<id:export_id>")
+@login_required
+def export_page(export_id: int) -> str:
+    view = export_view(db(), current_user.id, export_id)
+    return render_template("reports/exports.html", exports=[view], one=view)
+
+
+@bp.get("/exports/<id:export_id>/file")
+@login_required
+def export_download(export_id: int) -> Response:
+    name, content, mimetype = export_file(db(), current_user.id, export_id)
+    return download(content, mimetype, name)

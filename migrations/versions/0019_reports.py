@@ -1,10 +1,11 @@
-"""reports: the annual report's versions, the quarterly data to HR, the reports' policy
+"""reports: the annual report's versions, the quarterly data to HR, long exports, the reports' policy
 
 The annual report (602-06) and the centre's report keep a row per version: a draft's narrative,
 and what was approved, frozen. Each department's quarterly data to HR is a row opened when the
 quarter ends and submitted by its head. The reports' policy (when the quarter's data is asked for,
-by when, how large an export is made in the background) is one editable row. Notices may tell a
-head that the quarter's data is to be sent.
+by when, how large an export is made in the background) is one editable row. A long export is a
+job of its own with a row keeping its progress and its file. Notices may tell a head that the
+quarter's data is to be sent, and a reader that their report's file is ready.
 
 Revision ID: 0019_reports
 Revises: 0016_registers
@@ -37,7 +38,17 @@ NOTICE_KINDS_BEFORE = [
     "next_year_list",
     "overdue_step",
 ]
-NOTICE_KINDS = [*NOTICE_KINDS_BEFORE, "quarterly_due"]
+NOTICE_KINDS = [*NOTICE_KINDS_BEFORE, "quarterly_due", "report_ready"]
+JOB_KINDS_BEFORE = ["timer", "email", "periodicity", "import_preview"]
+JOB_KINDS = [*JOB_KINDS_BEFORE, "report_export"]
+
+
+def _job_kinds(kinds: list[str]) -> None:
+    with op.batch_alter_table("job", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_job_kind"), type_="check")
+        batch_op.create_check_constraint(
+            batch_op.f("ck_job_kind"), f"kind IN ({', '.join(repr(k) for k in kinds)})"
+        )
 
 
 def _notice_check(kinds: list[str]) -> None:
@@ -125,12 +136,48 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_reports_setting")),
     )
     op.execute("INSERT INTO reports_setting (id) VALUES (1)")
+    op.create_table(
+        "report_export",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("request", sa.JSON(), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "pending",
+                "done",
+                "failed",
+                name="status",
+                native_enum=False,
+                create_constraint=True,
+                length=16,
+            ),
+            nullable=False,
+        ),
+        sa.Column("progress", sa.Integer(), nullable=False),
+        sa.Column("rows", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(length=200), nullable=True),
+        sa.Column("content", sa.LargeBinary(), nullable=True),
+        sa.Column("error", sa.Text(), nullable=True),
+        sa.Column("created_at", workflows.db.UTCDateTime(), nullable=False),
+        sa.Column("done_at", workflows.db.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["person_id"], ["person.id"], name=op.f("fk_report_export_person_id_person")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_report_export")),
+    )
+    with op.batch_alter_table("report_export", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_report_export_person_id"), ["person_id"], unique=False)
     _notice_check(NOTICE_KINDS)
+    _job_kinds(JOB_KINDS)
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM notification WHERE kind = 'quarterly_due'")
+    op.execute("DELETE FROM notification WHERE kind IN ('quarterly_due', 'report_ready')")
     _notice_check(NOTICE_KINDS_BEFORE)
+    op.execute("DELETE FROM job WHERE kind = 'report_export'")
+    _job_kinds(JOB_KINDS_BEFORE)
+    with op.batch_alter_table("report_export", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_report_export_person_id"))
+    op.drop_table("report_export")
     op.drop_table("reports_setting")
     with op.batch_alter_table("quarterly_submission", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_quarterly_submission_unit_id"))

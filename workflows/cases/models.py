@@ -39,6 +39,7 @@ class JobKind(StrEnum):
     EMAIL = "email"
     PERIODICITY = "periodicity"  # the daily periodicity sweep: reminders, nonconformities, next year's list
     IMPORT_PREVIEW = "import_preview"  # reading a large import file (workflows.org.import_runs)
+    REPORT_EXPORT = "report_export"  # making a long report's file (workflows.reports.exports)
 
 
 class JobStatus(StrEnum):

@@ -42,6 +42,7 @@ CASELESS_LINKS = {
     "periodicity_due_staff": "/records/monitoring",
     "next_year_list": "/records/monitoring/next-year",
     "quarterly_due": "/reports/quarterly",
+    "report_ready": "/reports/exports",
 }
 
 

@@ -31,6 +31,7 @@ class NoticeKind(StrEnum):
     NEXT_YEAR_LIST = "next_year_list"  # to a head: their unit's list of who must train next year
     OVERDUE_STEP = "overdue_step"  # from the cases register: a step you hold is past its date
     QUARTERLY_DUE = "quarterly_due"  # to a head: the quarter's data to HR is to be checked and sent
+    REPORT_READY = "report_ready"  # the long report's file asked for is ready to download
 
 
 class Notification(Base):

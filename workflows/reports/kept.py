@@ -1,5 +1,6 @@
 """What the reports keep: the annual report's versions (602-06 and the centre's Ү 464-001-2025),
-each department's quarterly data to HR, and the reports' editable policy."""
+each department's quarterly data to HR, the exports made in the background, and the reports'
+editable policy."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from workflows.db import Base, states
@@ -81,3 +82,28 @@ class ReportsSetting(Base):
     updated_at: Mapped[datetime | None]
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
     note: Mapped[str | None] = mapped_column(String(300))
+
+
+class ExportStatus(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class ReportExport(Base):
+    """A report's file made by the worker because it is long: who asked, for what (the report's
+    address arguments), how far it is, and the file once made."""
+
+    __tablename__ = "report_export"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    request: Mapped[dict[str, Any]]  # level, subject, period, format, locale, process key
+    status: Mapped[ExportStatus] = mapped_column(states(ExportStatus, "status", 16))
+    progress: Mapped[int] = mapped_column(default=0)  # percent
+    rows: Mapped[int] = mapped_column(default=0)
+    filename: Mapped[str | None] = mapped_column(String(200))
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]

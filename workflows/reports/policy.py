@@ -18,7 +18,7 @@ from workflows.reports.quarterly import reports_policy
 LIMITS = {
     "quarterly_opens_after_days": (0, 60),
     "quarterly_due_days": (1, 90),
-    "export_background_rows": (100, 1_000_000),
+    "export_background_rows": (1, 1_000_000),
 }
 
 
