@@ -21,6 +21,7 @@ from app.planning import bp as planning_bp
 from app.processes import bp as processes_bp
 from app.records import bp as records_bp
 from app.registers import bp as registers_bp
+from app.reports import bp as reports_bp
 from app.state import clock, db
 from app.tasks import bp as tasks_bp
 from workflows.calendar import local_date
@@ -101,6 +102,7 @@ def init_app(app: Flask) -> None:
         admin_bp,
         registers_bp,
         planning_bp,
+        reports_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -50,6 +50,7 @@ from workflows.records.models import (
     VerificationThrottle,
 )
 from workflows.records.notices import PeriodicityNotice
+from workflows.reports.kept import AnnualReport, QuarterlySubmission, ReportExport, ReportsSetting
 from workflows.reports.models import RetentionPeriod, SavedFilter
 
 metadata = Base.metadata
@@ -58,6 +59,7 @@ __all__ = [
     "AccountToken",
     "Agreement",
     "AmendmentChange",
+    "AnnualReport",
     "AuditEntry",
     "Delegation",
     "DepartmentMeeting",
@@ -87,8 +89,11 @@ __all__ = [
     "ProcessDraft",
     "ProcessInstance",
     "ProcessVersion",
+    "QuarterlySubmission",
     "RecordExtract",
     "RecordsSetting",
+    "ReportExport",
+    "ReportsSetting",
     "RetentionPeriod",
     "RoleAssignment",
     "SavedFilter",

@@ -242,10 +242,13 @@ NOTICES: dict[str, str] = {
     "plan_reminder": N_("Reminder: your unit's plan schedule is past its deadline"),
     "plan_escalation": N_("Overdue: a unit below yours has not handed in its plan schedule"),
     "plan_approved": N_("The annual qualification-improvement plan has been approved"),
+    "quarterly_due": N_("Check and send your unit's quarterly data to HR"),
+    "report_ready": N_("The report you asked for is ready to download"),
 }
 
 # Refusals that are neither a field's nor a diagram's fault, by DomainError code.
 REFUSALS: dict[str, str] = {
+    "export_not_ready": N_("The report's file is still being made: its page shows how far it is."),
     "case_not_running": N_("The case is no longer in progress."),
     "order_already_issued": N_(
         "The order %(number)s has been issued: ask the HR service to cancel it instead."

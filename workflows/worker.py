@@ -34,7 +34,9 @@ from workflows.errors import Conflict, ProcessError
 from workflows.messaging.email import send_email_job
 from workflows.org.import_runs import preview_job
 from workflows.planning.slips import run_slip_job, schedule_slip_sweep
-from workflows.records.reminders import run_sweep_job, schedule_sweep
+from workflows.records.reminders import schedule_sweep
+from workflows.reports.exports import export_job
+from workflows.reports.quarterly import daily_sweep_job
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -50,9 +52,10 @@ Wait = Callable[[float], object]
 HANDLERS: dict[str, JobHandler] = {
     JobKind.TIMER: fire_timer,
     JobKind.EMAIL: send_email_job,
-    JobKind.PERIODICITY: run_sweep_job,
+    JobKind.PERIODICITY: daily_sweep_job,  # periodicity's sweep, then the quarter's data to HR
     JobKind.IMPORT_PREVIEW: preview_job,
     JobKind.PLAN_SLIP: run_slip_job,
+    JobKind.REPORT_EXPORT: export_job,
 }
 
 

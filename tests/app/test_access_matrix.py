@@ -50,6 +50,8 @@ ISSUERS = {"teacher", "hr", "admin"}  # who issue and revoke the teacher's extra
 SEE_A = {"teacher", "head", "director"} | OVERSIGHT
 SEE_B = {"teacher", "head", "director"} | OVERSIGHT  # the head endorsed it; the centre's task is open
 REGISTERS = OVERSIGHT | {"director", "head", "head2"}  # who oversees some unit's cases
+ANNUAL = OVERSIGHT  # who read the annual reports (HR and the centre write them, HR approves)
+QUARTERLY = OVERSIGHT | {"head", "head2"}  # HR's board of the quarterly data, the heads who send it
 
 
 @dataclass
@@ -263,6 +265,28 @@ MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
         {},
         {**_visible(SEE_A, yes=403), "head": 303, "hr": 303, "admin": 303},
     ),
+    ("GET", "/reports/", {}, _all(303)),
+    ("GET", "/reports/university", {}, _visible(OVERSIGHT, no=403)),
+    ("GET", "/reports/university?format=pdf", {}, _visible(OVERSIGHT, no=403)),
+    ("GET", "/reports/institute?format=xlsx", {}, _visible(OVERSIGHT | {"director"}, no=403)),
+    ("GET", "/reports/department?unit={cs}", {}, _visible(OVERSIGHT | {"director", "head"}, no=403)),
+    ("GET", "/reports/individual", {}, _all(200)),
+    (
+        "GET",
+        "/reports/individual?person={teacher}",
+        {},
+        _visible(OVERSIGHT | {"director", "head", "teacher"}, no=403),
+    ),
+    ("GET", "/reports/nonsense", {}, _all(404)),
+    ("GET", "/reports/annual", {}, _visible(ANNUAL, no=403)),
+    ("GET", "/reports/annual/602-06/2026", {}, _visible(ANNUAL, no=403)),
+    ("GET", "/reports/annual/centre/2026?format=pdf", {}, _visible(ANNUAL, no=403)),
+    ("POST", "/reports/annual/602-06/2026", {"analysis": "Талдау"}, {**_all(403), "hr": 303}),
+    # A stale approval (no version read): HR is sent back to the report, nothing is approved.
+    ("POST", "/reports/annual/602-06/2026/approve", {}, {**_all(403), "hr": 303}),
+    ("GET", "/reports/quarterly", {}, _visible(QUARTERLY, no=403)),
+    ("POST", "/reports/quarterly/999999/submit", {}, _all(404)),
+    ("POST", "/reports/settings", {}, {**_all(403), "hr": 422, "admin": 422}),
     # Last: they end the cases (for the one role allowed to).
     ("POST", "/cases/{b}/cancel-order", {"reason": "Өтпейді"}, _act("hr", SEE_B, 303)),
     ("POST", "/cases/{a}/withdraw", {}, _act("teacher", SEE_A, 303)),

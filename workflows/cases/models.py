@@ -40,6 +40,7 @@ class JobKind(StrEnum):
     PERIODICITY = "periodicity"  # the daily periodicity sweep: reminders, nonconformities, next year's list
     IMPORT_PREVIEW = "import_preview"  # reading a large import file (workflows.org.import_runs)
     PLAN_SLIP = "plan_slip"  # the daily sweep of plan lines past their quarter (workflows.planning.slips)
+    REPORT_EXPORT = "report_export"  # making a long report's file (workflows.reports.exports)
 
 
 class JobStatus(StrEnum):

@@ -41,6 +41,8 @@ CASELESS_LINKS = {
     "periodicity_due": "/records/me",
     "periodicity_due_staff": "/records/monitoring",
     "next_year_list": "/records/monitoring/next-year",
+    "quarterly_due": "/reports/quarterly",
+    "report_ready": "/reports/exports",
 }
 
 

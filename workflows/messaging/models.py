@@ -37,6 +37,8 @@ class NoticeKind(StrEnum):
     PLAN_REMINDER = "plan_reminder"  # a unit's plan schedule is past the diagram's deadline
     PLAN_ESCALATION = "plan_escalation"  # to the level above: a unit below missed its deadline
     PLAN_APPROVED = "plan_approved"  # to every head: the annual plan was approved
+    QUARTERLY_DUE = "quarterly_due"  # to a head: the quarter's data to HR is to be checked and sent
+    REPORT_READY = "report_ready"  # the long report's file asked for is ready to download
 
 
 class Notification(Base):

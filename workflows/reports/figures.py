@@ -1,0 +1,378 @@
+"""A report's figures for a subject (a person, a department, an institute, the university) and a
+period: people trained, due and overdue, hours by form and by funding source, money spent, the
+meetings' effectiveness marks and attestation recommendations, certificates verified, and the
+nonconformities opened and closed.
+
+Where each figure comes from:
+- trained, hours, by form, by funding, spent: the training records (not struck) whose course ended
+  in the period; a record from a case takes the case's funding source and cost, an imported or
+  hand-entered one counts as "not recorded" funding and no cost;
+- due and overdue: the periodicity standings on the period's last day (today while it runs);
+- effectiveness and recommendations: the department meetings' approved reviews held in the period
+  (the last approval of each case);
+- certificates verified: records verified by the centre and recorded in the period;
+- nonconformities: journal entries of the subject's people opened, and closed, in the period.
+
+A report reads a fixed number of statements, whatever the number of people or cases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from workflows.calendar import day_start, local_date
+from workflows.cases.models import Event, EventKind, ProcessInstance
+from workflows.clock import Clock
+from workflows.org.models import Person
+from workflows.records.models import Nonconformity, TrainingRecord
+from workflows.records.standing import Scope, Standing, Status, UnitInfo, standings, subtree
+from workflows.reports.period import Period
+from workflows.reports.subject import Subject, level_of, report_subject
+
+UNRECORDED = "unrecorded"  # funding of a record that came without a case
+MARKS = ("high", "sufficient", "low")
+REVIEW_ELEMENT = "meeting_review"  # the department meeting's user task in the shipped diagram
+
+
+@dataclass(frozen=True)
+class Totals:
+    people: int = 0
+    trained: int = 0  # people with at least one training ended in the period
+    trainings: int = 0
+    hours: int = 0
+    spent: float = 0.0
+    due: int = 0  # standing due this year on the period's last day
+    overdue: int = 0
+    reviews: int = 0
+    recommended: int = 0  # recommended at attestation by the meeting
+    verified: int = 0  # certificates verified
+    opened: int = 0  # nonconformities opened
+    closed: int = 0
+
+
+@dataclass(frozen=True)
+class Share:
+    trainings: int
+    hours: int
+    spent: float
+
+
+@dataclass(frozen=True)
+class UnitLine:
+    unit_id: int
+    names: dict[str, str]
+    totals: Totals
+
+
+@dataclass(frozen=True)
+class PersonLine:
+    person_id: int
+    name: str
+    status: str
+    trainings: int
+    hours: int
+
+
+@dataclass(frozen=True)
+class TrainingLine:
+    course: str
+    provider: str | None
+    form: str | None
+    start_date: date
+    end_date: date
+    hours: int
+    funding: str
+    cost: float
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    """An application whose course starts in the period: what the person planned."""
+
+    business_key: str
+    course: str | None
+    start_date: str | None
+    hours: Any
+    in_plan: bool | None
+    status: str
+
+
+@dataclass(frozen=True)
+class PlanFigures:
+    """Plan against done, once the annual plan exists: filled by `planned`."""
+
+    planned_people: int
+    planned_hours: int
+    planned_cost: float
+
+
+@dataclass(frozen=True)
+class Report:
+    subject: Subject
+    period: Period
+    day: date  # the standings' day
+    totals: Totals
+    units: list[UnitLine]  # the next level down, each with its subtree's figures
+    people: list[PersonLine]  # a department's people (empty above)
+    by_form: dict[str, Share]
+    by_funding: dict[str, Share]
+    effectiveness: dict[str, int]
+    hours_by_month: list[tuple[date, int]]
+    trainings: list[TrainingLine] = field(default_factory=list)  # an individual's
+    cases: list[CaseLine] = field(default_factory=list)  # an individual's
+    plan: PlanFigures | None = None
+
+
+def planned(session: Session, subject: Subject, period: Period) -> PlanFigures | None:
+    """Plan-vs-done's seam: the annual plan's lines for the subject and period, when plans exist.
+    Until then there is no plan to compare with, and the report says so."""
+    return None
+
+
+def _money(value: Any) -> float:
+    try:
+        return float(value) if value not in (None, "") else 0.0
+    except (TypeError, ValueError):
+        return 0.0
+
+
+@dataclass(frozen=True)
+class _Done:
+    person_id: int
+    unit_id: int
+    line: TrainingLine
+    verified_on: date | None
+
+
+def _people(session: Session, subject: Subject) -> dict[int, tuple[int, str]]:
+    where = Person.id == subject.person_id if subject.person_id else Person.org_unit_id.in_(subject.unit_ids)
+    rows = session.execute(
+        select(Person.id, Person.org_unit_id, Person.full_name).where(where, Person.is_active.is_(True))
+    )
+    return {r.id: (r.org_unit_id, r.full_name) for r in rows}
+
+
+def _done(session: Session, people: dict[int, tuple[int, str]], period: Period) -> list[_Done]:
+    ids = list(people)
+    rows = session.execute(
+        select(
+            TrainingRecord.person_id,
+            TrainingRecord.course,
+            TrainingRecord.provider,
+            TrainingRecord.form,
+            TrainingRecord.start_date,
+            TrainingRecord.end_date,
+            TrainingRecord.hours,
+            TrainingRecord.verified_by_id,
+            TrainingRecord.recorded_at,
+            ProcessInstance.summary,
+        )
+        .outerjoin(ProcessInstance, ProcessInstance.id == TrainingRecord.instance_id)
+        .where(
+            TrainingRecord.person_id.in_(ids),
+            TrainingRecord.struck_at.is_(None),
+            # ended in the period, or verified in it (a certificate checked later than the course)
+            (TrainingRecord.end_date.between(period.start, period.end))
+            | and_(
+                TrainingRecord.verified_by_id.is_not(None),
+                TrainingRecord.recorded_at >= day_start(period.start),
+                TrainingRecord.recorded_at < day_start(period.end + timedelta(days=1)),
+            ),
+        )
+        .order_by(TrainingRecord.end_date, TrainingRecord.id)
+    ).all()
+    found = []
+    for r in rows:
+        summary = r.summary or {}
+        line = TrainingLine(
+            course=r.course,
+            provider=r.provider,
+            form=r.form,
+            start_date=r.start_date,
+            end_date=r.end_date,
+            hours=r.hours,
+            funding=summary.get("funding_source") or UNRECORDED,
+            cost=_money(summary.get("cost")),
+        )
+        verified = local_date(r.recorded_at) if r.verified_by_id else None
+        found.append(_Done(r.person_id, people[r.person_id][0], line, verified))
+    return found
+
+
+def _reviews(
+    session: Session, people: dict[int, tuple[int, str]], period: Period
+) -> list[tuple[int, dict[str, Any]]]:
+    """(unit, submitted data) of each case's last approved meeting review in the period."""
+    rows = session.execute(
+        select(Event.instance_id, Event.data, ProcessInstance.subject_id)
+        .join(ProcessInstance, ProcessInstance.id == Event.instance_id)
+        .where(
+            Event.kind == EventKind.TASK_COMPLETED,
+            Event.element_id == REVIEW_ELEMENT,
+            Event.at >= day_start(period.start),
+            Event.at < day_start(period.end + timedelta(days=1)),
+            ProcessInstance.subject_id.in_(list(people)),
+        )
+        .order_by(Event.at, Event.id)
+    ).all()
+    last: dict[int, tuple[int, dict[str, Any]]] = {}
+    for instance_id, data, subject_id in rows:
+        submitted = (data or {}).get("submitted") or {}
+        if submitted.get("decision") == "approve":
+            last[instance_id] = (people[subject_id][0], submitted)
+    return list(last.values())
+
+
+def _journal(
+    session: Session, people: dict[int, tuple[int, str]], period: Period
+) -> list[tuple[int, bool, bool]]:
+    """(unit, opened in the period, closed in the period) of the journal entries about the people."""
+    start, end = day_start(period.start), day_start(period.end + timedelta(days=1))
+    rows = session.execute(
+        select(Nonconformity.person_id, Nonconformity.recorded_at, Nonconformity.closed_at).where(
+            Nonconformity.person_id.in_(list(people)),
+            ((Nonconformity.recorded_at >= start) & (Nonconformity.recorded_at < end))
+            | ((Nonconformity.closed_at >= start) & (Nonconformity.closed_at < end)),
+        )
+    ).all()
+    return [
+        (
+            people[pid][0],
+            start <= opened < end,
+            closed is not None and start <= closed < end,
+        )
+        for pid, opened, closed in rows
+        if pid is not None
+    ]
+
+
+def _cases(session: Session, person_id: int, period: Period) -> list[CaseLine]:
+    summary = ProcessInstance.summary
+    rows = session.execute(
+        select(ProcessInstance.business_key, ProcessInstance.summary, ProcessInstance.status)
+        .where(
+            ProcessInstance.subject_id == person_id,
+            summary["start_date"].as_string() >= period.start.isoformat(),
+            summary["start_date"].as_string() <= period.end.isoformat(),
+        )
+        .order_by(ProcessInstance.started_at)
+    ).all()
+    return [
+        CaseLine(key, s.get("course"), s.get("start_date"), s.get("hours"), s.get("in_plan"), status)
+        for key, s, status in rows
+    ]
+
+
+def _totals(
+    people: set[int],
+    standing: dict[int, Standing],
+    done: list[_Done],
+    period: Period,
+    reviews: list[dict[str, Any]],
+    journal: list[tuple[bool, bool]],
+) -> Totals:
+    ended = [d for d in done if period.contains(d.line.end_date)]
+    statuses = [standing[p].status for p in people if p in standing]
+    return Totals(
+        people=len(people),
+        trained=len({d.person_id for d in ended}),
+        trainings=len(ended),
+        hours=sum(d.line.hours for d in ended),
+        spent=sum(d.line.cost for d in ended),
+        due=statuses.count(Status.DUE_THIS_YEAR),
+        overdue=statuses.count(Status.OVERDUE),
+        reviews=len(reviews),
+        recommended=sum(1 for r in reviews if r.get("attestation_recommendation") is True),
+        verified=sum(1 for d in done if d.verified_on is not None and period.contains(d.verified_on)),
+        opened=sum(1 for o, _ in journal if o),
+        closed=sum(1 for _, c in journal if c),
+    )
+
+
+def _shares(done: list[_Done], key: str) -> dict[str, Share]:
+    groups: dict[str, list[TrainingLine]] = {}
+    for d in done:
+        groups.setdefault(str(getattr(d.line, key) or UNRECORDED), []).append(d.line)
+    return {
+        k: Share(len(v), sum(line.hours for line in v), sum(line.cost for line in v))
+        for k, v in sorted(groups.items())
+    }
+
+
+def _children(subject: Subject, units: dict[int, UnitInfo]) -> dict[int, set[int]]:
+    """Each unit right below the subject, with its own subtree; the subject's own people count as
+    a line of the subject itself."""
+    below = {u.id: subtree(units, [u.id]) for u in units.values() if u.parent_id == subject.unit_id}
+    if below:
+        below[subject.unit_id] = {subject.unit_id}
+    return below
+
+
+def build_report(
+    session: Session, actor_id: int, clock: Clock, level: str, subject_id: int | None, period: Period
+) -> Report:
+    """The figures of one report; Forbidden when the subject is outside the reader's scope."""
+    today = local_date(clock.now())
+    subject, units = report_subject(session, actor_id, today, level, subject_id)
+    day = min(period.end, today)
+    people = _people(session, subject)
+    scope = Scope.people([subject.person_id]) if subject.person_id else Scope.units([subject.unit_id])
+    standing = {s.person_id: s for s in standings(session, scope, day).items if s.person_id in people}
+    done = _done(session, people, period)
+    ended = [d for d in done if period.contains(d.line.end_date)]
+    reviews = _reviews(session, people, period)
+    journal = _journal(session, people, period)
+
+    def figures(unit_ids: set[int] | None) -> Totals:
+        def inside(unit: int) -> bool:
+            return unit_ids is None or unit in unit_ids
+
+        return _totals(
+            {p for p, (u, _) in people.items() if inside(u)},
+            standing,
+            [d for d in done if inside(d.unit_id)],
+            period,
+            [r for u, r in reviews if inside(u)],
+            [(o, c) for u, o, c in journal if inside(u)],
+        )
+
+    lines = [
+        UnitLine(uid, units[uid].names, figures(ids))
+        for uid, ids in _children(subject, units).items()
+        if subject.person_id is None
+    ]
+    lines = [line for line in lines if line.totals.people or line.unit_id != subject.unit_id]
+    lines.sort(key=lambda line: (line.unit_id == subject.unit_id, line.names.get("kk", "")))
+    marks = {m: 0 for m in MARKS}
+    for _, r in reviews:
+        if r.get("effectiveness") in marks:
+            marks[r["effectiveness"]] += 1
+    months = {m: 0 for m in period.months()}
+    for d in ended:
+        months[d.line.end_date.replace(day=1)] += d.line.hours
+    person_lines = []
+    if subject.person_id is None and level_of(units[subject.unit_id]) == "department":
+        for pid, (_, name) in sorted(people.items(), key=lambda item: item[1][1]):
+            mine = [d for d in ended if d.person_id == pid]
+            status = standing[pid].status if pid in standing else Status.NO_DATA
+            person_lines.append(PersonLine(pid, name, status, len(mine), sum(d.line.hours for d in mine)))
+    return Report(
+        subject=subject,
+        period=period,
+        day=day,
+        totals=figures(None),
+        units=lines,
+        people=person_lines,
+        by_form=_shares(ended, "form"),
+        by_funding=_shares(ended, "funding"),
+        effectiveness=marks,
+        hours_by_month=sorted(months.items()),
+        trainings=[d.line for d in ended] if subject.person_id else [],
+        cases=_cases(session, subject.person_id, period) if subject.person_id else [],
+        plan=planned(session, subject, period),
+    )
