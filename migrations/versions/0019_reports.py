@@ -8,7 +8,7 @@ job of its own with a row keeping its progress and its file. Notices may tell a 
 quarter's data is to be sent, and a reader that their report's file is ready.
 
 Revision ID: 0019_reports
-Revises: 0016_registers
+Revises: 0018_plan_use
 """
 
 import sqlalchemy as sa
@@ -17,7 +17,7 @@ from alembic import op
 import workflows.db
 
 revision = "0019_reports"
-down_revision = "0016_registers"
+down_revision = "0018_plan_use"
 branch_labels = None
 depends_on = None
 
@@ -37,9 +37,12 @@ NOTICE_KINDS_BEFORE = [
     "periodicity_due_staff",
     "next_year_list",
     "overdue_step",
+    "plan_reminder",
+    "plan_escalation",
+    "plan_approved",
 ]
 NOTICE_KINDS = [*NOTICE_KINDS_BEFORE, "quarterly_due", "report_ready"]
-JOB_KINDS_BEFORE = ["timer", "email", "periodicity", "import_preview"]
+JOB_KINDS_BEFORE = ["timer", "email", "periodicity", "import_preview", "plan_slip"]
 JOB_KINDS = [*JOB_KINDS_BEFORE, "report_export"]
 
 

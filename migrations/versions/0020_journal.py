@@ -7,7 +7,7 @@ The retention periods of 000's list of forms are written as editable rows. The c
 sorts on summary fields get expression indexes, both on PostgreSQL only, with a trigram index for its search.
 
 Revision ID: 0020_journal
-Revises: 0016_registers
+Revises: 0019_reports
 """
 
 import sqlalchemy as sa
@@ -16,7 +16,7 @@ from alembic import op
 import workflows.db
 
 revision = "0020_journal"
-down_revision = "0016_registers"
+down_revision = "0019_reports"
 branch_labels = None
 depends_on = None
 
@@ -37,6 +37,11 @@ NOTICE_KINDS = [
     "periodicity_due_staff",
     "next_year_list",
     "overdue_step",
+    "plan_reminder",
+    "plan_escalation",
+    "plan_approved",
+    "quarterly_due",
+    "report_ready",
     "action_due",
 ]
 NOTICE_KINDS_BEFORE = [kind for kind in NOTICE_KINDS if kind != "action_due"]

@@ -1,7 +1,7 @@
 """procedures: a process can be archived (no new cases), and the history says when
 
 Revision ID: 0021_procedures
-Revises: 0016_registers
+Revises: 0020_journal
 """
 
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 import workflows.db
 
 revision = "0021_procedures"
-down_revision = "0016_registers"
+down_revision = "0020_journal"
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,7 @@ development and international cooperation office (001 §8.1) becomes a role: it 
 internships abroad.
 
 Revision ID: 0022_agreements
-Revises: 0016_registers
+Revises: 0021_procedures
 """
 
 import sqlalchemy as sa
@@ -18,7 +18,7 @@ from alembic import op
 import workflows.db
 
 revision = "0022_agreements"
-down_revision = "0016_registers"
+down_revision = "0021_procedures"
 branch_labels = None
 depends_on = None
 
@@ -38,6 +38,12 @@ NOTICE_KINDS_BEFORE = [
     "periodicity_due_staff",
     "next_year_list",
     "overdue_step",
+    "plan_reminder",
+    "plan_escalation",
+    "plan_approved",
+    "quarterly_due",
+    "report_ready",
+    "action_due",
 ]
 NEW_NOTICE_KINDS = ["step_reminder", "step_escalation", "order_late"]
 ROLES_BEFORE = [
@@ -51,6 +57,7 @@ ROLES_BEFORE = [
     "legal",
     "process_owner",
     "admin",
+    "apparatus_head",
 ]
 # The strategic development and international cooperation office (001 §8.1).
 NEW_ROLES = ["international_office"]

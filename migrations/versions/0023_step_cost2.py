@@ -9,14 +9,14 @@ the ones missing. A step spends no statement of its own on jobs. Cases that wait
 `timers` from their pending timer jobs.
 
 Revision ID: 0023_step_cost2
-Revises: 0016_registers
+Revises: 0022_agreements
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0023_step_cost2"
-down_revision = "0016_registers"
+down_revision = "0022_agreements"
 branch_labels = None
 depends_on = None
 
