@@ -29,6 +29,9 @@ def check_labels() -> dict[str, str]:
         "certificate_dates": _(
             "Certificate issued during or after the training, not after today, valid from its issue"
         ),
+        "journal_dates": _("The meeting held by today, the corrective action due from today"),
+        "foreign_lead_time": _("The longer lead time before an internship abroad"),
+        "participants": _("A collective internship's participants are real colleagues, each once"),
     }
 
 
@@ -37,7 +40,10 @@ def operator_labels() -> dict[str, str]:
         "notify": _("Notify people (in the app and by email)"),
         "nonconformity": _("Record in the nonconformity journal"),
         "issue_order": _("Give the order its number"),
+        "journal": _("Write a step of the nonconformity journal's process into its entry"),
         "record_training": _("Count the training in the employee's record"),
+        "agreement": _("Enter the training agreement in the agreements register"),
+        "settle_refund": _("Record the refund's outcome on its agreement"),
         "amend_plan": _("Apply or reject the plan amendment (a new plan version)"),
     }
 

@@ -137,7 +137,7 @@ MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
     ("POST", "/tasks/{endorse_a}/claim", {}, _act("head", SEE_A, 303)),
     ("POST", "/tasks/{verify_b}", {"decision": "approve"}, _act("centre", SEE_B, 422)),
     ("POST", "/tasks/{verify_b}/release", {}, _visible(SEE_B, yes=403)),
-    ("POST", "/cases/new", {}, _all(422)),
+    ("POST", "/cases/new?process=qualification_request", {}, _all(422)),
     ("POST", "/notifications/read-all", {}, _all(303)),
     ("POST", "/notifications/{teacher_notice}/read", {}, {**_all(404), "teacher": 303}),
     ("GET", "/account", {}, _all(200)),

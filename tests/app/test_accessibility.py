@@ -83,9 +83,14 @@ PAGES: dict[str, tuple[Page, int]] = {
     "task with decision": (_task, 200),
     "task with errors": (_task_errors, 422),
     "report task with errors": (lambda flow, login_as, client: _report_page(flow, login_as), 422),
-    "new application": (lambda flow, login_as, client: login_as("teacher").get("/cases/new"), 200),
+    "new application": (
+        lambda flow, login_as, client: login_as("teacher").get("/cases/new?process=qualification_request"),
+        200,
+    ),
     "new application with errors": (
-        lambda flow, login_as, client: login_as("teacher").post("/cases/new", data={"hours": "x"}),
+        lambda flow, login_as, client: login_as("teacher").post(
+            "/cases/new?process=qualification_request", data={"hours": "x"}
+        ),
         422,
     ),
     "my applications": (_mine, 200),

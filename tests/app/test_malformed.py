@@ -61,7 +61,9 @@ MALFORMED = [
     Malformed("teacher", "GET", "/?q=a%00b", 400, UNREADABLE),
     Malformed("teacher", "GET", "/?process=a%00b&step=x", 400, UNREADABLE),
     Malformed("teacher", "GET", "/documents/a%00b", 400, UNREADABLE),
-    Malformed("teacher", "POST", "/cases/new", 400, UNREADABLE, _form(place=NUL)),
+    Malformed(
+        "teacher", "POST", "/cases/new?process=qualification_request", 400, UNREADABLE, _form(place=NUL)
+    ),
     Malformed("head", "POST", "/tasks/{endorse}", 400, UNREADABLE, {"decision": "return", "comment": NUL}),
     Malformed("owner", "GET", "/processes/a%00b", 400, UNREADABLE),
     Malformed("owner", "POST", f"/processes/{KEY}/check", 400, UNREADABLE, json={"xml": NUL, "forms": {}}),
@@ -89,7 +91,12 @@ MALFORMED = [
     # non-finite numbers in the application form
     *(
         Malformed(
-            "teacher", "POST", "/cases/new", 422, ENTER_A_NUMBER, _form(funding_source="university", cost=c)
+            "teacher",
+            "POST",
+            "/cases/new?process=qualification_request",
+            422,
+            ENTER_A_NUMBER,
+            _form(funding_source="university", cost=c),
         )
         for c in ("inf", "nan", "1e309", "-Infinity")
     ),

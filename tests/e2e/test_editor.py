@@ -113,6 +113,7 @@ def test_a_longer_lead_time_applies_to_new_applications_only(
     # A new application follows 25 days: 22 days ahead is refused, the earliest date is 26 March.
     teacher = people("teacher")
     teacher.click("nav >> text=Жаңа өтініш")
+    teacher.click("a[href$='process=qualification_request']")
     expect(teacher.locator(".rule")).to_contain_text("25")
     _fill_application(teacher, "2026-03-23", "2026-03-27")
     teacher.click("button:has-text('Өтінішті жіберу')")

@@ -141,6 +141,7 @@ def test_imported_people_sign_in_delegate_and_decide(
     # A teacher of her department applies.
     teacher = people(TEACHER[0])
     teacher.click("nav >> text=Жаңа өтініш")
+    teacher.click("a[href$='process=qualification_request']")
     fill_application(
         teacher,
         "2026-03-23",

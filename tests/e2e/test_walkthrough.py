@@ -66,6 +66,7 @@ def test_the_whole_request_in_kazakh(live: LiveServer, people: People, tmp_path:
     # The teacher applies; too late first, then in time.
     teacher = people("teacher")
     teacher.click("nav >> text=Жаңа өтініш")
+    teacher.click("a[href$='process=qualification_request']")
     expect(teacher.locator(".rule")).to_contain_text("20")
     _fill_application(teacher, "2026-03-10", "2026-03-14")
     teacher.click("button:has-text('Өтінішті жіберу')")

@@ -23,6 +23,8 @@ MAX_BPMN_BYTES = 2 * 1024 * 1024
 Parsed = TypeVar("Parsed")
 # Who may start a process when its diagram does not say (the `starters` process property).
 DEFAULT_STARTERS = ("employee",)
+# `starters="none"`: nobody starts the process from the "new application" page.
+NOBODY_STARTS = "none"
 
 # Hardened: no DTDs, no entity expansion, no network; a diagram is untrusted input.
 _XML_PARSER = etree.XMLParser(
@@ -70,6 +72,8 @@ class DefinitionInfo:
     def starters(self) -> tuple[str, ...]:
         """The roles the `starters` property names (comma-separated), or the default when it names none."""
         raw = self.properties.get("starters") or ""
+        if raw.strip() == NOBODY_STARTS:  # the product starts it (a campaign, a journal entry, a refund)
+            return ()
         roles = tuple(dict.fromkeys(r.strip() for r in raw.split(",") if r.strip()))
         return roles or DEFAULT_STARTERS
 

@@ -242,7 +242,7 @@ def test_language_switch_is_remembered_in_a_cookie_and_on_the_person(
     client = login_as("teacher")
     client.post("/language", data={"lang": "en"})
     assert _person(factory, "teacher").locale == "en"
-    english = client.get("/cases/new").text
+    english = client.get("/cases/new?process=qualification_request").text
     assert '<html lang="en">' in english
     assert "New application" in english
     assert "Course (programme) title" in english  # labels from the form's x-title
@@ -266,7 +266,7 @@ def test_russian_pages(login_as: LoginAs, factory: sessionmaker[Session]) -> Non
         person.locale = "ru"
         s.commit()
     client = login_as("teacher")
-    page = client.get("/cases/new").text
+    page = client.get("/cases/new?process=qualification_request").text
     assert '<html lang="ru">' in page
     assert "Новая заявка" in page
     assert "Название курса (программы)" in page

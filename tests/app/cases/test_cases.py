@@ -33,7 +33,7 @@ def _cases(flow: Flow) -> int:
 
 
 def test_the_new_application_page_explains_the_lead_time(login_as: LoginAs) -> None:
-    page = login_as("teacher").get("/cases/new").text
+    page = login_as("teacher").get("/cases/new?process=qualification_request").text
     assert "Өтінішті кемінде 20 күн бұрын беріңіз" in page  # from the published diagram's policy
     assert "<strong>21.03.2026</strong>" in page  # earliest start for an application on 1 March
     assert '<input type="date" id="f-start_date" name="start_date"' in page
@@ -43,7 +43,7 @@ def test_the_new_application_page_explains_the_lead_time(login_as: LoginAs) -> N
 
 def test_an_application_in_time_goes_to_the_head(flow: Flow, login_as: LoginAs) -> None:
     client = login_as("teacher")
-    response = client.post("/cases/new", data=_form())
+    response = client.post("/cases/new?process=qualification_request", data=_form())
     assert response.status_code == 303
     case_id = int(response.headers["Location"].rsplit("/", 1)[1])
     assert flow.open_elements(case_id) == ["endorse"]
@@ -57,7 +57,7 @@ def test_an_application_in_time_goes_to_the_head(flow: Flow, login_as: LoginAs) 
 
 def test_a_late_application_is_refused_with_the_earliest_date(flow: Flow, login_as: LoginAs) -> None:
     flow.at("2026-03-02T09:00:00+05:00")  # 19 days before 21 March
-    response = login_as("teacher").post("/cases/new", data=_form())
+    response = login_as("teacher").post("/cases/new?process=qualification_request", data=_form())
     assert response.status_code == 422
     page = response.text
     assert 'id="f-start_date-error"' in page
@@ -69,7 +69,12 @@ def test_a_late_application_is_refused_with_the_earliest_date(flow: Flow, login_
 
 def test_exactly_twenty_days_ahead_is_accepted(flow: Flow, login_as: LoginAs) -> None:
     flow.at("2026-03-01T23:59:00+05:00")
-    assert login_as("teacher").post("/cases/new", data=_form(start_date="2026-03-21")).status_code == 303
+    assert (
+        login_as("teacher")
+        .post("/cases/new?process=qualification_request", data=_form(start_date="2026-03-21"))
+        .status_code
+        == 303
+    )
 
 
 @pytest.mark.parametrize(
@@ -90,7 +95,7 @@ def test_exactly_twenty_days_ahead_is_accepted(flow: Flow, login_as: LoginAs) ->
 def test_bad_fields_are_named(
     flow: Flow, login_as: LoginAs, overrides: dict[str, Any], field: str, message: str
 ) -> None:
-    response = login_as("teacher").post("/cases/new", data=_form(**overrides))
+    response = login_as("teacher").post("/cases/new?process=qualification_request", data=_form(**overrides))
     assert response.status_code == 422
     assert f'id="f-{field}-error"' in response.text
     assert message in response.text
@@ -190,13 +195,17 @@ def test_completed_case_shows_its_status(flow: Flow, login_as: LoginAs) -> None:
 
 def test_start_form_with_a_file_field_is_multipart(flow: Flow, login_as: LoginAs) -> None:
     # The application form has no upload; sending one anyway is ignored, not stored.
-    response = post_files(login_as("teacher"), "/cases/new", {**_form(), "extra": (BytesIO(b"x"), "x.pdf")})
+    response = post_files(
+        login_as("teacher"),
+        "/cases/new?process=qualification_request",
+        {**_form(), "extra": (BytesIO(b"x"), "x.pdf")},
+    )
     assert response.status_code == 303
     assert flow.documents(int(response.headers["Location"].rsplit("/", 1)[1])) == []
 
 
 def test_nothing_is_logged_for_a_refused_application(flow: Flow, login_as: LoginAs) -> None:
-    login_as("teacher").post("/cases/new", data=_form(hours=0))
+    login_as("teacher").post("/cases/new?process=qualification_request", data=_form(hours=0))
     with flow.factory() as s:
         assert s.scalars(select(Event).where(Event.instance_id.is_not(None))).all() == []
 

@@ -30,8 +30,14 @@ def test_a_head_chooses_among_the_procedures_they_may_start(flow: Flow, login_as
         assert f"/cases/new?process={key}" in page.text
     assert "kaznrtu_training" not in page.text
     assert "002 §3" in page.text  # the description the diagram carries
-    # A teacher may start one procedure only: the page is its form at once.
-    assert 'id="f-course"' in login_as("teacher").get("/cases/new").text
+    # A teacher applies for a course or an internship, and chooses; each opens its form.
+    teacher = login_as("teacher")
+    offered = teacher.get("/cases/new").text
+    assert (
+        "/cases/new?process=qualification_request" in offered and "/cases/new?process=internship" in offered
+    )
+    assert "kafu_external" not in offered
+    assert 'id="f-course"' in teacher.get("/cases/new?process=qualification_request").text
 
 
 def test_a_head_starts_a_case_for_one_of_their_staff(flow: Flow, login_as: LoginAs) -> None:

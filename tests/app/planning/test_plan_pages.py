@@ -41,11 +41,21 @@ def test_the_application_page_offers_the_plan_lines_and_fills_the_form(
     plan: dict[str, int], login_as: LoginAs
 ) -> None:
     teacher = login_as("teacher")
-    page = teacher.get("/cases/new").get_data(as_text=True)
-    assert f'href="/cases/new?plan_line={plan[TOPIC]}"' in page and "Сызықтық алгебра" not in page
-    filled = teacher.get(f"/cases/new?plan_line={plan[TOPIC]}").get_data(as_text=True)
+    page = teacher.get("/cases/new?process=qualification_request").get_data(as_text=True)
+    assert (
+        f'href="/cases/new?process=qualification_request&amp;plan_line={plan[TOPIC]}"' in page
+        and "Сызықтық алгебра" not in page
+    )
+    filled = teacher.get(f"/cases/new?process=qualification_request&plan_line={plan[TOPIC]}").get_data(
+        as_text=True
+    )
     assert f'name="plan_line" value="{plan[TOPIC]}"' in filled and 'value="2026-04-06"' in filled
-    assert teacher.get(f"/cases/new?plan_line={plan['Сызықтық алгебра әдістемесі']}").status_code == 404
+    assert (
+        teacher.get(
+            f"/cases/new?process=qualification_request&plan_line={plan['Сызықтық алгебра әдістемесі']}"
+        ).status_code
+        == 404
+    )
 
 
 def test_applying_from_a_line_and_outside_the_plan_from_the_page(
@@ -65,13 +75,27 @@ def test_applying_from_a_line_and_outside_the_plan_from_the_page(
         "relevance": "Пәндер",
         "in_plan": "on",
     }
-    refused = teacher.post("/cases/new", data=form)  # "in the plan" without the line
+    refused = teacher.post(
+        "/cases/new?process=qualification_request", data=form
+    )  # "in the plan" without the line
     assert refused.status_code == 422 and "жоспарда сіздің жолдарыңыз бар" in refused.get_data(as_text=True)
-    assert teacher.post("/cases/new", data={**form, "plan_line": str(plan[TOPIC])}).status_code == 303
+    assert (
+        teacher.post(
+            "/cases/new?process=qualification_request", data={**form, "plan_line": str(plan[TOPIC])}
+        ).status_code
+        == 303
+    )
     outside = {**form, "course": "Басқа курс"}
     del outside["in_plan"]
-    assert teacher.post("/cases/new", data=outside).status_code == 422  # no justification
-    assert teacher.post("/cases/new", data={**outside, "out_of_plan_reason": "Жаңа пән"}).status_code == 303
+    assert (
+        teacher.post("/cases/new?process=qualification_request", data=outside).status_code == 422
+    )  # no justification
+    assert (
+        teacher.post(
+            "/cases/new?process=qualification_request", data={**outside, "out_of_plan_reason": "Жаңа пән"}
+        ).status_code
+        == 303
+    )
 
 
 def test_the_execution_page_for_hr_a_head_and_nobody_else(plan: dict[str, int], login_as: LoginAs) -> None:
