@@ -17,6 +17,7 @@ from app.inbox import bp as inbox_bp
 from app.incidents import bp as incidents_bp
 from app.monitoring import bp as monitoring_bp
 from app.notifications import bp as notifications_bp
+from app.planning import bp as planning_bp
 from app.processes import bp as processes_bp
 from app.records import bp as records_bp
 from app.registers import bp as registers_bp
@@ -97,6 +98,7 @@ def init_app(app: Flask) -> None:
         imports_bp,
         admin_bp,
         registers_bp,
+        planning_bp,
     )
     for blueprint in blueprints:
         app.register_blueprint(blueprint)

@@ -17,7 +17,16 @@ from workflows.errors import Problem, problem
 from workflows.sandbox import check_expression, check_script
 from workflows.wording import EXPRESSION, EXPRESSION_KINDS
 
-OPERATORS = {"notify", "nonconformity", "issue_order", "record_training", "plan_people", "plan_overdue", "plan_freeze"}
+OPERATORS = {
+    "notify",
+    "nonconformity",
+    "issue_order",
+    "record_training",
+    # The annual plan's (workflows/planning/operators.py).
+    "plan_people",
+    "plan_overdue",
+    "plan_freeze",
+}
 
 # An ISO 8601 duration such as P5D or PT12H: a valid Python name, so an unquoted one only fails at run time.
 _ISO_DURATION = re.compile(

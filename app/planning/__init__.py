@@ -1,0 +1,8 @@
+"""The annual plan's pages: campaigns, a unit's schedule (602-01), the institute's review, the
+consolidated schedule (602-05) with finance and approval, and one's own individual plan."""
+
+from flask import Blueprint
+
+bp = Blueprint("planning", __name__, template_folder="templates", url_prefix="/plan")
+
+from app.planning import labels, routes, schedule  # noqa: E402,F401  # routes attach themselves to bp
