@@ -15,7 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.app.conftest import LoginAs, post_files
 from tests.conftest import Demo
 from tests.workflows.flow import PDF
+from workflows.cases.models import HumanTask, TaskStatus
 from workflows.clock import FrozenClock
+from workflows.org.models import OrgUnit
 from workflows.planning.models import PlanCampaign, PlanSchedule
 from workflows.worker import fire_due_jobs
 
@@ -65,6 +67,16 @@ def test_a_head_builds_and_approves_the_schedule_and_hr_consolidates(
 ) -> None:
     campaign_id, cs, university = _open(login_as, factory, clock)
     head = login_as("head")
+    with factory() as s:
+        task = s.scalars(
+            select(HumanTask).where(
+                HumanTask.element_id == "draw_schedule", HumanTask.org_unit_id == demo_unit(s, "cs")
+            )
+        ).one()
+    # The inbox's task opens the plan's own page, where the schedule's rows are kept.
+    assert head.get(f"/tasks/{task.id}").headers["Location"] == f"/plan/schedules/{cs}"
+    assert head.post(f"/tasks/{task.id}", data={"decision": "approve"}).status_code == 303
+    assert task.id in [t.id for t in _open_tasks(factory)]
     page = head.get(f"/plan/schedules/{cs}").get_data(as_text=True)
     assert "due-list" in page or "add-line" in page
     version = _version(factory, cs)
@@ -198,6 +210,15 @@ def test_a_head_builds_and_approves_the_schedule_and_hr_consolidates(
     assert totals["Университет қаражаты"] == "120000.00"
     assert totals["Қызметкердің меншікті қаражаты"] == "0.00"
     assert totals["Барлығы"] == "120000.00"
+
+
+def demo_unit(s: Session, code: str) -> int:
+    return s.scalars(select(OrgUnit.id).where(OrgUnit.code == code)).one()
+
+
+def _open_tasks(factory: sessionmaker[Session]) -> list[HumanTask]:
+    with factory() as s:
+        return list(s.scalars(select(HumanTask).where(HumanTask.status == TaskStatus.OPEN)))
 
 
 def _schedule_parent(factory: sessionmaker[Session], schedule_id: int) -> int:
