@@ -81,7 +81,11 @@ def test_deploying_again_publishes_the_table_once(db: Session, clock: FrozenCloc
     row = db.scalars(select(ProcessVersion).where(ProcessVersion.process_key == KEY)).one()
     assert (row.kind, row.version, row.forms) == (DefinitionKind.DECISION, 1, {})
     shipped = {s.process_key: s.outcome for s in publish_directory(db, clock)}
-    assert shipped == {KEY: ShippedOutcome.UNCHANGED, "qualification_request": ShippedOutcome.UNCHANGED}
+    assert shipped == {
+        KEY: ShippedOutcome.UNCHANGED,
+        "qualification_request": ShippedOutcome.UNCHANGED,
+        "annual_plan": ShippedOutcome.UNCHANGED,
+    }
 
 
 def test_a_table_owners_edit_and_publish_is_never_replaced_by_the_shipped_one(
@@ -131,9 +135,10 @@ def test_a_draft_with_a_bad_cell_is_kept_with_its_problems_and_does_not_publish(
 
 
 def test_the_catalogs_keep_processes_and_tables_apart(db: Session, demo: Demo, clock: FrozenClock) -> None:
-    assert [p.process_key for p in published_processes(db)] == ["qualification_request"]
+    assert [p.process_key for p in published_processes(db)] == ["annual_plan", "qualification_request"]
     owner = demo["owner"]
-    assert [d.process_key for d in browser.list_definitions(db, owner, clock)] == ["qualification_request"]
+    listed = [d.process_key for d in browser.list_definitions(db, owner, clock)]
+    assert listed == ["annual_plan", "qualification_request"]
     [table] = browser.list_definitions(db, owner, clock, DefinitionKind.DECISION)
     assert (table.process_key, table.kind, table.latest and table.latest.number) == (KEY, "decision", 1)
     assert table.name == "Біліктілікті арттыру кезеңділігі"

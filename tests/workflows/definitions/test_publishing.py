@@ -33,20 +33,20 @@ def _release(tmp_path: Path, xml: str) -> Path:
 
 def test_deploying_again_publishes_nothing(flow: Flow) -> None:
     with flow.factory() as s:
-        [table, again] = publish_directory(s, flow.clock)
+        [_plan, table, again] = publish_directory(s, flow.clock)
         assert (again.outcome, again.version) == (ShippedOutcome.UNCHANGED, 1)
         assert (table.process_key, table.file, table.outcome) == (
             "periodicity",
             "periodicity.dmn",
             "unchanged",
         )
-        assert len(s.scalars(select(ProcessVersion)).all()) == 2
+        assert len(s.scalars(select(ProcessVersion)).all()) == 3  # the annual plan besides
 
 
 def test_a_restart_keeps_the_version_an_owner_published(flow: Flow) -> None:
     publish(flow, lead_time(25), "25 days")
     with flow.factory() as s:
-        [_table, kept] = publish_directory(s, flow.clock)
+        [_plan, _table, kept] = publish_directory(s, flow.clock)
         assert kept.outcome == ShippedOutcome.UNCHANGED  # the shipped content is version 1 already
         assert (latest_version(s, KEY).version, _lead_time(s)) == (2, 25)
 
@@ -66,13 +66,13 @@ def test_a_new_release_replaces_the_products_own_version(flow: Flow, tmp_path: P
     with flow.factory() as s:
         [published] = publish_directory(s, flow.clock, _release(tmp_path, lead_time(22)))
         assert (published.outcome, published.version, _lead_time(s)) == (ShippedOutcome.PUBLISHED, 2, 22)
-        [_table, back] = publish_directory(s, flow.clock)  # the old release again: its content was version 1
+        [_plan, _table, back] = publish_directory(s, flow.clock)  # the old release again: its content was version 1
         assert (back.outcome, back.version, _lead_time(s)) == (ShippedOutcome.UNCHANGED, 1, 22)
 
 
 def test_forcing_the_live_content_publishes_nothing(flow: Flow) -> None:
     with flow.factory() as s:
-        [_table, same] = publish_directory(s, flow.clock, force=True)
+        [_plan, _table, same] = publish_directory(s, flow.clock, force=True)
         assert (same.outcome, latest_version(s, KEY).version) == (ShippedOutcome.UNCHANGED, 1)
         assert latest_version(s, KEY).bpmn_xml == SHIPPED
 
