@@ -66,7 +66,8 @@ def test_a_new_release_replaces_the_products_own_version(flow: Flow, tmp_path: P
     with flow.factory() as s:
         [published] = publish_directory(s, flow.clock, _release(tmp_path, lead_time(22)))
         assert (published.outcome, published.version, _lead_time(s)) == (ShippedOutcome.PUBLISHED, 2, 22)
-        [_plan, _table, back] = publish_directory(s, flow.clock)  # the old release again: its content was version 1
+        # The old release again: its content was version 1.
+        [_plan, _table, back] = publish_directory(s, flow.clock)
         assert (back.outcome, back.version, _lead_time(s)) == (ShippedOutcome.UNCHANGED, 1, 22)
 
 
