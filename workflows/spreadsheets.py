@@ -92,13 +92,12 @@ def workbook(sheets: Sequence[Sheet]) -> bytes:
     bold = Font(bold=True)
     for sheet in sheets:
         ws = book.create_sheet(sheet.name[:31] or "Sheet")
+        header_row = len(sheet.lead) + (1 if sheet.lead else 0) + 1
+        ws.freeze_panes = f"A{header_row + 1}"  # the header stays in sight
         for line in sheet.lead:
             ws.append([_text_cell(ws, line, bold)])
         if sheet.lead:
             ws.append([])
-        header_row = len(sheet.lead) + (1 if sheet.lead else 0) + 1
-        if not sheet.lead:
-            ws.freeze_panes = "A2"  # the header stays in sight
         ws.append([_text_cell(ws, text, bold) for text in sheet.headers])
         count = 0
         for row in sheet.rows:
@@ -118,9 +117,12 @@ def _column_letter(number: int) -> str:
     return str(get_column_letter(number))
 
 
-def xlsx(sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """One sheet: a bold header row, then the rows; strings are always strings."""
-    return workbook([Sheet(sheet, headers, rows)])
+def xlsx(
+    sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], preamble: Sequence[str] = ()
+) -> bytes:
+    """One sheet: a bold header row, then the rows; strings are always strings. `preamble` lines
+    (a printed form's number and title) come first, one bold cell each, with an empty row after."""
+    return workbook([Sheet(sheet, headers, rows, lead=preamble)])
 
 
 def _csv_text(value: Any) -> str:

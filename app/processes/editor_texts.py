@@ -45,6 +45,9 @@ def operator_labels() -> dict[str, str]:
         "agreement": _("Enter the training agreement in the agreements register"),
         "settle_refund": _("Record the refund's outcome on its agreement"),
         "amend_plan": _("Apply or reject the plan amendment (a new plan version)"),
+        "plan_people": _("List the department's people (annual plan)"),
+        "plan_overdue": _("Remind a late unit and tell the level above (annual plan)"),
+        "plan_freeze": _("Freeze the approved plan and tell every head (annual plan)"),
     }
 
 

@@ -53,6 +53,7 @@ KINDS = {
     "quarterly_data_late": _l("Quarterly data late"),
     "other": _l("Other"),
     "not_attended": _l("Did not attend the programme"),
+    "plan_approved_late": _l("Annual plan approved after its deadline"),
 }
 # Where an entry's process has got to (workflows.nonconformity.kinds.Stage).
 STAGES = {
