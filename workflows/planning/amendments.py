@@ -218,7 +218,7 @@ def propose_amendment(
         "changes": amendment.summary,
         "reason": reason,
     }
-    ref = start_case(session, PROCESS_KEY, actor_id, data, clock)
+    ref = start_case(session, PROCESS_KEY, actor_id, data, clock, started_by_product=True)
     amendment.instance_id = ref.id
     session.flush()
     return ref
