@@ -1,6 +1,7 @@
 """A planning campaign at a university's size: 100 departments and 5,000 plan lines.
 
-    .venv/bin/python bench/planning.py [--departments 100] [--lines 5000] [--repeat 10] [--sqlite-only]
+    .venv/bin/python bench/planning.py [--departments 100] [--lines 5000] [--repeat 10]
+                                       [--sqlite-only | --postgres-only]
                                        [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
 
 Per backend (SQLite in a temporary file; PostgreSQL from --postgres-url or BENCH_DATABASE_URL, in a
@@ -349,14 +350,16 @@ def main() -> int:
     parser.add_argument("--lines", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--postgres-only", action="store_true")
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_POSTGRES_URL))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        print("== SQLite ==")
-        engine = make_engine(f"sqlite:///{workdir / 'bench.sqlite3'}")
-        run(engine, args, workdir)
-        engine.dispose()
+        if not args.postgres_only:
+            print("== SQLite ==")
+            engine = make_engine(f"sqlite:///{workdir / 'bench.sqlite3'}")
+            run(engine, args, workdir)
+            engine.dispose()
         if args.sqlite_only:
             return 0
         schema = f"bench_planning_{os.getpid()}"
