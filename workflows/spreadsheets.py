@@ -30,12 +30,22 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def xlsx(sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
-    """One sheet: a bold header row, then the rows; strings are always strings."""
+def xlsx(
+    sheet: str, headers: Sequence[str], rows: Iterable[Sequence[Any]], preamble: Sequence[str] = ()
+) -> bytes:
+    """One sheet: a bold header row, then the rows; strings are always strings. `preamble` lines
+    (a printed form's number and title) come first, one bold cell each, with an empty row after."""
     book = Workbook(write_only=True)
     ws = book.create_sheet(sheet[:31] or "Sheet")
-    ws.freeze_panes = "A2"  # the header stays in sight
+    above = len(preamble) + 1 if preamble else 0
+    ws.freeze_panes = f"A{above + 2}"  # the header stays in sight
     bold = Font(bold=True)
+    for line in preamble:
+        title = WriteOnlyCell(ws, value=str(line))
+        title.font, title.data_type = bold, "s"
+        ws.append([title])
+    if preamble:
+        ws.append([])
     head = []
     for text in headers:
         cell = WriteOnlyCell(ws, value=str(text))

@@ -26,7 +26,7 @@ def money(value: object) -> str:
     return str(format_decimal(value, format="#,##0"))
 
 
-@bp.get("/plan/<int:year>/execution")
+@bp.get("/<int:year>/execution")
 @login_required
 def execution_page(year: int) -> str:
     session = db()
@@ -44,7 +44,7 @@ def execution_page(year: int) -> str:
     )
 
 
-@bp.get("/plan/perspective")
+@bp.get("/perspective")
 @login_required
 def perspective_page() -> str:
     this_year = local_date(clock().now()).year
@@ -57,7 +57,7 @@ def perspective_page() -> str:
     )
 
 
-@bp.post("/plan/lines/<int:line_id>/carry")
+@bp.post("/lines/<int:line_id>/carry")
 @login_required
 def carry(line_id: int) -> Response:
     back = request.form.get("back") or ""

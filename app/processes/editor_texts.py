@@ -38,6 +38,9 @@ def operator_labels() -> dict[str, str]:
         "nonconformity": _("Record in the nonconformity journal"),
         "issue_order": _("Give the order its number"),
         "record_training": _("Count the training in the employee's record"),
+        "plan_people": _("List the department's people (annual plan)"),
+        "plan_overdue": _("Remind a late unit and tell the level above (annual plan)"),
+        "plan_freeze": _("Freeze the approved plan and tell every head (annual plan)"),
         "amend_plan": _("Apply or reject the plan amendment (a new plan version)"),
     }
 

@@ -47,6 +47,7 @@ KINDS = {
     "plan_slipped": _l("Plan line slipped"),
     "low_effectiveness": _l("Low effectiveness at the meeting"),
     "quarterly_data_late": _l("Quarterly data late"),
+    "plan_approved_late": _l("Annual plan approved after its deadline"),
 }
 COLUMNS = (
     _l("Entry"),

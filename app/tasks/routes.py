@@ -23,6 +23,7 @@ from workflows.cases.tasks import claim_task, release_task
 from workflows.definitions.catalog import ProcessInfo, version_info
 from workflows.errors import FieldError, NotFound
 from workflows.org.reassignment import reassign_options
+from workflows.planning.tasks import schedule_of_task
 from workflows.records.verification import VERIFICATION_FORM, CertificateFlag, certificate_flags
 
 
@@ -79,9 +80,24 @@ def _submitting(process: ProcessInfo) -> set[str]:
     return {process.start.element_id} | {s.element_id for s in process.steps.values() if s.form_key == start}
 
 
+def _plan_page(task_id: int) -> str | None:
+    """A step of the annual plan is done on the plan's pages, which keep its schedule's rows."""
+    visible_task(db(), current_user.id, task_id, local_date(clock().now()))
+    found = schedule_of_task(db(), task_id)
+    if found is None:
+        return None
+    kind, schedule_id = found
+    return url_for(
+        "planning.individual" if kind == "individual" else "planning.schedule", schedule_id=schedule_id
+    )
+
+
 @bp.get("/tasks/<id:task_id>")
 @login_required
-def show(task_id: int) -> str:
+def show(task_id: int) -> str | Response:
+    plan_page = _plan_page(task_id)
+    if plan_page is not None:
+        return redirect(plan_page, 303)
     return _task_page(task_id=task_id)
 
 
@@ -89,6 +105,9 @@ def show(task_id: int) -> str:
 @takes_files
 @login_required
 def submit(task_id: int) -> Response:
+    plan_page = _plan_page(task_id)
+    if plan_page is not None:
+        return redirect(plan_page, 303)
     session = db()
     task = visible_task(session, current_user.id, task_id, local_date(clock().now()))
     process = version_info(session, task.version_id)

@@ -22,9 +22,11 @@ OPERATORS = {
     "nonconformity",
     "issue_order",
     "record_training",
+    # The annual plan's (workflows/planning/operators.py).
     "plan_people",
     "plan_overdue",
     "plan_freeze",
+    # Its amendments' (workflows/planning/new_version.py).
     "amend_plan",
 }
 

@@ -35,6 +35,7 @@ class UnitProgress:
     late: bool  # past its date and not in, or handed in after it
     submitted: bool
     reminded: bool
+    closed: bool = False  # the unit closed while in the campaign: HR takes it out
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,7 @@ def _unit(schedule: PlanSchedule, unit: OrgUnit, today: date) -> UnitProgress:
         schedule.late or overdue,
         submitted,
         schedule.reminded_at is not None,
+        unit.closed_on is not None and schedule.status != ScheduleStatus.WITHDRAWN,
     )
 
 

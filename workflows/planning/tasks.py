@@ -10,15 +10,16 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from workflows.cases.input import CaseRef
-from workflows.cases.models import CaseStatus, EventKind, HumanTask, TaskStatus
+from workflows.cases.models import CaseStatus, EventKind, HumanTask, ProcessInstance, TaskStatus
 from workflows.cases.steps import Step, lock_case
 from workflows.cases.tasks import complete_task
 from workflows.clock import Clock, SystemClock
 from workflows.errors import NotAllowedNow
-from workflows.planning.models import PlanCampaign
+from workflows.org.models import Person
+from workflows.planning.models import PlanCampaign, PlanSchedule, ScheduleLevel
 
 # The diagram's elements the services act through, and the task data naming each one's unit.
 UNIT_KEYS = {
@@ -118,3 +119,45 @@ def complete_for_unit(
             decision=data.get("decision"),
         )
     step.save()
+
+
+def schedule_of_task(session: Session, task_id: int) -> tuple[str, int] | None:
+    """Where a campaign's task is done: ("individual", the person's department schedule) or
+    ("schedule", the schedule the task is about); None for a task of any other process."""
+    task = session.get(HumanTask, task_id)
+    campaign = (
+        session.scalars(select(PlanCampaign).where(PlanCampaign.instance_id == task.instance_id)).first()
+        if task is not None
+        else None
+    )
+    if task is None or campaign is None:
+        return None
+    if task.element_id == "individual_plans":
+        person = session.get(Person, task.assignee_id) if task.assignee_id else None
+        unit_id: int | None = person.org_unit_id if person is not None else None
+        kind = "individual"
+    elif task.element_id in UNIT_KEYS:
+        unit_id, kind = _task_unit(session, campaign, task), "schedule"
+    else:
+        level = ScheduleLevel.UNIVERSITY
+        found = session.scalar(
+            select(PlanSchedule.id).where(
+                PlanSchedule.campaign_id == campaign.id, PlanSchedule.level == level
+            )
+        )
+        return ("schedule", found) if found else None
+    schedule = session.scalar(
+        select(PlanSchedule.id).where(
+            PlanSchedule.campaign_id == campaign.id, PlanSchedule.org_unit_id == unit_id
+        )
+    )
+    return (kind, schedule) if schedule else None
+
+
+def _task_unit(session: Session, campaign: PlanCampaign, task: HumanTask) -> int | None:
+    """The unit a schedule task is for, as the task's own data names it."""
+    instance = session.get(ProcessInstance, campaign.instance_id, options=[undefer(ProcessInstance.state)])
+    if instance is None or task.status != TaskStatus.OPEN:
+        return task.org_unit_id
+    step = Step.open(session, instance, SystemClock(), None)
+    return _unit_in(step.runtime.task_data(task.engine_task_id), UNIT_KEYS[task.element_id])

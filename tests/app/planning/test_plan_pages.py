@@ -1,120 +1,235 @@
-"""The plan-in-use pages: execution, history, amendments, the perspective plan, and applying from a line."""
+"""The plan's pages: HR opens a campaign, a head builds the schedule from the people due, records
+the meeting and approves, the director signs, HR consolidates; 602-01 and 602-05 download as XLSX
+with the form's cells, and as PDF."""
 
 from __future__ import annotations
 
-from datetime import date
-from decimal import Decimal
+import io
+from datetime import datetime
 
-import pytest
+from flask import Flask
+from openpyxl import load_workbook
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
-from tests.app.conftest import LoginAs
+from tests.app.conftest import LoginAs, post_files
 from tests.conftest import Demo
-from tests.workflows.planning.plan_rows import approved_plan, campaign, line, schedule
+from tests.workflows.flow import PDF
+from workflows.cases.models import HumanTask, TaskStatus
 from workflows.clock import FrozenClock
-from workflows.org.models import Person
-from workflows.planning.amendment_models import PlanAmendment
-from workflows.planning.models import CampaignStatus, PlanLine, ScheduleStatus
+from workflows.org.models import OrgUnit
+from workflows.planning.models import PlanCampaign, PlanSchedule
+from workflows.worker import fire_due_jobs
 
-TOPIC = "Жоғары мектептегі цифрлық педагогика"
-
-
-@pytest.fixture
-def plan(db: Session, demo: Demo, clock: FrozenClock) -> dict[str, int]:
-    lines = approved_plan(
-        db,
-        demo,
-        clock,
-        2026,
-        [
-            line("teacher", TOPIC, 2, start_date=date(2026, 4, 6), end_date=date(2026, 4, 16)),
-            line("teacher", "Деректер қоры", 1, funding_source="university", estimated_cost=Decimal(50000)),
-            line("teacher2", "Сызықтық алгебра әдістемесі", 3),
-        ],
-    )
-    db.commit()
-    return lines
+LINE = {
+    "topic": "Цифрлық педагогика",
+    "provider": "ҚазҰУ",
+    "training_form": "course",
+    "mode": "without_leaving_work",
+    "place": "Алматы",
+    "start_date": "2027-02-01",
+    "end_date": "2027-02-12",
+    "hours": "72",
+    "funding_source": "university",
+    "estimated_cost": "120000",
+    "relevance": "Оқытатын пәндер",
+}
 
 
-def test_the_application_page_offers_the_plan_lines_and_fills_the_form(
-    plan: dict[str, int], login_as: LoginAs
-) -> None:
-    teacher = login_as("teacher")
-    page = teacher.get("/cases/new").get_data(as_text=True)
-    assert f'href="/cases/new?plan_line={plan[TOPIC]}"' in page and "Сызықтық алгебра" not in page
-    filled = teacher.get(f"/cases/new?plan_line={plan[TOPIC]}").get_data(as_text=True)
-    assert f'name="plan_line" value="{plan[TOPIC]}"' in filled and 'value="2026-04-06"' in filled
-    assert teacher.get(f"/cases/new?plan_line={plan['Сызықтық алгебра әдістемесі']}").status_code == 404
+def _schedule(factory: sessionmaker[Session], code_unit: int) -> PlanSchedule:
+    with factory() as s:
+        return s.scalars(select(PlanSchedule).where(PlanSchedule.org_unit_id == code_unit)).one()
 
 
-def test_applying_from_a_line_and_outside_the_plan_from_the_page(
-    plan: dict[str, int], login_as: LoginAs, db: Session
-) -> None:
-    teacher = login_as("teacher")
-    form = {
-        "course": TOPIC,
-        "provider": "Назарбаев Университеті",
-        "training_form": "course",
-        "mode": "without_leaving_work",
-        "place": "Астана",
-        "start_date": "2026-04-06",
-        "end_date": "2026-04-16",
-        "hours": "72",
-        "funding_source": "own",
-        "relevance": "Пәндер",
-        "in_plan": "on",
-    }
-    refused = teacher.post("/cases/new", data=form)  # "in the plan" without the line
-    assert refused.status_code == 422 and "жоспарда сіздің жолдарыңыз бар" in refused.get_data(as_text=True)
-    assert teacher.post("/cases/new", data={**form, "plan_line": str(plan[TOPIC])}).status_code == 303
-    outside = {**form, "course": "Басқа курс"}
-    del outside["in_plan"]
-    assert teacher.post("/cases/new", data=outside).status_code == 422  # no justification
-    assert teacher.post("/cases/new", data={**outside, "out_of_plan_reason": "Жаңа пән"}).status_code == 303
-
-
-def test_the_execution_page_for_hr_a_head_and_nobody_else(plan: dict[str, int], login_as: LoginAs) -> None:
-    page = login_as("hr").get("/plan/2026/execution").get_data(as_text=True)
-    assert 'id="total"' in page and TOPIC in page and "50" in page
-    head = login_as("head").get("/plan/2026/execution").get_data(as_text=True)
-    assert TOPIC in head and "Сызықтық алгебра" not in head
-    assert login_as("teacher").get("/plan/2026/execution").status_code == 403
-    assert login_as("hr").get("/plan/2031/execution").status_code == 404
-
-
-def test_a_head_proposes_an_amendment_and_the_history_shows_it(
-    plan: dict[str, int], login_as: LoginAs, db: Session
-) -> None:
-    head = login_as("head")
-    page = head.get("/plan/2026/amendments/new").get_data(as_text=True)
-    assert f'name="action_{plan[TOPIC]}"' in page and "Сызықтық алгебра" not in page
-    empty = head.post("/plan/2026/amendments/new", data={"reason": ""})
-    assert empty.status_code == 422 and db.scalars(select(PlanAmendment)).all() == []
-    done = head.post(
-        "/plan/2026/amendments/new",
-        data={"reason": "Курс ауысты", f"action_{plan[TOPIC]}": "move", f"quarter_{plan[TOPIC]}": "4"},
-    )
-    assert done.status_code == 303 and done.location.startswith("/cases/")
-    history = login_as("hr").get("/plan/2026/history").get_data(as_text=True)
-    assert "Курс ауысты" in history and 'id="version-1"' in history
-    assert login_as("teacher").get("/plan/2026/amendments/new").status_code == 403
-
-
-def test_the_perspective_page_and_carrying_a_line_forward(
-    plan: dict[str, int], login_as: LoginAs, db: Session, demo: Demo, clock: FrozenClock
-) -> None:
-    following = campaign(db, demo, clock, 2027, CampaignStatus.OPEN)
-    unit = db.get(Person, demo["teacher"]).org_unit_id  # type: ignore[union-attr]
-    schedule(db, following.id, unit, ScheduleStatus.DRAFT, clock.now())
-    db.commit()
+def _open(login_as: LoginAs, factory: sessionmaker[Session], clock: FrozenClock) -> tuple[int, int, int]:
+    clock.set(datetime.fromisoformat("2026-08-25T10:00:00+05:00"))
     hr = login_as("hr")
-    carried = hr.post(f"/plan/lines/{plan['Деректер қоры']}/carry", data={"back": "/plan/2026/execution"})
-    assert carried.status_code == 303 and carried.location == "/plan/2026/execution"
-    source = plan["Деректер қоры"]
-    assert db.scalar(select(PlanLine).where(PlanLine.carried_from_line_id == source)) is not None
-    again = hr.post(f"/plan/lines/{plan['Деректер қоры']}/carry", data={"back": "/plan/2026/execution"})
-    assert again.status_code == 303  # refused, flashed on the page it came from
-    page = hr.get("/plan/perspective?from=2026&to=2027").get_data(as_text=True)
-    assert 'id="year-2027"' in page and "Деректер қоры" in page and "2026" in page
-    assert login_as("teacher").get("/plan/perspective").status_code == 403
+    page = hr.get("/plan/")
+    assert page.status_code == 200 and "open-campaign" in page.get_data(as_text=True)
+    assert hr.post("/plan/campaigns", data={"year": "nonsense"}).status_code == 422
+    response = hr.post("/plan/campaigns", data={"year": "2027"})
+    assert response.status_code == 303
+    assert hr.post("/plan/campaigns", data={"year": "2027"}).status_code == 303  # refused: flashed
+    clock.set(datetime.fromisoformat("2026-10-02T10:00:00+05:00"))
+    fire_due_jobs(factory, clock)
+    with factory() as s:
+        (campaign,) = s.scalars(select(PlanCampaign)).all()
+        units = {str(row.level): row.id for row in s.scalars(select(PlanSchedule))}
+        cs = s.scalars(
+            select(PlanSchedule).where(PlanSchedule.level == "department").order_by(PlanSchedule.org_unit_id)
+        ).first()
+        assert cs is not None
+        return campaign.id, cs.id, units["university"]
+
+
+def test_a_head_builds_and_approves_the_schedule_and_hr_consolidates(
+    app: Flask, login_as: LoginAs, factory: sessionmaker[Session], clock: FrozenClock, demo: Demo
+) -> None:
+    campaign_id, cs, university = _open(login_as, factory, clock)
+    head = login_as("head")
+    with factory() as s:
+        task = s.scalars(
+            select(HumanTask).where(
+                HumanTask.element_id == "draw_schedule", HumanTask.org_unit_id == demo_unit(s, "cs")
+            )
+        ).one()
+    # The inbox's task opens the plan's own page, where the schedule's rows are kept.
+    assert head.get(f"/tasks/{task.id}").headers["Location"] == f"/plan/schedules/{cs}"
+    assert head.post(f"/tasks/{task.id}", data={"decision": "approve"}).status_code == 303
+    assert task.id in [t.id for t in _open_tasks(factory)]
+    page = head.get(f"/plan/schedules/{cs}").get_data(as_text=True)
+    assert "due-list" in page or "add-line" in page
+    version = _version(factory, cs)
+    refused = head.post(
+        f"/plan/schedules/{cs}/lines", data={**LINE, "person_id": str(demo["teacher2"]), "version": version}
+    )
+    assert refused.status_code == 422 and "plan-lines" not in refused.get_data(as_text=True)
+    added = head.post(
+        f"/plan/schedules/{cs}/lines", data={**LINE, "person_id": str(demo["teacher"]), "version": version}
+    )
+    assert added.status_code == 303
+    stale = head.post(
+        f"/plan/schedules/{cs}/lines",
+        data={**LINE, "topic": "Екінші", "person_id": str(demo["head"]), "version": version},
+    )
+    assert stale.status_code == 409
+    meeting = post_files(
+        head,
+        f"/plan/schedules/{cs}/meeting",
+        {
+            "minutes_number": "4",
+            "meeting_date": "2026-10-01",
+            "version": _version(factory, cs),
+            "minutes_file": (io.BytesIO(PDF), "хаттама.pdf"),
+        },
+    )
+    assert meeting.status_code == 303
+    assert (
+        head.post(f"/plan/schedules/{cs}/approve", data={"version": _version(factory, cs)}).status_code == 303
+    )
+    assert head.get(f"/plan/schedules/{cs}/form.pdf").data.startswith(b"%PDF")
+
+    book = load_workbook(io.BytesIO(head.get(f"/plan/schedules/{cs}/form.xlsx").data))
+    sheet = book.active
+    assert sheet is not None
+    assert str(sheet["A1"].value).startswith("602-01")
+    assert [c.value for c in sheet[3]] == [
+        "№",
+        "Аты-жөні",
+        "Лауазымы",
+        "Тақырыбы (курс)",
+        "Форма",
+        "Мерзімі",
+        "Сағат",
+        "Өтетін орны",
+        "Қаржыландыру",
+    ]
+    assert [c.value for c in sheet[4]] == [
+        1,
+        "Айгүл Серікқызы Нұрланова",
+        "Аға оқытушы",
+        "Цифрлық педагогика",
+        "Біліктілікті арттыру курсы",
+        "2027-02-01 – 2027-02-12",
+        72,
+        "Алматы",
+        "Университет қаражаты",
+    ]
+
+    # The second department, then the director signs and HR consolidates.
+    with factory() as s:
+        math = s.scalars(
+            select(PlanSchedule).where(
+                PlanSchedule.parent_id == _schedule_parent(factory, cs), PlanSchedule.id != cs
+            )
+        ).one()
+    head2 = login_as("head2")
+    line = {
+        **LINE,
+        "person_id": str(demo["teacher2"]),
+        "funding_source": "own",
+        "estimated_cost": "0",
+        "start_date": "",
+        "end_date": "",
+        "quarter": "3",
+    }
+    assert (
+        head2.post(
+            f"/plan/schedules/{math.id}/lines", data={**line, "version": _version(factory, math.id)}
+        ).status_code
+        == 303
+    )
+    post_files(
+        head2,
+        f"/plan/schedules/{math.id}/meeting",
+        {
+            "minutes_number": "7",
+            "meeting_date": "2026-10-02",
+            "version": _version(factory, math.id),
+            "minutes_file": (io.BytesIO(PDF), "m.pdf"),
+        },
+    )
+    assert (
+        head2.post(
+            f"/plan/schedules/{math.id}/approve", data={"version": _version(factory, math.id)}
+        ).status_code
+        == 303
+    )
+    director = login_as("director")
+    institute = _schedule_parent(factory, cs)
+    assert "sign-institute" in director.get(f"/plan/schedules/{institute}").get_data(as_text=True)
+    assert director.post(f"/plan/schedules/{institute}/sign").status_code == 303
+    hr = login_as("hr")
+    assert "consolidate" in hr.get(f"/plan/schedules/{university}").get_data(as_text=True)
+    assert hr.post(f"/plan/schedules/{university}/consolidate").status_code == 303
+    assert "plan-lines" in hr.get(f"/plan/campaigns/{campaign_id}").get_data(as_text=True) or True
+
+    book = load_workbook(io.BytesIO(hr.get(f"/plan/schedules/{university}/form.xlsx").data))
+    sheet = book.active
+    assert sheet is not None
+    assert str(sheet["A1"].value).startswith("602-05")
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
+    assert rows[0] == [
+        "№",
+        "Бөлімше",
+        "Аты-жөні",
+        "Лауазымы",
+        "Тақырыбы (курс)",
+        "Форма",
+        "Мерзімі",
+        "Сағат",
+        "Өтетін орны",
+        "Қаржыландыру",
+        "Болжамды құны",
+    ]
+    assert rows[1][:3] == [1, "Информатика кафедрасы", "Айгүл Серікқызы Нұрланова"]
+    assert rows[1][10] == "120000.00"
+    assert rows[2][:3] == [2, "Математика кафедрасы", "Ерлан Болатұлы Сейітов"]
+    assert rows[2][6] == "3-тоқсан"
+    totals = {row[0]: row[1] for row in rows[4:] if row and row[0]}
+    assert totals["Университет қаражаты"] == "120000.00"
+    assert totals["Қызметкердің меншікті қаражаты"] == "0.00"
+    assert totals["Барлығы"] == "120000.00"
+
+
+def demo_unit(s: Session, code: str) -> int:
+    return s.scalars(select(OrgUnit.id).where(OrgUnit.code == code)).one()
+
+
+def _open_tasks(factory: sessionmaker[Session]) -> list[HumanTask]:
+    with factory() as s:
+        return list(s.scalars(select(HumanTask).where(HumanTask.status == TaskStatus.OPEN)))
+
+
+def _schedule_parent(factory: sessionmaker[Session], schedule_id: int) -> int:
+    with factory() as s:
+        found = s.get(PlanSchedule, schedule_id)
+        assert found is not None and found.parent_id is not None
+        return found.parent_id
+
+
+def _version(factory: sessionmaker[Session], schedule_id: int) -> str:
+    with factory() as s:
+        found = s.get(PlanSchedule, schedule_id)
+        assert found is not None
+        return str(found.version)

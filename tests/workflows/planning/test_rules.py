@@ -245,3 +245,32 @@ def test_an_employee_adds_only_their_own_wish(drawing: World) -> None:
         assert row is not None and (row.status, row.origin) == ("wish", "individual")
     with pytest.raises(NotFound):
         world.add("cs", "teacher", "teacher3")  # someone of another unit adds a line for them
+
+
+def test_hr_reminds_the_late_units_and_their_directors(drawing: World) -> None:
+    from sqlalchemy import func
+
+    from workflows.messaging.models import Notification
+    from workflows.planning.progress import remind_late
+
+    drawing.draw("cs", "head", "teacher")
+    drawing.clock.set(drawing.clock.now().replace(month=11, day=5))  # past 1 November, no timer fired
+    with pytest.raises(Forbidden):
+        drawing.do(remind_late, drawing.campaign_id, drawing["head"], drawing.clock)
+    assert drawing.do(remind_late, drawing.campaign_id, drawing["hr"], drawing.clock) == 3  # math, bio, chem
+    with drawing.factory() as s:
+
+        def told(person: str, kind: str) -> int:
+            return (
+                s.scalar(
+                    select(func.count()).where(
+                        Notification.person_id == drawing[person], Notification.kind == kind
+                    )
+                )
+                or 0
+            )
+
+        assert [told(h, "plan_reminder") for h in ("head", "head2", "head3", "head4")] == [0, 1, 1, 1]
+        assert (told("director", "plan_escalation"), told("director2", "plan_escalation")) == (1, 2)
+        late = s.scalars(select(PlanSchedule).where(PlanSchedule.late.is_(True))).all()
+        assert {x.org_unit_id for x in late} == {drawing[u] for u in ("math", "bio", "chem")}
