@@ -39,6 +39,9 @@ from workflows.cases.models import Incident
 from workflows.forms.schema import load_forms
 from workflows.messaging.models import Notification
 from workflows.org.models import OrgUnit, RoleAssignment
+from workflows.planning.campaign import open_campaign
+from workflows.planning.lines import add_line
+from workflows.planning.models import PlanSchedule
 from workflows.records.extracts import issue_extract
 from workflows.records.models import Nonconformity
 
@@ -182,6 +185,7 @@ editor_bodies = st.fixed_dictionaries(
 LIKELY = {"processes": "owner", "tasks": "head", "cases": "teacher", "auth": "anonymous", "records": "hr"}
 LIKELY = {"processes": "owner", "tasks": "head", "cases": "teacher", "auth": "anonymous", "admin": "hr"}
 LIKELY = {"processes": "owner", "tasks": "head", "cases": "teacher", "auth": "anonymous", "registers": "hr"}
+LIKELY = {**LIKELY, "planning": "head"}
 
 
 @dataclass(frozen=True)
@@ -194,6 +198,28 @@ def _incident(flow: Flow) -> int:
     held_up_case(flow)
     with flow.factory() as session:
         return session.scalars(select(Incident.id)).one()
+
+
+def _plan(flow: Flow) -> dict[str, int]:
+    """A planning campaign with one line on the Computer Science schedule (workflows/planning)."""
+    with flow.factory() as session:
+        ref = open_campaign(session, 2027, flow.demo["hr"], flow.clock)
+        schedule = session.scalars(
+            select(PlanSchedule.id)
+            .join(OrgUnit, OrgUnit.id == PlanSchedule.org_unit_id)
+            .where(PlanSchedule.campaign_id == ref.id, OrgUnit.code == "cs")
+        ).one()
+        fields = {
+            "topic": "Курс",
+            "training_form": "course",
+            "mode": "without_leaving_work",
+            "quarter": "1",
+            "hours": "72",
+            "funding_source": "own",
+        }
+        line = add_line(session, schedule, flow.demo["teacher"], fields, flow.demo["head"], flow.clock, None)
+        session.commit()
+        return {"campaign_id": ref.id, "schedule_id": schedule, "line_id": line.id}
 
 
 @pytest.fixture
@@ -222,7 +248,9 @@ def world(flow: Flow, request: pytest.FixtureRequest) -> World:
         )
         session.add(entry)
         session.commit()
+    plan = _plan(flow) if "/plan/" in rule else {"campaign_id": 1, "schedule_id": 1, "line_id": 1}
     values = {
+        **plan,
         "case_id": case,
         "task_id": task,
         "notice_id": notice or 1,

@@ -107,7 +107,7 @@ def open_campaign(session: Session, year: Any, actor_id: int, clock: Clock) -> C
     try:
         year = int(year)
     except (TypeError, ValueError):
-        raise ValidationFailed([field_error("year", "type", "", type="integer")]) from None
+        raise ValidationFailed([field_error("year", "type_integer")]) from None
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise ValidationFailed([field_error("year", "minimum", "", limit=MIN_YEAR)])
     if session.scalar(select(PlanCampaign.id).where(PlanCampaign.year == year)) is not None:

@@ -92,7 +92,7 @@ def _int(raw: dict[str, Any], key: str, errors: list[FieldError], low: int, high
     try:
         number = int(str(value).strip())
     except ValueError:
-        errors.append(field_error(key, "type", "", type="integer"))
+        errors.append(field_error(key, "type_integer"))
         return None
     if not low <= number <= high:
         errors.append(
@@ -113,7 +113,7 @@ def _date(raw: dict[str, Any], key: str, errors: list[FieldError]) -> date | Non
     try:
         return date.fromisoformat(str(value).strip())
     except ValueError:
-        errors.append(field_error(key, "format", "", format="date"))
+        errors.append(field_error(key, "format_date"))
         return None
 
 

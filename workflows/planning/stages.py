@@ -94,9 +94,7 @@ def record_meeting(
             meeting_date if isinstance(meeting_date, date) else date.fromisoformat(str(meeting_date).strip())
         )
     except ValueError:
-        errors.append(
-            field_error("meeting_date", "required" if not meeting_date else "format", "", format="date")
-        )
+        errors.append(field_error("meeting_date", "format_date" if meeting_date else "required"))
     if held is not None and held > today:
         errors.append(field_error("meeting_date", "plan_meeting_future"))
     existing = session.scalars(

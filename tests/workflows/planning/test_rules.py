@@ -79,7 +79,7 @@ def test_bad_fields_are_refused_together_and_nothing_is_stored(drawing: World) -
         )
     assert set(_codes(refused)) == {
         ("topic", "required"),
-        ("hours", "type"),
+        ("hours", "type_integer"),
         ("training_form", "enum"),
         ("month", "plan_month_quarter"),
         ("start_date", "plan_outside_year"),
