@@ -80,6 +80,8 @@ def _application(i: int) -> dict[str, Any]:
     }
     if funding == "university":
         data["cost"] = 50000 + 1000 * i
+    if not data["in_plan"]:
+        data["out_of_plan_reason"] = "Жаңа пән енгізіледі"
     return data
 
 

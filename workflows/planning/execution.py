@@ -13,7 +13,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -166,11 +166,39 @@ def _cost(summary: dict[str, Any]) -> Decimal:
         return ZERO
 
 
+LINE_COLUMNS = (
+    "line_id",
+    "person_id",
+    "org_unit_id",
+    "topic",
+    "quarter",
+    "month",
+    "end_date",
+    "hours",
+    "estimated_cost",
+    "funding_source",
+)
+
+
+class _Line(NamedTuple):
+    line_id: int
+    person_id: int
+    org_unit_id: int
+    topic: str
+    quarter: int | None
+    month: int | None
+    end_date: date | None
+    hours: int
+    estimated_cost: Decimal | None
+    funding_source: str
+
+
 def line_progress(
     session: Session, year: int, version_id: int, today: date, roots: list[int] | None, unit_id: int | None
 ) -> list[LineProgress]:
+    # Plain columns, not entities: a plan's thousands of lines are read, never changed, here.
     query = (
-        select(PlanVersionLine, Person.full_name)
+        select(*(getattr(PlanVersionLine, name) for name in LINE_COLUMNS), Person.full_name)
         .join(Person, Person.id == PlanVersionLine.person_id)
         .where(PlanVersionLine.version_id == version_id)
         .order_by(PlanVersionLine.org_unit_id, Person.full_name, PlanVersionLine.id)
@@ -181,7 +209,8 @@ def line_progress(
     cases = _cases(session, version_id)
     orders, verified, hours = _case_facts(session, [c[0] for c in cases.values()])
     found: list[LineProgress] = []
-    for line, name in rows:
+    for *values, name in rows:
+        line = _Line(*values)
         due = planned_by(year, line.quarter, line.month, line.end_date)
         case = cases.get(line.line_id)
         base: dict[str, Any] = {

@@ -39,17 +39,25 @@ def sweep_slips(session: Session, clock: Clock) -> int:
     now = clock.now()
     slipped = slipped_lines(session, local_date(now))
     done = set(session.scalars(select(PlanLineSlip.line_id)))
-    entered = 0
+    fresh: list[tuple[int, Nonconformity]] = []
     for year, line in slipped:
         if line.line_id in done:
             continue
         done.add(line.line_id)
         note = fill(SLIPPED_NOTE, {"due": line.due_on.isoformat(), "topic": line.topic, "year": year})
-        entry = Nonconformity(person_id=line.person_id, kind=NONCONFORMITY_KIND, note=note, recorded_at=now)
-        session.add(entry)
-        session.flush()
-        session.add(PlanLineSlip(line_id=line.line_id, nonconformity_id=entry.id, recorded_at=now))
-        entered += 1
+        fresh.append(
+            (
+                line.line_id,
+                Nonconformity(person_id=line.person_id, kind=NONCONFORMITY_KIND, note=note, recorded_at=now),
+            )
+        )
+    # One flush for all the entries (their ids come back with the insert), then one for the slips.
+    session.add_all(entry for _, entry in fresh)
+    session.flush()
+    session.add_all(
+        PlanLineSlip(line_id=line_id, nonconformity_id=entry.id, recorded_at=now) for line_id, entry in fresh
+    )
+    entered = len(fresh)
     session.flush()
     return entered
 
