@@ -16,6 +16,8 @@ class Cause(StrEnum):
     LOW_EFFECTIVENESS = "low_effectiveness"  # the meeting rated a course's effectiveness low
     QUARTERLY_DATA_LATE = "quarterly_data_late"  # a unit's data reached HR late (000 §8.2)
     PLAN_SLIPPED = "plan_slipped"  # a line of the annual plan slipped
+    PLAN_APPROVED_LATE = "plan_approved_late"  # the annual plan was approved after its deadline
+    NOT_ATTENDED = "not_attended"  # enrolled on an internal programme, did not attend it
     OTHER = "other"  # opened by hand for anything else
 
 

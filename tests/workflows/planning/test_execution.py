@@ -19,14 +19,6 @@ from workflows.planning.linking import prefilled
 from workflows.planning.slips import NONCONFORMITY_KIND, schedule_slip_sweep, sweep_slips
 from workflows.records.models import Nonconformity
 
-MEETING: dict[str, Any] = {
-    "minutes_number": "8",
-    "minutes_date": "2026-04-20",
-    "effectiveness": "high",
-    "implementation_plan": "Цифрлық бағалауды енгізу",
-    "attestation_recommendation": True,
-}
-
 
 def _apply(flow: Flow, username: str, line_id: int, **data: Any) -> int:
     with flow.factory() as s:
@@ -78,7 +70,7 @@ def plan(flow: Flow) -> dict[str, int]:
     flow.fire()
     flow.submit_report(done)
     flow.verify(done)
-    flow.do("head", done, "meeting_review", **MEETING, decision="approve")
+    flow.do("head", done, "meeting_review", **flow.meeting_record(), decision="approve")
     flow.at("2026-07-02T09:00:00+05:00")
     return lines
 

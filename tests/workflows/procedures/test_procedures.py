@@ -225,13 +225,12 @@ def test_each_person_is_offered_what_they_may_start(flow: Flow) -> None:
             found = startable_processes(s, flow.demo[username], today(flow.clock))
             return {p.process_key: (p.for_self, p.for_others) for p in found}
 
-    assert offered("teacher") == {"qualification_request": (True, False)}
-    assert offered("head") == {
-        "kafu_external": (False, True),
-        "kafu_internal": (False, True),
-        "qualification_request": (True, False),
-    }
-    assert offered("hr") == {"kaznrtu_training": (False, True), "qualification_request": (True, False)}
+    # Each applies for a course or an internship; the product's own processes (the plan's campaign
+    # and amendments, the journal, a refund) are offered to nobody.
+    own = {"qualification_request": (True, False), "internship": (True, False)}
+    assert offered("teacher") == own
+    assert offered("head") == {**own, "kafu_external": (False, True), "kafu_internal": (False, True)}
+    assert offered("hr") == {**own, "kaznrtu_training": (False, True)}
 
 
 def test_an_archived_procedure_starts_nothing_and_its_cases_go_on(flow: Flow) -> None:
