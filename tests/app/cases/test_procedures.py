@@ -46,6 +46,11 @@ def test_a_head_starts_a_case_for_one_of_their_staff(flow: Flow, login_as: Login
     assert response.status_code == 303
     [case] = _started(flow, "kafu_external")
     assert case.subject_id == flow.demo["teacher"]
+    # Her case, in her list and on its page; the head who submitted it follows it too.
+    teacher = login_as("teacher")
+    assert case.business_key in teacher.get("/cases").text
+    assert teacher.get(f"/cases/{case.id}").status_code == 200
+    assert head.get(f"/cases/{case.id}").status_code == 200
 
 
 def test_a_head_cannot_start_for_someone_of_another_unit(flow: Flow, login_as: LoginAs) -> None:
