@@ -125,6 +125,7 @@ def test_kaznrtu_from_a_plan_line_in_russian(live: LiveServer, people: People, t
     _start(hr, live, "kaznrtu_training", "teacher")
     expect(hr.locator("#process-description")).to_contain_text("§7.4")
     hr.fill("#f-plan_line_id", "602-05/2026-014")
+    hr.check("#f-in_plan")
     hr.fill("#f-course", course)
     hr.fill("#f-provider", "Satbayev University")
     hr.select_option("#f-training_form", "course")
