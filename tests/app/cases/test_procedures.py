@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from tests.app.cases.test_cases import _form
 from tests.app.conftest import LoginAs
+from tests.app.html_audit import audit
 from tests.workflows.flow import Flow
 from tests.workflows.procedures.test_procedures import planned_line
 from workflows.cases.models import ProcessInstance
@@ -118,3 +119,11 @@ def test_an_owner_copies_a_process_into_a_draft_of_its_own(flow: Flow, login_as:
     )
     assert again.status_code == 303
     assert "skma_no_finance" in owner.get("/processes/qualification_request").text  # the flash says taken
+
+
+def test_the_pages_pass_the_html_audit_in_each_language(flow: Flow, login_as: LoginAs) -> None:
+    head = login_as("head")
+    for lang in ("kk", "ru", "en"):
+        head.post("/language", data={"lang": lang})
+        for path in ("/cases/new", "/cases/new?process=kafu_external", "/cases/new?process=kafu_internal"):
+            assert audit(head.get(path).text, lang) == [], (lang, path)
