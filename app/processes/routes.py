@@ -23,7 +23,7 @@ from workflows.definitions.archive import archive_process, archived_keys, is_arc
 from workflows.definitions.browser import DefinitionListing
 from workflows.definitions.copying import copy_process
 from workflows.definitions.diff import foreign_markup
-from workflows.definitions.draft_rows import EditToken
+from workflows.definitions.draft_rows import EditToken, info_of
 from workflows.definitions.drafts import BpmnExport
 from workflows.definitions.editor import definition_events, export_draft, is_process_owner
 from workflows.definitions.kinds import DefinitionKind
@@ -77,7 +77,14 @@ def _process_page(key: str, upload_errors: list[str] | None = None) -> str:
         table=listing.kind == DefinitionKind.DECISION,
         presets=presets_for(key) if listing.kind == DefinitionKind.DECISION else [],
         archived=is_archived(session, key),
+        description=_description(editable.bpmn_xml) if listing.kind == DefinitionKind.PROCESS else "",
     )
+
+
+def _description(bpmn_xml: str) -> str:
+    """What the process is for, as its diagram's documentation says (in the reader's language)."""
+    info = info_of(bpmn_xml)
+    return pick(info.descriptions(), locale_code(), "") if info is not None else ""
 
 
 @bp.get("/processes/<key>")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from tests.app.cases.test_cases import _form
 from tests.app.conftest import LoginAs
+from tests.app.html_audit import audit
 from tests.workflows.flow import Flow
 from tests.workflows.procedures.test_procedures import planned_line
 from workflows.cases.models import ProcessInstance
@@ -52,6 +53,11 @@ def test_a_head_starts_a_case_for_one_of_their_staff(flow: Flow, login_as: Login
     assert response.status_code == 303
     [case] = _started(flow, "kafu_external")
     assert case.subject_id == flow.demo["teacher"]
+    # Her case, in her list and on its page; the head who submitted it follows it too.
+    teacher = login_as("teacher")
+    assert case.business_key in teacher.get("/cases").text
+    assert teacher.get(f"/cases/{case.id}").status_code == 200
+    assert head.get(f"/cases/{case.id}").status_code == 200
 
 
 def test_a_head_cannot_start_for_someone_of_another_unit(flow: Flow, login_as: LoginAs) -> None:
@@ -119,3 +125,11 @@ def test_an_owner_copies_a_process_into_a_draft_of_its_own(flow: Flow, login_as:
     )
     assert again.status_code == 303
     assert "skma_no_finance" in owner.get("/processes/qualification_request").text  # the flash says taken
+
+
+def test_the_pages_pass_the_html_audit_in_each_language(flow: Flow, login_as: LoginAs) -> None:
+    head = login_as("head")
+    for lang in ("kk", "ru", "en"):
+        head.post("/language", data={"lang": lang})
+        for path in ("/cases/new", "/cases/new?process=kafu_external", "/cases/new?process=kafu_internal"):
+            assert audit(head.get(path).text, lang) == [], (lang, path)

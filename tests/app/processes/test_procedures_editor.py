@@ -19,6 +19,9 @@ def test_the_diagram_round_trips_through_download_and_upload(key: str, flow: Flo
     owner = login_as("owner")
     shipped = owner.get(f"/processes/{key}/versions/1/download").data
     assert shipped.decode("utf-8") == (ROOT / "bpmn" / f"{key}.bpmn").read_text("utf-8")
+    assert (
+        'id="process-description"' in owner.get(f"/processes/{key}").text
+    )  # what it is for, from the diagram
     with flow.factory() as s:
         token = f"{latest_version(s, key).id}.0"
     upload = {"token": token, "file": (BytesIO(shipped), f"{key}.bpmn")}

@@ -20,6 +20,7 @@ REPORT = "Курста цифрлық бағалау құралдарын үйр
 def planned_line(**overrides: Any) -> dict[str, Any]:
     data = {
         "plan_line_id": "602-05/2026-014",
+        "in_plan": True,
         "course": "Инженерлік білім берудегі CDIO тәсілі",
         "provider": "Сәтбаев университеті",
         "training_form": "course",
@@ -129,6 +130,20 @@ def test_kaznrtu_meeting_late_by_a_month_is_recorded_and_returns_go_round(flow: 
     flow.do("head", case, "meeting_review", **_meeting(minutes_number="8"))
     flow.do("head", case, "endorse_minutes", decision="approve")
     assert flow.case(case).status == "completed"
+
+
+def test_training_outside_the_schedule_needs_the_management_apparatus(flow: Flow) -> None:
+    approved = flow.begin("kaznrtu_training", "hr", planned_line(in_plan=False), subject="teacher")
+    task = flow.task(approved, "approve_out_of_plan")
+    assert task.role == "rector"  # the first head's seat holds the head of the apparatus's lane here
+    flow.do("rector", approved, "approve_out_of_plan", decision="approve")
+    assert flow.open_elements(approved) == ["prepare_order"]
+
+    refused = flow.begin(
+        "kaznrtu_training", "hr", planned_line(in_plan=False, course="Басқа курс"), subject="teacher"
+    )
+    flow.do("rector", refused, "approve_out_of_plan", decision="reject", comment="Бюджетте жоқ")
+    assert flow.case(refused).status == "rejected"
 
 
 def test_an_employee_cannot_start_the_hr_procedure(flow: Flow) -> None:
