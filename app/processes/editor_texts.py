@@ -29,6 +29,8 @@ def check_labels() -> dict[str, str]:
         "certificate_dates": _(
             "Certificate issued during or after the training, not after today, valid from its issue"
         ),
+        "foreign_lead_time": _("The longer lead time before an internship abroad"),
+        "participants": _("A collective internship's participants are real colleagues, each once"),
     }
 
 
@@ -38,6 +40,8 @@ def operator_labels() -> dict[str, str]:
         "nonconformity": _("Record in the nonconformity journal"),
         "issue_order": _("Give the order its number"),
         "record_training": _("Count the training in the employee's record"),
+        "agreement": _("Enter the training agreement in the agreements register"),
+        "settle_refund": _("Record the refund's outcome on its agreement"),
     }
 
 
