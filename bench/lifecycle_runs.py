@@ -209,11 +209,22 @@ def services_lifecycle(b: Backend, serial: int, stats: LifecycleStats) -> None:
         )
         return task_id, doc.id
 
+    def minutes(who: str) -> Callable[[Session], str]:
+        def upload_minutes(session: Session) -> str:
+            doc = store_upload(
+                session, b.store, "minutes_file", "minutes.pdf", pdf(serial), b.people[who], b.clock
+            )
+            return doc.id
+
+        return upload_minutes
+
     with timed(steps[UPLOAD_STEP]):
         task_id, doc_id = b.transaction(upload)
     with timed(steps["submit_report"]):
         ref = b.complete(task_id, "teacher", {**REPORT, "certificate": doc_id})
     for step, _, who, data in AFTER_COURSE:
+        if step == "meeting_review":  # the head attaches the meeting's minutes (000 §11.3)
+            data = {**data, "minutes_file": b.transaction(minutes(who))}
         with timed(steps[step]):
             ref = b.complete(only(ref), who, data)
     if ref.status != "completed":

@@ -57,6 +57,7 @@ MEETING: dict[str, Any] = {
     "effectiveness": "high",
     "implementation_plan": "Цифрлық бағалауды 2026-2027 оқу жылында енгізу",
     "attestation_recommendation": True,
+    "improvement_decisions": "Кафедрада цифрлық бағалау бойынша семинар өткізу",
     "decision": "approve",
 }
 # (step, element, who, form data) before and after the course; the report also carries its upload.

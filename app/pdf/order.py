@@ -120,6 +120,7 @@ def render_order(sheet: OrderSheet, locale: str, schema: dict[str, Any], compres
         (_("Volume"), _("%(hours)s academic hours", hours=sheet.hours) if sheet.hours else "—"),
         (_("Funding source"), choice("funding_source", sheet.funding_source)),
         (_("Cost (tenge)"), cost),
+        *([(_("Also sent"), ", ".join(sheet.participants))] if sheet.participants else []),
     ):
         _row(pdf, label, value)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())

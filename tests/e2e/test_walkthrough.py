@@ -169,6 +169,8 @@ def test_the_whole_request_in_kazakh(live: LiveServer, people: People, tmp_path:
     _open_task(head, live, COURSE, "Есепті кафедра отырысында талқылау")
     head.fill("#f-minutes_number", "8")
     head.fill("#f-minutes_date", "2026-04-10")
+    head.set_input_files("#f-minutes_file", str(_certificate(tmp_path)))
+    head.fill("#f-improvement_decisions", "Кафедрада цифрлық бағалау бойынша семинар өткізу")
     head.check("input[name=effectiveness][value=high]")
     head.fill("#f-implementation_plan", "Цифрлық бағалауды 2026-2027 оқу жылында енгізу")
     head.check("#f-attestation_recommendation")

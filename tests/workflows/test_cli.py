@@ -85,8 +85,15 @@ def test_two_worker_processes_fire_each_job_once(
         data = json.dumps(application(course=f"Курс {n}"))
         _run(committed_engine, "start", "--as", "teacher", "--data", data)
     with committed_engine.connect() as conn:
-        pending = conn.execute(select(Job.id).where(Job.status == "pending")).scalars().all()
+        pending = (
+            conn.execute(select(Job.id).where(Job.status == "pending", Job.kind == "email")).scalars().all()
+        )
+        # The endorsement's deadline timers wait for later days: the workers leave them be.
+        timers = (
+            conn.execute(select(Job.id).where(Job.status == "pending", Job.kind == "timer")).scalars().all()
+        )
     assert len(pending) == 4  # one "new task" email per case, for the head
+    assert len(timers) == 4 * 3  # each endorsement's reminder, escalation and late-order alarm
     command = [
         sys.executable,
         "-m",
@@ -109,6 +116,8 @@ def test_two_worker_processes_fire_each_job_once(
     with committed_engine.connect() as conn:
         rows = conn.execute(select(Job.status, Job.attempts).where(Job.id.in_(pending))).all()
         assert rows and all(r == ("done", 1) for r in rows)
+        left = conn.execute(select(Job.status).where(Job.id.in_(timers))).scalars().all()
+        assert left == ["pending"] * len(timers)
         assert conn.execute(select(Event.id)).first() is not None
     assert len(list((tmp_path / "outbox").glob("*.eml"))) == 4
 

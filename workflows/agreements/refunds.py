@@ -18,6 +18,7 @@ from workflows.clock import today as local_today
 from workflows.definitions.publishing import latest_version
 from workflows.definitions.versions import VERSIONS
 from workflows.engine.state import SERIALIZER_VERSION
+from workflows.errors import NotFound
 from workflows.org.models import Person
 
 REFUND_PROCESS = "refund"
@@ -71,10 +72,20 @@ def _start_refund(session: Session, agreement: Agreement, person: Person, clock:
     return instance
 
 
+def _refunds_published(session: Session) -> bool:
+    try:
+        latest_version(session, REFUND_PROCESS)
+    except NotFound:
+        return False
+    return True
+
+
 def raise_refunds(session: Session, person: Person, left_on: date, clock: Clock) -> list[int]:
     """Each active agreement of the person whose term runs past `left_on` is breached and gets its
-    refund case; returns the refund cases' ids."""
+    refund case; returns the refund cases' ids. A university that does not run the refund
+    procedure still sees the breach in the register; leaving is never refused for it."""
     started: list[int] = []
+    published = _refunds_published(session)
     for agreement in session.scalars(
         select(Agreement)
         .where(
@@ -85,6 +96,8 @@ def raise_refunds(session: Session, person: Person, left_on: date, clock: Clock)
         .order_by(Agreement.id)
     ):
         agreement.status, agreement.left_on = AgreementStatus.BREACHED, left_on
+        if not published:
+            continue
         instance = _start_refund(session, agreement, person, clock)
         agreement.refund_instance_id = instance.id
         started.append(instance.id)

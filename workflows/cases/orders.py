@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -38,6 +38,8 @@ class OrderSheet:
     hours: int | None
     funding_source: str | None
     cost: float | None
+    # A collective internship's other participants: one order sends them all (001 §7.7).
+    participants: list[str] = field(default_factory=list)
 
 
 def _date(value: object) -> date | None:
@@ -85,4 +87,5 @@ def order_sheet(session: Session, person_id: int, case_id: int, clock: Clock) ->
         hours=int(hours) if isinstance(hours, int | float) else None,
         funding_source=data.get("funding_source"),
         cost=float(cost) if isinstance(cost, int | float) else None,
+        participants=[str(name) for name in data.get("participant_names") or []],
     )

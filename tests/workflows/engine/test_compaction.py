@@ -30,7 +30,8 @@ APPLICATION: dict[str, Any] = {
     "hours": 72,
     "funding_source": "own",
     "in_plan": True,
-    "policy": {"lead_time_days": 20, "report_days": 5, "reminder_days_before": 1, "meeting_months": 1},
+    # The shipped diagram's own policy, as a case copies it at its start (its deadlines read it).
+    "policy": parse((BPMN_DIR / "qualification_request.bpmn").read_text("utf-8")).info.policy(),
 }
 RETURN: dict[str, Any] = {"decision": "return", "comment": "Мерзімін нақтылаңыз"}
 
@@ -113,10 +114,13 @@ class Twins:
         return self.runs[True].is_completed
 
 
-def test_two_hundred_return_loops_keep_the_state_the_size_of_the_first() -> None:
+def test_a_hundred_and_twenty_return_loops_keep_the_state_the_size_of_the_first() -> None:
     definition = parse((BPMN_DIR / "qualification_request.bpmn").read_text("utf-8"))
     twins = Twins(definition, APPLICATION)
-    for loop in range(200):
+    # The twin kept whole in memory is SpiffWorkflow's own tree: with the endorsement's three
+    # deadline timers each pass nests more levels in it, and past about 150 passes it reaches
+    # Python's recursion limit. The product stores only the compacted state.
+    for loop in range(120):
         twins.complete("endorse", **RETURN)
         twins.complete("revise_application", **APPLICATION, note=f"pass {loop}")
     first_size, first_tasks = twins.sizes[2], twins.tasks[2]  # after the first pass

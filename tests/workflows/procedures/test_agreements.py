@@ -3,6 +3,7 @@ case for HR and legal with the amount due, and the agreements register shows it 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -14,6 +15,7 @@ from workflows.agreements.models import Agreement, AgreementStatus
 from workflows.agreements.register import AgreementFilter, agreement_register, agreement_register_rows
 from workflows.cases.models import HumanTask, ProcessInstance
 from workflows.cases.steps import Step
+from workflows.definitions import browser, drafts
 from workflows.errors import Forbidden
 from workflows.org.leaving import deactivate_person
 
@@ -109,6 +111,33 @@ def test_leaving_within_the_term_raises_a_refund_for_legal_and_hr(flow: Flow) ->
         date(2027, 3, 31),
     )
     assert settled.refund_due == Decimal(str(round(COST * unworked / term, 2)))
+
+
+def _publish_refund(flow: Flow, change: Callable[[str], str]) -> None:
+    owner = flow.demo["owner"]
+    with flow.factory() as s:
+        opened = browser.get_draft_or_latest(s, "refund", owner, flow.clock)
+        saved = drafts.save_draft(s, "refund", change(opened.bpmn_xml), None, opened.token, owner, flow.clock)
+        assert saved.problems == []
+        drafts.publish_draft(s, "refund", saved.token, "Rule changed", owner, flow.clock)
+        s.commit()
+
+
+def test_the_diagram_can_ask_for_the_full_amount(flow: Flow) -> None:
+    case = _university_case(flow)
+    _publish_refund(
+        flow,
+        lambda xml: xml.replace('name="refund_rule" value="pro_rata"', 'name="refund_rule" value="full"'),
+    )
+    flow.at("2027-03-31T10:00:00+05:00")
+    with flow.factory() as s:
+        deactivate_person(s, flow.demo["admin"], flow.demo["teacher"], date(2027, 3, 31), flow.clock)
+        s.commit()
+    refund = _agreement(flow, case).refund_instance_id
+    assert refund is not None
+    flow.do("legal", refund, "prepare_claim", claim_number="Т-6", claim_date="2027-04-02")
+    flow.do("hr", refund, "record_outcome", refund_outcome="refunded", amount_paid=COST)
+    assert _agreement(flow, case).refund_due == Decimal(COST)
 
 
 def test_leaving_after_the_term_raises_nothing(flow: Flow) -> None:

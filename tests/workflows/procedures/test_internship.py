@@ -18,6 +18,7 @@ from tests.workflows.procedures.internship import (
     start_internship,
 )
 from workflows.cases.models import Document, Order
+from workflows.cases.orders import order_sheet
 from workflows.errors import ValidationFailed
 from workflows.messaging.models import Notification
 from workflows.records.models import Nonconformity, TrainingForm, TrainingMode, TrainingRecord
@@ -171,6 +172,9 @@ def test_a_collective_internship_of_three_has_one_order_and_three_records(flow: 
     assert len(orders) == 1
     for username in ("teacher", "teacher2", "director"):
         assert _notices(flow, username, "order_issued") == 1, username
+    with flow.factory() as s:
+        sheet = order_sheet(s, flow.demo["hr"], case, flow.clock)
+    assert sheet.participants == ["Ерлан Болатұлы Сейітов", "Нұржан Қайратұлы Омаров"]
     flow.at("2026-04-18T08:00:00+05:00")
     flow.fire()
     results(flow, case)
