@@ -27,6 +27,10 @@ RUNS = {
         "Every periodicity standing",
     ),
     "registers": (["--sqlite-only", "--cases", "60", "--seeds", "3", "--repeat", "1"], "p95 ms"),
+    "reports": (
+        ["--sqlite-only", "--cases", "60", "--people", "40", "--seeds", "3", "--repeat", "1"],
+        "annual report 602-06",
+    ),
     "timers": (["--sqlite-only", "--timers", "1", "--spacing", "0.1"], "within 2 s"),
     "staff_import": (["--sqlite-only", "--rows", "50"], "preview and apply times"),
     "planning": (

@@ -170,7 +170,9 @@ def _done(session: Session, people: dict[int, tuple[int, str]], period: Period) 
             TrainingRecord.hours,
             TrainingRecord.verified_by_id,
             TrainingRecord.recorded_at,
-            ProcessInstance.summary,
+            # the two figures of the case's summary, not the whole document
+            ProcessInstance.summary["funding_source"].as_string().label("funding"),
+            ProcessInstance.summary["cost"].as_string().label("cost"),
         )
         .outerjoin(ProcessInstance, ProcessInstance.id == TrainingRecord.instance_id)
         .where(
@@ -188,7 +190,6 @@ def _done(session: Session, people: dict[int, tuple[int, str]], period: Period) 
     ).all()
     found = []
     for r in rows:
-        summary = r.summary or {}
         line = TrainingLine(
             course=r.course,
             provider=r.provider,
@@ -196,8 +197,8 @@ def _done(session: Session, people: dict[int, tuple[int, str]], period: Period) 
             start_date=r.start_date,
             end_date=r.end_date,
             hours=r.hours,
-            funding=summary.get("funding_source") or UNRECORDED,
-            cost=_money(summary.get("cost")),
+            funding=r.funding or UNRECORDED,
+            cost=_money(r.cost),
         )
         verified = local_date(r.recorded_at) if r.verified_by_id else None
         found.append(_Done(r.person_id, people[r.person_id][0], line, verified))
@@ -209,7 +210,14 @@ def _reviews(
 ) -> list[tuple[int, dict[str, Any]]]:
     """(unit, submitted data) of each case's last approved meeting review in the period."""
     rows = session.execute(
-        select(Event.instance_id, Event.data, ProcessInstance.subject_id)
+        select(
+            Event.instance_id,
+            ProcessInstance.subject_id,
+            # the review's three answers, not the whole submitted form
+            Event.data[("submitted", "decision")].as_string(),
+            Event.data[("submitted", "effectiveness")].as_string(),
+            Event.data[("submitted", "attestation_recommendation")].as_boolean(),
+        )
         .join(ProcessInstance, ProcessInstance.id == Event.instance_id)
         .where(
             Event.kind == EventKind.TASK_COMPLETED,
@@ -221,10 +229,10 @@ def _reviews(
         .order_by(Event.at, Event.id)
     ).all()
     last: dict[int, tuple[int, dict[str, Any]]] = {}
-    for instance_id, data, subject_id in rows:
-        submitted = (data or {}).get("submitted") or {}
-        if submitted.get("decision") == "approve":
-            last[instance_id] = (people[subject_id][0], submitted)
+    for instance_id, subject_id, decision, mark, recommended in rows:
+        if decision == "approve":
+            answers = {"effectiveness": mark, "attestation_recommendation": recommended is True}
+            last[instance_id] = (people[subject_id][0], answers)
     return list(last.values())
 
 

@@ -2,7 +2,8 @@
 quarter's report to check and send; HR sees which units sent theirs, and which are late.
 
 The daily sweep opens them (`open_quarter`), once per unit and quarter, some days after the
-quarter's end, due some days later: both numbers are the reports' editable policy.
+quarter's end, due some days later: both numbers are the reports' editable policy. A quarter
+whose date has passed before any sweep ran (a new installation) is not asked for.
 """
 
 from __future__ import annotations
@@ -65,8 +66,9 @@ def open_quarter(session: Session, clock: Clock) -> int:
     policy = reports_policy(session)
     today = local_date(clock.now())
     ended = previous_quarter(today)
-    if today < ended.end + timedelta(days=policy.quarterly_opens_after_days):
-        return 0
+    due = ended.end + timedelta(days=policy.quarterly_opens_after_days + policy.quarterly_due_days)
+    if today < ended.end + timedelta(days=policy.quarterly_opens_after_days) or today > due:
+        return 0  # not yet; or its whole window passed (a new installation asks for no old quarter)
     number = (ended.start.month - 1) // 3 + 1
     heads = _heads(session, today)
     have = set(
@@ -76,7 +78,6 @@ def open_quarter(session: Session, clock: Clock) -> int:
             )
         )
     )
-    due = ended.end + timedelta(days=policy.quarterly_opens_after_days + policy.quarterly_due_days)
     opened = 0
     for unit_id in sorted(set(heads) - have):
         session.add(

@@ -76,6 +76,7 @@ def test_the_days_are_policy(db: Session, demo: Demo, clock: FrozenClock) -> Non
         clock,
         {"quarterly_opens_after_days": "5", "quarterly_due_days": "20", "export_background_rows": "2000"},
     )
+    assert open_quarter(db, clock) == 0  # 1 March: the last quarter's window passed long ago
     clock.set(clock.now().replace(month=4, day=3))
     assert open_quarter(db, clock) == 0  # 5 days after 31 March is 5 April
     clock.set(clock.now().replace(day=5))
