@@ -1,11 +1,13 @@
-"""The worker: fires due timers and sends queued emails, each piece of work in its own transaction.
+"""The worker: fires due timers and sends queued emails, each piece of work in its own transaction
+(a batch of emails in one, each email in a savepoint of it).
 
 On PostgreSQL any number of worker processes share the table, and each job runs once. A case's due
 timers are taken together, its instance row first (`FOR NO KEY UPDATE SKIP LOCKED`) and then its
 jobs: the order every step takes them in, so two workers never deadlock on one case, and a case
-someone else is changing is left for a moment. Other jobs (emails) are taken one at a time with
-`FOR UPDATE SKIP LOCKED`. SQLite has one writer at a time; there a conditional update claims each
-job, and the embedded default runs one worker thread inside the app process.
+someone else is changing is left for a moment. Due emails are taken in batches, each sent in a
+savepoint of the batch's one transaction; other jobs one at a time; both with `FOR UPDATE SKIP
+LOCKED`. SQLite has one writer at a time; there a conditional update claims each job, and the
+embedded default runs one worker thread inside the app process.
 
 Between passes the worker sleeps until the next job falls due, never longer than `max_sleep`, and
 wakes as soon as a new job is committed: through `LISTEN` on PostgreSQL (`JobListener`; steps
@@ -43,6 +45,8 @@ MAX_ATTEMPTS = 5
 # Seconds to wait before looking again when all that is due belongs to cases others are changing
 # (their steps take milliseconds; looking again at once would only spin).
 BUSY_PAUSE = 0.5
+# Emails sent in one transaction (each in a savepoint): a step's notices go out with one commit.
+EMAIL_BATCH = 50
 
 JobHandler = Callable[[Session, Job, Clock], None]
 # Sleeps up to the given number of seconds; returns early when woken (a job was committed, or stop).
@@ -106,11 +110,24 @@ def _case_timers(session: Session, clock: Clock) -> list[Job]:
     )
 
 
+def _emails(session: Session, clock: Clock) -> list[Job]:
+    """The next due emails, up to `EMAIL_BATCH` of them, locked."""
+    return list(
+        session.scalars(
+            select(Job)
+            .where(Job.kind == JobKind.EMAIL, *_due(clock))
+            .order_by(Job.due_at, Job.id)
+            .limit(EMAIL_BATCH)
+            .with_for_update(skip_locked=True)
+        )
+    )
+
+
 def _other_job(session: Session, clock: Clock) -> list[Job]:
-    """The next due job that is not a timer (emails), locked."""
+    """The next due job that is neither a timer nor an email (a sweep, an import preview), locked."""
     job = session.scalars(
         select(Job)
-        .where(Job.kind != JobKind.TIMER, *_due(clock))
+        .where(Job.kind.not_in([JobKind.TIMER, JobKind.EMAIL]), *_due(clock))
         .order_by(Job.due_at, Job.id)
         .limit(1)
         .with_for_update(skip_locked=True)
@@ -189,6 +206,36 @@ def _run(factory: sessionmaker[Session], clock: Clock, worker: str, take: Taker,
     return True
 
 
+def _run_emails(factory: sessionmaker[Session], clock: Clock, worker: str, result: FireResult) -> bool:
+    """Send a batch of due emails in one transaction, each in a savepoint of its own: one that fails
+    is put off (or parked) alone, as if it had run by itself, and the others are marked sent."""
+    with factory() as session:
+        jobs = _emails(session, clock)
+        if not jobs:
+            return False
+        for job in jobs:
+            attempts = job.attempts + 1  # what the claim leaves in the row
+            if not _claimed(session, [job]):
+                continue
+            try:
+                with session.begin_nested():
+                    HANDLERS[JobKind.EMAIL](session, job, clock)
+                    job.status, job.done_at, job.done_by = JobStatus.DONE, clock.now(), worker
+                result.done += 1
+            except Exception as exc:  # this email waits; the batch goes on
+                error = f"{exc.__class__.__name__}: {exc}"
+                log.warning("job %s failed: %s", job.id, error)
+                job.attempts, job.last_error = attempts, error[:2000]
+                if attempts >= MAX_ATTEMPTS:
+                    job.status = JobStatus.FAILED
+                    result.failed += 1
+                else:
+                    job.due_at = clock.now() + timedelta(seconds=30 * 2**attempts)
+                    result.retried += 1
+        session.commit()
+    return True
+
+
 def fire_due_jobs(
     factory: sessionmaker[Session], clock: Clock, worker: str = "worker", limit: int = 500
 ) -> FireResult:
@@ -198,6 +245,7 @@ def fire_due_jobs(
         # Both kinds in turns, until neither finds anything: the emails a timer step queued are
         # sent in the same pass.
         ran = [_run(factory, clock, worker, take, result) for take in (_case_timers, _other_job)]
+        ran.append(_run_emails(factory, clock, worker, result))
         if not any(ran):
             break
     return result
