@@ -376,7 +376,7 @@ class Step:
                     "form_key": element.properties.get("form", ""),
                     "role": role,
                     "subject_id": subject,
-                    "assignee_id": (people[task.engine_id] or [None])[0] if role == EMPLOYEE else None,
+                    "assignee_id": next(iter(people[task.engine_id]), None) if role == EMPLOYEE else None,
                     "org_unit_id": unit,
                     "due_date": date.fromisoformat(str(due)[:10]) if due else None,
                     "status": TaskStatus.OPEN,
