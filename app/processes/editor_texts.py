@@ -29,6 +29,7 @@ def check_labels() -> dict[str, str]:
         "certificate_dates": _(
             "Certificate issued during or after the training, not after today, valid from its issue"
         ),
+        "journal_dates": _("The meeting held by today, the corrective action due from today"),
     }
 
 
@@ -36,6 +37,7 @@ def operator_labels() -> dict[str, str]:
     return {
         "notify": _("Notify people (in the app and by email)"),
         "nonconformity": _("Record in the nonconformity journal"),
+        "journal": _("Write a step of the nonconformity journal's process into its entry"),
         "issue_order": _("Give the order its number"),
         "record_training": _("Count the training in the employee's record"),
     }

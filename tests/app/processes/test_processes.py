@@ -127,7 +127,9 @@ def test_the_list_shows_versions_notes_and_running_cases(flow: Flow, login_as: L
     page = login_as("owner").get("/processes").text
     rows = {
         number: re.sub(r"\s+", " ", row)
-        for number, row in re.findall(r'<tr id="version-(\d+)".*?>(.*?)</tr>', page, re.DOTALL)
+        for number, row in re.findall(
+            r'<tr id="qualification_request-version-(\d+)".*?>(.*?)</tr>', page, re.DOTALL
+        )
     }
     assert set(rows) == {"1", "2"}
     assert '<span class="count-chip count-chip--on">2</span>' in rows["1"]
@@ -139,7 +141,7 @@ def test_the_list_shows_versions_notes_and_running_cases(flow: Flow, login_as: L
         "head", on_v1[0], "endorse", decision="reject", comment="Жоспарда жоқ"
     )  # a rejected case no longer runs on v1
     page = login_as("owner").get("/processes").text
-    assert re.search(r'id="version-1".*?count-chip--on">1<', page, re.DOTALL)
+    assert re.search(r'id="qualification_request-version-1".*?count-chip--on">1<', page, re.DOTALL)
 
 
 def test_the_process_page_lists_the_draft_and_the_events(flow: Flow, login_as: LoginAs) -> None:
@@ -194,7 +196,9 @@ def test_republish_brings_an_old_version_back_as_a_new_one(flow: Flow, login_as:
     with flow.factory() as session:
         v1, v3 = (
             session.scalars(
-                select(ProcessVersion).where(ProcessVersion.version == n, ProcessVersion.kind == "process")
+                select(ProcessVersion).where(
+                    ProcessVersion.version == n, ProcessVersion.process_key == "qualification_request"
+                )
             ).one()
             for n in (1, 3)
         )

@@ -60,7 +60,7 @@ def test_the_editor_page_carries_the_diagram_forms_and_token(flow: Flow, login_a
     assert "unpkg" not in page and "cdn" not in page.lower()
     data = editor_data(owner)
     with flow.factory() as session:
-        v1 = session.scalars(select(ProcessVersion).where(ProcessVersion.kind == "process")).one()
+        v1 = session.scalars(select(ProcessVersion).where(ProcessVersion.process_key == KEY)).one()
     assert data["xml"] == v1.bpmn_xml and data["token"] == f"{v1.id}.0"
     assert set(data["forms"]) == set(v1.forms)
     # Form texts keep their property order: it is the order of the fields people fill in.
