@@ -1,6 +1,7 @@
 """How the cases register answers with many cases: server time and SQL statements per page.
 
     .venv/bin/python bench/registers.py [--cases 100000] [--seeds 12] [--repeat 20] [--sqlite-only]
+                                        [--postgres-only] [--export-all]
                                         [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
 
 Per backend (SQLite in a temporary file; PostgreSQL from --postgres-url or BENCH_DATABASE_URL, in a
@@ -13,7 +14,8 @@ schema of its own, bench_registers_<pid>, dropped at the end):
    typical views (first page, a search, one department's overdue cases, sorted by cost, a deep page,
    the director's view), through the web app in-process (Flask's test client: routing, the service,
    the template, no network), printing p50 and p95 server time and the SQL statements each page sent;
-3. the time to export one department's overdue cases as XLSX, with the row count.
+3. the time to export one department's overdue cases as XLSX, with the row count, and with
+   --export-all every case as CSV and as XLSX.
 
 Timings are printed, never checked.
 """
@@ -205,7 +207,9 @@ def counting(engine: Engine) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", record)
 
 
-def measure(engine: Engine, people: dict[str, int], repeat: int, workdir: Path) -> None:
+def measure(
+    engine: Engine, people: dict[str, int], repeat: int, workdir: Path, export_all: bool = False
+) -> None:
     clock = FrozenClock(LATER)
     app = create_app(
         {
@@ -230,6 +234,9 @@ def measure(engine: Engine, people: dict[str, int], repeat: int, workdir: Path) 
         ("hr", "search 'деректер'", "/registers/cases?q=деректер"),
         ("hr", "one department, overdue", f"/registers/cases?unit={cs}&overdue=1"),
         ("hr", "university funds, by cost", "/registers/cases?funding=university&sort=cost"),
+        ("hr", "by course, A to Z", "/registers/cases?sort=course&dir=asc"),
+        ("hr", "by start date, latest first", "/registers/cases?sort=start"),
+        ("hr", "by cost, dearest first", "/registers/cases?sort=cost"),
         ("hr", "page 200", "/registers/cases?page=200"),
         ("director", "the director's view", "/registers/cases?status=running"),
     ]
@@ -251,6 +258,16 @@ def measure(engine: Engine, people: dict[str, int], repeat: int, workdir: Path) 
     seconds = time.perf_counter() - began
     rows = sum(1 for _ in load_workbook(io.BytesIO(response.data), read_only=True).active.iter_rows()) - 1
     print(f"XLSX export of one department's overdue cases: {rows} rows in {seconds:.2f} s")
+    if not export_all:
+        return
+    for fmt in ("csv", "xlsx"):
+        began = time.perf_counter()
+        response = clients["hr"].get(f"/registers/cases?format={fmt}")
+        seconds = time.perf_counter() - began
+        lines = response.data.count(b"\n") - 1 if fmt == "csv" else None
+        size = len(response.data) / 1e6
+        shown = f"{lines} rows, " if lines is not None else ""
+        print(f"{fmt.upper()} export of every case: {shown}{size:.1f} MB in {seconds:.1f} s")
 
 
 def run(engine: Engine, args: argparse.Namespace, workdir: Path) -> None:
@@ -261,7 +278,7 @@ def run(engine: Engine, args: argparse.Namespace, workdir: Path) -> None:
     with engine.connect() as conn:
         tasks = conn.scalar(select(func.count(HumanTask.id)))
     print(f"{made} cases, {tasks} task rows")
-    measure(engine, people, args.repeat, workdir)
+    measure(engine, people, args.repeat, workdir, args.export_all)
 
 
 def main() -> int:
@@ -270,14 +287,17 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, default=12)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--postgres-only", action="store_true")
+    parser.add_argument("--export-all", action="store_true", help="also time exporting every case")
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_POSTGRES_URL))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        print("== SQLite ==")
-        engine = make_engine(f"sqlite:///{workdir / 'bench.sqlite3'}")
-        run(engine, args, workdir)
-        engine.dispose()
+        if not args.postgres_only:
+            print("== SQLite ==")
+            engine = make_engine(f"sqlite:///{workdir / 'bench.sqlite3'}")
+            run(engine, args, workdir)
+            engine.dispose()
         if args.sqlite_only:
             return 0
         schema = f"bench_registers_{os.getpid()}"

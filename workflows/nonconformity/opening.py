@@ -64,6 +64,13 @@ def responsible_head(session: Session, unit_id: int, person_id: int | None, cloc
     return next((p for p in acting if p != person_id), None)
 
 
+def _known(session: Session, source_key: str) -> Opened | None:
+    found = session.execute(
+        select(Nonconformity.id, Nonconformity.flow_id).where(Nonconformity.source_key == source_key)
+    ).first()
+    return Opened(found[0], False, found[1]) if found is not None else None
+
+
 def _claim_key(session: Session, values: dict[str, Any]) -> int | None:
     """Insert the entry unless its cause has one: one statement, safe against a second opener."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
@@ -92,9 +99,9 @@ def open_nonconformity(
     if source_key is not None and not (0 < len(source_key) <= KEY_MAX):
         raise ValidationFailed([field_error("source_key", "maxLength", limit=KEY_MAX)])
     if source_key is not None:
-        found = session.scalar(select(Nonconformity.id).where(Nonconformity.source_key == source_key))
-        if found is not None:
-            return Opened(found, False, session.get(Nonconformity, found).flow_id)  # type: ignore[union-attr]
+        known = _known(session, source_key)
+        if known is not None:
+            return known
     person = session.get(Person, person_id) if person_id is not None else None
     if person_id is not None and person is None:
         raise NotFound("No such person", person_id=person_id)
@@ -120,9 +127,10 @@ def open_nonconformity(
     }
     entry_id = _claim_key(session, values)
     if entry_id is None:  # another transaction opened it between the look and the insert
-        found = session.scalar(select(Nonconformity.id).where(Nonconformity.source_key == source_key))
-        assert found is not None
-        return Opened(found, False, None)
+        assert source_key is not None
+        known = _known(session, source_key)
+        assert known is not None
+        return known
     entry = session.get(Nonconformity, entry_id)
     assert entry is not None
     flow = _start_flow(session, entry, person, responsible, opened_by, clock)

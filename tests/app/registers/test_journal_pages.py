@@ -68,6 +68,8 @@ def test_a_head_opens_an_entry_by_hand_and_its_process_shows(flow: Flow, login_a
     assert response.headers["Location"].endswith(f"/journal/{entry.id}")
     page = head.get(f"/journal/{entry.id}").get_data(as_text=True)
     assert 'id="process"' in page and f"/cases/{entry.flow_id}" in page
+    flow_page = head.get(f"/cases/{entry.flow_id}")
+    assert flow_page.status_code == 200 and "Себебін көрсету" in flow_page.get_data(as_text=True)
     assert 'name="analysis"' not in page or "readonly" in page  # worked on its steps, not here
     listed = login_as("hr").get("/journal").get_data(as_text=True)
     assert "Жоспардың 3-жолы орындалмады" in listed and 'id="retention"' in listed

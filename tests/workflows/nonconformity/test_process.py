@@ -213,3 +213,38 @@ def test_the_journal_feeds_the_reports_figures(flow: Flow) -> None:
         assert early.overdue == 0  # the action's date had not passed yet
         february = journal_figures(session, date_from=date(2026, 2, 1), date_to=date(2026, 2, 28))
         assert (february.opened, february.by_cause) == (0, {})
+
+
+def test_a_missed_meeting_and_a_low_rating_open_their_entries_once(flow: Flow) -> None:
+    case = flow.start()
+    flow.approve_to_order(case)
+    flow.at("2026-04-01T08:00:00+05:00")
+    flow.fire()
+    flow.at("2026-04-03T10:00:00+05:00")
+    flow.submit_report(case)
+    flow.verify(case)
+    meeting_due = flow.task(case, "meeting_review").due_date
+    assert meeting_due == date(2026, 4, 30)  # a month after the course ended
+    flow.at("2026-04-30T23:00:00+05:00")
+    flow.fire()
+    with flow.factory() as session:
+        assert session.scalars(select(Nonconformity)).all() == []  # not before its day has passed
+    flow.at("2026-05-01T09:00:00+05:00")
+    flow.fire()
+    flow.fire()
+    with flow.factory() as session:
+        [late] = session.scalars(select(Nonconformity).where(Nonconformity.kind == "meeting_overdue")).all()
+        assert (late.source_key, late.instance_id) == (f"meeting_overdue:case:{case}", case)
+        assert late.flow_id is not None
+    meeting = {
+        "minutes_number": "12",
+        "minutes_date": "2026-05-01",
+        "effectiveness": "low",
+        "implementation_plan": "Курс материалдарын пәнге енгізу",
+        "attestation_recommendation": False,
+    }
+    flow.do("head", case, "meeting_review", **meeting, decision="approve")
+    assert flow.case(case).status == "completed"
+    with flow.factory() as session:
+        kinds = sorted(session.scalars(select(Nonconformity.kind).where(Nonconformity.instance_id == case)))
+        assert kinds == ["low_effectiveness", "meeting_overdue"]
