@@ -236,13 +236,13 @@ def test_a_missed_meeting_and_a_low_rating_open_their_entries_once(flow: Flow) -
         [late] = session.scalars(select(Nonconformity).where(Nonconformity.kind == "meeting_overdue")).all()
         assert (late.source_key, late.instance_id) == (f"meeting_overdue:case:{case}", case)
         assert late.flow_id is not None
-    meeting = {
-        "minutes_number": "12",
-        "minutes_date": "2026-05-01",
-        "effectiveness": "low",
-        "implementation_plan": "Курс материалдарын пәнге енгізу",
-        "attestation_recommendation": False,
-    }
+    meeting = flow.meeting_record(
+        minutes_number="12",
+        minutes_date="2026-05-01",
+        effectiveness="low",
+        implementation_plan="Курс материалдарын пәнге енгізу",
+        attestation_recommendation=False,
+    )
     flow.do("head", case, "meeting_review", **meeting, decision="approve")
     assert flow.case(case).status == "completed"
     with flow.factory() as session:

@@ -45,7 +45,8 @@ def test_only_owners_copy_published_processes(flow: Flow) -> None:
 
 
 def test_an_unknown_starter_role_is_a_publishing_problem() -> None:
-    lead = '<spiffworkflow:property name="lead_time_days" value="20" />'
-    xml = SHIPPED.replace(lead, lead + '<spiffworkflow:property name="starters" value="head,hr" />', 1)
+    starters = '<spiffworkflow:property name="starters" value="employee" />'
+    assert starters in SHIPPED
+    xml = SHIPPED.replace(starters, '<spiffworkflow:property name="starters" value="head,hr" />', 1)
     _, problems = validate(xml, load_forms())
     assert [(p.code, p.params.get("role")) for p in problems] == [("unknown_starter", "head")]

@@ -112,11 +112,13 @@ def _real_cases(flow: Flow) -> dict[str, int]:
                 "head",
                 case,
                 "meeting_review",
-                minutes_number="9",
-                minutes_date="2026-04-03",
-                effectiveness=mark,
-                implementation_plan="Жазылым дағдыларын енгізу",
-                attestation_recommendation=recommend,
+                **flow.meeting_record(
+                    minutes_number="9",
+                    minutes_date="2026-04-03",
+                    effectiveness=mark,
+                    implementation_plan="Жазылым дағдыларын енгізу",
+                    attestation_recommendation=recommend,
+                ),
                 decision="approve",
             )
     return {"paid": paid, "own": own}
