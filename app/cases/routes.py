@@ -36,7 +36,7 @@ from workflows.cases.withdrawal import cancel_order, withdraw_application
 from workflows.definitions.catalog import latest_process, version_info
 from workflows.definitions.starting import require_start_page, staff_to_start_for, startable_processes
 from workflows.errors import FieldError, Forbidden
-from workflows.planning.linking import APPLICATION_PROCESS, ApplicationStart, application_start
+from workflows.planning.linking import APPLICATION_PROCESS, ApplicationStart, application_start, line_start
 
 
 def _today() -> date:
@@ -80,20 +80,25 @@ def _new_page(
     if line_id is None and typed:
         line_id = database_id(str(typed.get("plan_line") or "") or None)
     # The approved plan's lines are offered on the application one makes for oneself.
-    offer = ApplicationStart([], {})
+    offer, chosen = ApplicationStart([], {}), request.form.get("subject_id", "")
+    schema = process.schema(process.start.form_key)
     if process.process_key == APPLICATION_PROCESS and "employee" in process.starters:
         offer = application_start(session, current_user.id, line_id, _today())
+    elif line_id is not None and "plan_line" in schema.get("properties", {}) and not typed:
+        # A planned training started for the line's person (KazNRTU): the form comes from the line.
+        person_id, values = line_start(session, line_id)
+        offer, chosen = ApplicationStart([], values), str(person_id)
     return render_template(
         "cases/new.html",
         process_key=process.process_key,
         process_title=process.title(locale),
         description=process.description(locale),
-        form=build_form(process.schema(process.start.form_key), locale, typed or offer.values, errors),
+        form=build_form(schema, locale, typed or offer.values, errors),
         lead_days=lead_days,
         earliest_start=add_days(_today(), lead_days),
         for_self="employee" in process.starters,
         staff=staff,
-        chosen=request.form.get("subject_id", ""),
+        chosen=chosen,
         plan_lines=offer.lines,
         chosen_line=line_id,
     )

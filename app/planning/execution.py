@@ -15,6 +15,7 @@ from app.routing import database_id
 from app.state import clock, db
 from workflows.calendar import local_date
 from workflows.planning.execution import execution
+from workflows.planning.linking import planned_starts
 from workflows.planning.perspective import carry_forward, perspective
 from workflows.reports.registers import scope_tree
 
@@ -35,6 +36,7 @@ def execution_page(year: int) -> str:
     roots = sorted({line.unit_id for line in found.lines})
     return render_template(
         "planning/execution.html",
+        planned_starts=planned_starts(session, current_user.id, local_date(clock().now())),
         found=found,
         unit_id=unit_id,
         units=scope_tree(session, roots) if roots else [],

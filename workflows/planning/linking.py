@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from workflows.cases.models import CaseStatus, ProcessInstance
 from workflows.definitions.catalog import latest_process
+from workflows.definitions.starting import startable_processes
 from workflows.errors import NotFound, ValidationFailed, field_error
 from workflows.planning.amendment_models import PlanLineCase
 from workflows.planning.models import CampaignStatus, PlanCampaign, PlanVersion, PlanVersionLine
@@ -140,6 +141,28 @@ def prefilled(session: Session, person_id: int, line_id: int) -> dict[str, Any]:
         "relevance": line.relevance,
     }
     return {k: v for k, v in values.items() if v is not None}
+
+
+def line_start(session: Session, line_id: int) -> tuple[int, dict[str, Any]]:
+    """The person of a line of an approved plan and the start form's fields from it: HR starts the
+    planned training for them (KazNRTU, 000 §7.5: the start is the plan line)."""
+    found = current_line(session, line_id)
+    if found is None:
+        raise NotFound("No such line in an approved plan", line_id=line_id)
+    person_id = found[1].person_id
+    return person_id, prefilled(session, person_id, line_id)
+
+
+def planned_starts(session: Session, actor_id: int, today: date) -> list[str]:
+    """The processes the actor starts for someone else from a plan line (their start form names
+    the line): the execution page offers them on each line not yet started."""
+    found = []
+    for offered in startable_processes(session, actor_id, today):
+        if offered.for_others and offered.process_key != APPLICATION_PROCESS:
+            process = latest_process(session, offered.process_key)
+            if "plan_line" in process.schema(process.start.form_key).get("properties", {}):
+                found.append(offered.process_key)
+    return found
 
 
 def _year_of(data: dict[str, Any]) -> int | None:

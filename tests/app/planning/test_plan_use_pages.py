@@ -14,7 +14,7 @@ from tests.conftest import Demo
 from tests.workflows.planning.plan_rows import approved_plan, campaign, line, schedule
 from workflows.clock import FrozenClock
 from workflows.org.models import Person
-from workflows.planning.amendment_models import PlanAmendment
+from workflows.planning.amendment_models import PlanAmendment, PlanLineCase
 from workflows.planning.models import CampaignStatus, PlanLine, ScheduleStatus
 
 TOPIC = "Жоғары мектептегі цифрлық педагогика"
@@ -142,3 +142,37 @@ def test_the_perspective_page_and_carrying_a_line_forward(
     page = hr.get("/plan/perspective?from=2026&to=2027").get_data(as_text=True)
     assert 'id="year-2027"' in page and "Деректер қоры" in page and "2026" in page
     assert login_as("teacher").get("/plan/perspective").status_code == 403
+
+
+def test_hr_starts_the_planned_training_of_a_line_and_the_line_follows_it(
+    plan: dict[str, int], login_as: LoginAs, db: Session, demo: Demo
+) -> None:
+    hr = login_as("hr")
+    line_id = plan[TOPIC]
+    page = hr.get("/plan/2026/execution").get_data(as_text=True)
+    start = f"/cases/new?process=kaznrtu_training&amp;plan_line={line_id}"
+    assert start in page  # KazNRTU (000 §7.5): the start is the plan line
+    form = hr.get(f"/cases/new?process=kaznrtu_training&plan_line={line_id}").get_data(as_text=True)
+    assert f'name="plan_line" value="{line_id}"' in form and 'value="2026-04-06"' in form
+    assert f'<option value="{demo["teacher"]}" selected>' in form  # the line's person
+    data = {
+        "plan_line": str(line_id),
+        "in_plan": "on",
+        "course": TOPIC,
+        "provider": "ҚазҰТЗУ",
+        "training_form": "course",
+        "mode": "without_leaving_work",
+        "place": "Алматы",
+        "start_date": "2026-04-06",
+        "end_date": "2026-04-16",
+        "hours": "72",
+        "funding_source": "own",
+        "subject_id": str(demo["teacher"]),
+    }
+    assert hr.post("/cases/new?process=kaznrtu_training", data=data).status_code == 303
+    [case] = db.scalars(select(PlanLineCase).where(PlanLineCase.line_id == line_id)).all()
+    started = hr.get("/plan/2026/execution").get_data(as_text=True)
+    assert start not in started and f"/cases/{case.instance_id}" in started
+    # The same line cannot start a second training.
+    again = hr.post("/cases/new?process=kaznrtu_training", data=data)
+    assert again.status_code == 422
