@@ -29,6 +29,8 @@ from workflows.calendar import day_start, local_date
 from workflows.cases.models import Event, EventKind, ProcessInstance
 from workflows.clock import Clock
 from workflows.org.models import Person
+from workflows.planning.execution import Figures, line_progress
+from workflows.planning.linking import current_versions
 from workflows.records.models import Nonconformity, TrainingRecord
 from workflows.records.standing import Scope, Standing, Status, UnitInfo, standings, subtree
 from workflows.reports.period import Period
@@ -104,11 +106,18 @@ class CaseLine:
 
 @dataclass(frozen=True)
 class PlanFigures:
-    """Plan against done, once the annual plan exists: filled by `planned`."""
+    """Plan against done: the approved plans' lines of the subject due in the period, and what
+    came of them (applied, ordered, certificate verified, slipped; hours and money)."""
 
-    planned_people: int
-    planned_hours: int
-    planned_cost: float
+    lines: int
+    applied: int
+    ordered: int
+    verified: int
+    slipped: int
+    hours_planned: int
+    hours_done: int
+    cost_planned: float
+    spent: float
 
 
 @dataclass(frozen=True)
@@ -128,10 +137,32 @@ class Report:
     plan: PlanFigures | None = None
 
 
-def planned(session: Session, subject: Subject, period: Period) -> PlanFigures | None:
-    """Plan-vs-done's seam: the annual plan's lines for the subject and period, when plans exist.
-    Until then there is no plan to compare with, and the report says so."""
-    return None
+def planned(session: Session, subject: Subject, period: Period, today: date) -> PlanFigures | None:
+    """Plan against done for the subject: the lines of the approved plans of the period's years that
+    fall due in it; None where no year of the period has an approved plan."""
+    years = list(range(period.start.year, period.end.year + 1))
+    versions = current_versions(session, years)
+    if not versions:
+        return None
+    done = Figures()
+    for year, version_id in sorted(versions.items()):
+        for line in line_progress(session, year, version_id, today, None, None):
+            if line.unit_id not in subject.unit_ids or not period.start <= line.due_on <= period.end:
+                continue
+            if subject.person_id is not None and line.person_id != subject.person_id:
+                continue
+            done.add(line)
+    return PlanFigures(
+        done.lines,
+        done.applied,
+        done.ordered,
+        done.verified,
+        done.slipped,
+        done.hours_planned,
+        done.hours_done,
+        float(done.cost_planned),
+        float(done.spent),
+    )
 
 
 def _money(value: Any) -> float:
@@ -382,5 +413,5 @@ def build_report(
         hours_by_month=sorted(months.items()),
         trainings=[d.line for d in ended] if subject.person_id else [],
         cases=_cases(session, subject.person_id, period) if subject.person_id else [],
-        plan=planned(session, subject, period),
+        plan=planned(session, subject, period, day),
     )

@@ -244,6 +244,26 @@ def report_document(
                 ],
             )
         )
+    if report.plan is not None:
+        plan = report.plan
+        tables.append(
+            Table(
+                "plan",
+                say("Plan against done"),
+                [say("Figure"), say("Value")],
+                [
+                    [say("Plan lines due in the period"), plan.lines],
+                    [say("Applied for"), plan.applied],
+                    [say("Order issued"), plan.ordered],
+                    [say("Certificate verified"), plan.verified],
+                    [say("Slipped"), plan.slipped],
+                    [say("Hours planned"), plan.hours_planned],
+                    [say("Hours done"), plan.hours_done],
+                    [say("Money planned"), plan.cost_planned],
+                    [say("Money spent"), plan.spent],
+                ],
+            )
+        )
     charts = _charts(report, locale, say, funding_name, choices)
     return ReportDocument(
         title=say(LEVEL_TITLES[report.subject.level]),
@@ -256,7 +276,7 @@ def report_document(
         charts=charts,
         note=""
         if report.plan
-        else say("Plan against done appears here once the annual plan is kept in the product."),
+        else say("No approved annual plan covers this period, so there is no plan to compare with."),
     )
 
 

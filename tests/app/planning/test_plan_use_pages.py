@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -176,3 +177,17 @@ def test_hr_starts_the_planned_training_of_a_line_and_the_line_follows_it(
     # The same line cannot start a second training.
     again = hr.post("/cases/new?process=kaznrtu_training", data=data)
     assert again.status_code == 422
+
+
+def test_the_reports_set_the_plan_against_what_was_done(plan: dict[str, int], login_as: LoginAs) -> None:
+    hr = login_as("hr")
+    page = hr.get("/reports/university?period=year&year=2026").get_data(as_text=True)
+    table = page[page.index('id="report-plan"') :]
+    table = table[: table.index("</table>")]
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", table, re.S)
+    figures = dict(zip(cells[::2], cells[1::2], strict=True))
+    assert figures["Кезеңде орындалуға тиіс жоспар жолдары"].strip() == "3"  # the plan's three lines
+    assert figures["Өтініш берілді"].strip() == "0" and figures["Бұйрық шықты"].strip() == "0"
+    # A year without an approved plan says so instead.
+    other = hr.get("/reports/university?period=year&year=2025").get_data(as_text=True)
+    assert 'id="report-plan"' not in other and "салыстыратын жоспар жоқ" in other
