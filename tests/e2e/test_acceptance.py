@@ -29,7 +29,10 @@ def _edit_in_the_modeler(owner: Page) -> None:
           const m = BkEditor.modeler;
           const registry = m.get('elementRegistry');
           const modeling = m.get('modeling');
-          modeling.removeElements([registry.get('finance_agreement'), registry.get('gw_finance_decision')]);
+          // The finance step goes with its deadline's reminder, escalation and order-late branches.
+          const branches = registry.filter((e) => /^(notify|end)_finance_agreement_/.test(e.id));
+          modeling.removeElements(
+            [registry.get('finance_agreement'), registry.get('gw_finance_decision'), ...branches]);
           const lane = registry.get('lane_hr');
           const shape = m.get('elementFactory').createShape({ type: 'bpmn:UserTask' });
           const task = modeling.createShape(
@@ -135,10 +138,9 @@ def test_an_owner_builds_a_variant_in_the_browser_and_a_case_runs_through_it(
         case,
         "meeting_review",
         decision="approve",
-        minutes_number="12",
-        minutes_date="2026-04-20",
-        effectiveness="high",
-        implementation_plan="Симуляциялық сабақтарды 2026-2027 оқу жылында енгізу",
-        attestation_recommendation=True,
+        **flow.meeting_record(
+            minutes_number="12",
+            implementation_plan="Симуляциялық сабақтарды 2026-2027 оқу жылында енгізу",
+        ),
     )
     assert flow.case(case).status == "completed"

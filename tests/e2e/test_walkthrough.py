@@ -191,6 +191,7 @@ def test_a_walkthrough_in_russian(live: LiveServer, people: People) -> None:
     teacher.click(".langs button[value=ru]")
     expect(teacher.locator("html")).to_have_attribute("lang", "ru")
     teacher.click("nav >> text=Новая заявка")
+    teacher.click("a[href$='process=qualification_request']")
     expect(teacher.locator(".rule h2")).to_have_text("Подавайте заявку не позднее чем за 20 дней")
     _fill_application(teacher, "2026-03-23", "2026-03-27")
     teacher.click("button:has-text('Подать заявку')")
