@@ -11,13 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflows.agreements.models import Agreement, AgreementStatus
-from workflows.cases.models import CaseStatus, Document, EventKind, ProcessInstance
+from workflows.cases.models import Document, EventKind, ProcessInstance
+from workflows.cases.new_case import new_instance
 from workflows.cases.steps import Step
 from workflows.clock import Clock
 from workflows.clock import today as local_today
 from workflows.definitions.publishing import latest_version
 from workflows.definitions.versions import VERSIONS
-from workflows.engine.state import SERIALIZER_VERSION
 from workflows.errors import NotFound
 from workflows.org.models import Person
 
@@ -37,21 +37,15 @@ def _start_refund(session: Session, agreement: Agreement, person: Person, clock:
     source = session.get(ProcessInstance, agreement.instance_id)
     assert source is not None and agreement.left_on is not None
     today, now = local_today(clock), clock.now()
-    instance = ProcessInstance(
-        version_id=version.id,
-        process_key=info.process_key,
-        business_key=f"{today.year}-{secrets.token_hex(4).upper()}",
-        subject_id=person.id,
-        subject_unit_id=source.subject_unit_id,
-        status=CaseStatus.RUNNING,
-        summary={},
-        state="",
-        serializer_version=SERIALIZER_VERSION,
-        started_at=now,
-        updated_at=now,
+    instance = new_instance(
+        session,
+        version.id,
+        info.process_key,
+        f"{today.year}-{secrets.token_hex(4).upper()}",
+        person.id,
+        source.subject_unit_id,
+        now,
     )
-    session.add(instance)
-    session.flush()
     data = {
         "agreement_number": agreement.number,
         "amount": float(agreement.amount),

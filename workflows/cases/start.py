@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from workflows.cases.incidents import Failure, held_up
 from workflows.cases.input import CaseRef, attach_documents, validate_step_data
 from workflows.cases.models import CaseStatus, EventKind, IncidentKind, ProcessInstance
+from workflows.cases.new_case import new_instance
 from workflows.cases.participants import resolve_participants
 from workflows.cases.steps import Step
 from workflows.clock import Clock
@@ -20,7 +21,6 @@ from workflows.definitions.catalog import latest_process
 from workflows.definitions.publishing import latest_version
 from workflows.definitions.starting import require_start
 from workflows.definitions.versions import VERSIONS
-from workflows.engine.state import SERIALIZER_VERSION
 from workflows.errors import Forbidden, ProcessError, ValidationFailed, field_error
 from workflows.org.models import Person
 from workflows.planning.linking import check_plan_link, link_case
@@ -87,21 +87,15 @@ def start_case(
     check_plan_link(session, person.id, data)
     documents = attach_documents(session, schema, data, actor_id, None)
     now = clock.now()
-    instance = ProcessInstance(
-        version_id=version.id,
-        process_key=info.process_key,
-        business_key=f"{today.year}-{secrets.token_hex(4).upper()}",
-        subject_id=person.id,
-        subject_unit_id=person.org_unit_id,
-        status=CaseStatus.RUNNING,
-        summary={},
-        state="",
-        serializer_version=SERIALIZER_VERSION,
-        started_at=now,
-        updated_at=now,
+    instance = new_instance(
+        session,
+        version.id,
+        info.process_key,
+        f"{today.year}-{secrets.token_hex(4).upper()}",
+        person.id,
+        person.org_unit_id,
+        now,
     )
-    session.add(instance)
-    session.flush()
     for doc in documents:
         doc.instance_id = instance.id
     link_case(session, instance.id, data, now)

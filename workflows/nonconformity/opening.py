@@ -17,12 +17,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from workflows.calendar import local_date
-from workflows.cases.models import CaseStatus, EventKind, ProcessInstance
+from workflows.cases.models import EventKind, ProcessInstance
+from workflows.cases.new_case import new_instance
 from workflows.cases.steps import Step
 from workflows.clock import Clock
 from workflows.definitions.publishing import latest_version
 from workflows.definitions.versions import VERSIONS
-from workflows.engine.state import SERIALIZER_VERSION
 from workflows.errors import Forbidden, NotFound, ValidationFailed, field_error
 from workflows.nonconformity.kinds import PROCESS_KEY, Cause, Stage
 from workflows.org.models import OrgUnit, Person
@@ -156,21 +156,15 @@ def _start_flow(
         return None
     info = version.definition.info
     now = clock.now()
-    instance = ProcessInstance(
-        version_id=version.id,
-        process_key=PROCESS_KEY,
-        business_key=f"NC-{local_date(now).year}-{secrets.token_hex(4).upper()}",
-        subject_id=subject,
-        subject_unit_id=entry.unit_id,
-        status=CaseStatus.RUNNING,
-        summary={},
-        state="",
-        serializer_version=SERIALIZER_VERSION,
-        started_at=now,
-        updated_at=now,
+    instance = new_instance(
+        session,
+        version.id,
+        PROCESS_KEY,
+        f"NC-{local_date(now).year}-{secrets.token_hex(4).upper()}",
+        subject,
+        entry.unit_id,
+        now,
     )
-    session.add(instance)
-    session.flush()
     entry.flow_id = instance.id
     data = {
         "policy": info.policy(),

@@ -16,13 +16,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from workflows.cases.models import CaseStatus, EventKind, ProcessInstance
+from workflows.cases.models import EventKind
+from workflows.cases.new_case import new_instance
 from workflows.cases.steps import Step
 from workflows.clock import Clock
 from workflows.clock import today as local_today
 from workflows.definitions.publishing import latest_version
 from workflows.definitions.versions import VERSIONS
-from workflows.engine.state import SERIALIZER_VERSION
 from workflows.errors import Forbidden, NotAllowedNow, NotFound, ValidationFailed, field_error
 from workflows.org.models import OrgUnit, Person
 from workflows.org.roles import Role
@@ -150,21 +150,15 @@ def open_campaign(session: Session, year: Any, actor_id: int, clock: Clock) -> C
                 _schedule(campaign, unit.id, ScheduleLevel.DEPARTMENT, dates.departments_by, inst.id, now)
             )
             departments += 1
-    instance = ProcessInstance(
-        version_id=version.id,
-        process_key=PROCESS_KEY,
-        business_key=f"PLAN-{year}-{secrets.token_hex(3).upper()}",
-        subject_id=actor_id,
-        subject_unit_id=tree.university_id,
-        status=CaseStatus.RUNNING,
-        summary={},
-        state="",
-        serializer_version=SERIALIZER_VERSION,
-        started_at=now,
-        updated_at=now,
+    instance = new_instance(
+        session,
+        version.id,
+        PROCESS_KEY,
+        f"PLAN-{year}-{secrets.token_hex(3).upper()}",
+        actor_id,
+        tree.university_id,
+        now,
     )
-    session.add(instance)
-    session.flush()
     campaign.instance_id = instance.id
     data = {
         "year": year,
