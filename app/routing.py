@@ -74,6 +74,20 @@ class DatabaseId(BaseConverter):
         return str(int(value))
 
 
+class Year(BaseConverter):
+    """`<year:year>`: a calendar year of four digits (a plan's, a report's); anything else is 404
+    before a query sees it."""
+
+    regex = "[12][0-9]{3}"
+    part_isolating = True
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: Any) -> str:
+        return str(int(value))
+
+
 def page_number(raw: str | None, per_page: int) -> int:
     """The page of a list asked for: 1 unless a positive number, at most the pages ids can fill."""
     try:
@@ -135,5 +149,6 @@ def init_app(app: Flask) -> None:
     """Before any blueprint is registered (its routes use the converter) and before the CSRF check
     (which reads the body, under the limit `room_for_files` sets)."""
     app.url_map.converters["id"] = DatabaseId
+    app.url_map.converters["year"] = Year
     app.before_request(room_for_files)
     app.before_request(refuse_malformed)

@@ -26,7 +26,7 @@ from workflows.planning.amendments import (
 from workflows.planning.linking import application_form
 
 
-@bp.get("/<int:year>/history")
+@bp.get("/<year:year>/history")
 @login_required
 def history(year: int) -> str:
     versions, amendments = plan_history(db(), current_user.id, year, clock())
@@ -84,13 +84,13 @@ def _new_page(year: int, errors: list[FieldError] | None = None, typed: dict[str
     )
 
 
-@bp.get("/<int:year>/amendments/new")
+@bp.get("/<year:year>/amendments/new")
 @login_required
 def new_amendment(year: int) -> str:
     return _new_page(year)
 
 
-@bp.post("/<int:year>/amendments/new")
+@bp.post("/<year:year>/amendments/new")
 @login_required
 def create_amendment(year: int) -> Response:
     typed = request.form.to_dict()

@@ -27,7 +27,7 @@ def money(value: object) -> str:
     return str(format_decimal(value, format="#,##0"))
 
 
-@bp.get("/<int:year>/execution")
+@bp.get("/<year:year>/execution")
 @login_required
 def execution_page(year: int) -> str:
     session = db()
@@ -59,7 +59,7 @@ def perspective_page() -> str:
     )
 
 
-@bp.post("/lines/<int:line_id>/carry")
+@bp.post("/lines/<id:line_id>/carry")
 @login_required
 def carry(line_id: int) -> Response:
     back = request.form.get("back") or ""

@@ -122,7 +122,9 @@ def test_an_entry_is_worked_through_its_diagram_to_closing(flow: Flow) -> None:
     with flow.factory() as session:
         steps = list(
             session.scalars(
-                select(Event.element_id).where(Event.instance_id == case, Event.kind == "task_completed")
+                select(Event.element_id)
+                .where(Event.instance_id == case, Event.kind == "task_completed")
+                .order_by(Event.id)
             )
         )
     assert steps == [
