@@ -16,7 +16,6 @@ from app.registers.files import download
 from app.reports import bp
 from app.reports.exports import export_document, export_report, file_stem
 from app.routing import database_id
-from app.security import safe_next
 from app.state import clock, db
 from app.wording import field_error_text
 from workflows.calendar import local_date
@@ -34,7 +33,7 @@ from workflows.reports.documents import read_report
 from workflows.reports.exports import export_file, export_view, my_exports, request_export, runs_in_background
 from workflows.reports.period import KINDS, Period, parse_period
 from workflows.reports.policy import change_reports_policy, current_policy
-from workflows.reports.quarterly import previous_quarter, quarter_board, submit_quarter
+from workflows.reports.quarterly import previous_quarter, quarter_board, quarter_number
 from workflows.reports.subject import LEVELS, unit_choices, widest_level
 from workflows.reports.tables import LEVEL_TITLES
 
@@ -265,7 +264,7 @@ def _quarterly_page(errors: list[FieldError] | None = None) -> str:
     return render_template(
         "reports/quarterly.html",
         board=board,
-        quarter=(board.period.start.month - 1) // 3 + 1,
+        quarter=quarter_number(board.period),
         can_set=can_set,
         values=values,
         errors={e.field: field_error_text(e) for e in errors or []},
@@ -277,16 +276,6 @@ def _quarterly_page(errors: list[FieldError] | None = None) -> str:
 def quarterly() -> str:
     on_invalid(lambda errors: _form_page("department", errors))
     return _quarterly_page()
-
-
-@bp.post("/quarterly/<id:submission_id>/submit")
-@login_required
-def submit_quarterly(submission_id: int) -> Response:
-    back = safe_next(request.form.get("next"), url_for("reports.quarterly"))
-    refusals_go_to(back)
-    submit_quarter(db(), current_user.id, clock(), submission_id, request.form.get("note", ""))
-    flash(_("The quarterly data is sent to HR."), "success")
-    return redirect(back, 303)
 
 
 @bp.post("/settings")

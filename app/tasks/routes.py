@@ -25,6 +25,8 @@ from workflows.errors import FieldError, NotFound
 from workflows.org.reassignment import reassign_options
 from workflows.planning.tasks import schedule_of_task
 from workflows.records.verification import VERIFICATION_FORM, CertificateFlag, certificate_flags
+from workflows.reports.quarterly_steps import QUARTERLY_FORM, task_figures
+from workflows.reports.tables import TOTALS
 
 
 @too_large_page("tasks.submit")
@@ -46,9 +48,14 @@ def _task_page(errors: list[FieldError] | None = None, typed: dict | None = None
             flags = certificate_flags(
                 session, current_user.id, task_id, {**detail.data, **typed_now}, clock()
             )
+    quarter = None
+    if step is not None and step.form_key == QUARTERLY_FORM:
+        quarter = task_figures(session, current_user.id, clock(), task.instance_id, access.can_act)
     return render_template(
         "tasks/task.html",
         task=task,
+        quarter=quarter,
+        figure_labels=TOTALS,
         access=access,
         form=form,
         step_name=step.name(locale) if step else task.name,

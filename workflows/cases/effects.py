@@ -37,6 +37,10 @@ from workflows.records.from_case import case_training
 from workflows.records.models import RecordSource, RecordsSetting, TrainingRecord
 from workflows.records.settings import records_setting
 from workflows.records.verification import VERIFICATION_FORM
+from workflows.reports.quarterly_steps import op_quarterly
+
+# The operators other domains keep, by the name a diagram calls them.
+DOMAIN_OPERATORS = {**PLAN_OPERATORS, "quarterly": op_quarterly}
 
 
 class StepEffects:
@@ -58,8 +62,8 @@ class StepEffects:
     def __call__(self, operator: str, params: dict[str, Any], task_data: dict[str, Any]) -> Any:
         handler = getattr(self, f"op_{operator}", None)
         self.task_data = task_data
-        if handler is None and operator in PLAN_OPERATORS:
-            return PLAN_OPERATORS[operator](self, **params)
+        if handler is None and operator in DOMAIN_OPERATORS:
+            return DOMAIN_OPERATORS[operator](self, **params)
         if handler is None:
             raise ProcessError(f"Unknown service operator '{operator}'", operator=operator)
         return handler(**params)

@@ -29,6 +29,7 @@ OPERATORS = {
     "plan_overdue",
     "plan_freeze",
     "amend_plan",
+    "quarterly",
 }
 
 # An ISO 8601 duration such as P5D or PT12H: a valid Python name, so an unquoted one only fails at run time.

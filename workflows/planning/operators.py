@@ -29,6 +29,7 @@ class Effects(Protocol):
     actor_id: int | None
     notices: list[Notice]
     events: list[dict[str, Any]]
+    task_data: dict[str, Any]  # the data of the step's service task
 
     def people_in(self, roles: str, unit: int | None = None) -> list[int]: ...
 

@@ -52,7 +52,9 @@ class AnnualReport(Base):
 
 class QuarterlySubmission(Base):
     """A department's quarterly data to HR (000 §8.2): opened for its head when the quarter ends,
-    due some days later, submitted by the head with a note and the figures as they were."""
+    due some days later, submitted by the head with a note and the figures as they were. The case
+    of bpmn/quarterly_data.bpmn that asks for it (`instance_id`) writes the submission; HR's board
+    reads the rows."""
 
     __tablename__ = "quarterly_submission"
     __table_args__ = (UniqueConstraint("unit_id", "year", "quarter"),)
@@ -61,6 +63,7 @@ class QuarterlySubmission(Base):
     unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
     year: Mapped[int]
     quarter: Mapped[int]
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), unique=True)
     opened_at: Mapped[datetime]
     due_on: Mapped[date]
     submitted_at: Mapped[datetime | None]

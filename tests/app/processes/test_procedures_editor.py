@@ -22,6 +22,7 @@ SHIPPED = [
     "annual_plan",
     "plan_amendment",
     "nonconformity",
+    "quarterly_data",
 ]
 
 
