@@ -37,6 +37,7 @@ from workflows.errors import (
     Problem,
     ProcessError,
     RateLimited,
+    StaleForm,
     TaskAlreadyCompleted,
     TaskClaimedByOther,
     ValidationFailed,
@@ -108,6 +109,11 @@ def _conflict_text(exc: Conflict, in_editor: bool) -> tuple[str, str]:
         return _("Someone else saved first"), _(
             "Someone else saved or published this process after you opened it, so nothing was changed. "
             "The page now shows their version."
+        )
+    if isinstance(exc, StaleForm):
+        return _("Someone else saved first"), _(
+            "Someone else changed these values after you opened the page, so nothing was saved. "
+            "The page now shows their values."
         )
     if isinstance(exc, TaskAlreadyCompleted):
         return _("This task is already done"), _already_done_text(exc)

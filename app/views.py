@@ -29,6 +29,7 @@ from workflows.cases.access import SCOPE_ROLES
 from workflows.cases.inbox import count_open
 from workflows.language import pick
 from workflows.messaging.notices import unread_count
+from workflows.org.authority import ADMINISTERING_ROLES
 from workflows.org.seats import held_seats
 
 ORGANISATION_READERS = frozenset({"admin", "hr", "department_head", "institute_director"})
@@ -46,6 +47,7 @@ class Header:
     organisation: bool = False  # administrators, HR and heads read the admin area
     registers: bool = False  # HR, the centre, the rector, administrators, directors and heads
     agreements: bool = False  # HR and the legal office keep the training agreements
+    policy: bool = False  # HR and administrators edit the policy pages (retention periods)
 
 
 MONITORING_ROLES = frozenset(
@@ -82,6 +84,7 @@ def _header() -> dict[str, Any]:
             any(seat.role in ORGANISATION_READERS for seat in held),
             any(seat.role in SCOPE_ROLES for seat in held),
             any(seat.role in {"hr", "legal"} for seat in held),
+            any(seat.role in ADMINISTERING_ROLES for seat in held),
         )
     }
 

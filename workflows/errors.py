@@ -43,6 +43,12 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class StaleForm(Conflict):
+    """A policy page was saved over values someone else changed after the page was opened."""
+
+    code = "stale_form"
+
+
 class TaskAlreadyCompleted(Conflict):
     code = "task_already_completed"
 

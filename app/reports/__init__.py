@@ -5,4 +5,4 @@ from flask import Blueprint
 
 bp = Blueprint("reports", __name__, template_folder="templates", url_prefix="/reports")
 
-from app.reports import routes  # noqa: E402,F401  # routes attach themselves to bp
+from app.reports import retention, routes  # noqa: E402,F401  # routes attach themselves to bp

@@ -286,6 +286,8 @@ MATRIX: list[tuple[str, str, dict[str, Any], dict[str, int]]] = [
     ("POST", "/reports/annual/602-06/2026/approve", {}, {**_all(403), "hr": 303}),
     ("GET", "/reports/quarterly", {}, _visible(QUARTERLY, no=403)),
     ("POST", "/reports/settings", {}, {**_all(403), "hr": 422, "admin": 422}),
+    ("GET", "/reports/retention", {}, {**_all(403), "hr": 200, "admin": 200}),
+    ("POST", "/reports/retention", {}, {**_all(403), "hr": 422, "admin": 422}),
     # The annual plan, before any campaign: HR and the centre run campaigns; no schedule exists.
     ("GET", "/plan/", {}, _all(200)),
     ("POST", "/plan/campaigns", {}, _org({"hr", "centre"}, ok=422)),

@@ -26,7 +26,7 @@ from workflows.reports.documents import read_report
 from workflows.reports.kept import ExportStatus, ReportExport
 from workflows.reports.pdf import report_pdf
 from workflows.reports.period import Period
-from workflows.reports.quarterly import reports_policy
+from workflows.reports.policy import reports_policy
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 TYPES = {"xlsx": XLSX_TYPE, "pdf": "application/pdf"}

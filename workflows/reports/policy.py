@@ -12,7 +12,7 @@ from workflows.calendar import local_date
 from workflows.clock import Clock
 from workflows.errors import FieldError, ValidationFailed, field_error
 from workflows.org.authority import require_administration
-from workflows.reports.quarterly import reports_policy
+from workflows.reports.kept import ReportsSetting
 
 # The range each number may take (a sanity bound on what HR types, not the policy itself).
 LIMITS = {
@@ -29,13 +29,22 @@ class ReportsPolicy:
     export_background_rows: int
 
 
+def reports_policy(session: Session) -> ReportsSetting:
+    found = session.get(ReportsSetting, 1)
+    if found is None:
+        found = ReportsSetting(id=1)
+        session.add(found)
+        session.flush()
+    return found
+
+
 def current_policy(session: Session) -> ReportsPolicy:
     s = reports_policy(session)
     return ReportsPolicy(s.quarterly_opens_after_days, s.quarterly_due_days, s.export_background_rows)
 
 
-def _number(name: str, raw: str, errors: list[FieldError]) -> int | None:
-    low, high = LIMITS[name]
+def whole_number(name: str, raw: str, low: int, high: int, errors: list[FieldError]) -> int | None:
+    """A whole number typed into a policy form, between `low` and `high`; None and an error if not."""
     text = raw.strip()
     if not text:
         errors.append(field_error(name, "required"))
@@ -56,7 +65,7 @@ def change_reports_policy(
     """Set the policy from the form's texts; refused wholesale when any value is wrong."""
     require_administration(session, actor_id, local_date(clock.now()))
     errors: list[FieldError] = []
-    values = {name: _number(name, form.get(name, ""), errors) for name in LIMITS}
+    values = {name: whole_number(name, form.get(name, ""), *LIMITS[name], errors) for name in LIMITS}
     if errors:
         raise ValidationFailed(errors)
     setting = reports_policy(session)

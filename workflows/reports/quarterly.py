@@ -33,20 +33,12 @@ from workflows.org.roles import OVERSIGHT_ROLES, Role
 from workflows.org.seats import seats
 from workflows.records.reminders import run_sweep_job
 from workflows.records.standing import UnitInfo, load_units
-from workflows.reports.kept import QuarterlySubmission, ReportsSetting
+from workflows.reports.kept import QuarterlySubmission
 from workflows.reports.period import Period, quarter_of
+from workflows.reports.policy import reports_policy
 
 PROCESS_KEY = "quarterly_data"  # bpmn/quarterly_data.bpmn
 TASK_ELEMENT = "check_and_send"  # the head's task in it
-
-
-def reports_policy(session: Session) -> ReportsSetting:
-    found = session.get(ReportsSetting, 1)
-    if found is None:
-        found = ReportsSetting(id=1)
-        session.add(found)
-        session.flush()
-    return found
 
 
 def previous_quarter(day: date) -> Period:
