@@ -250,6 +250,9 @@ NOTICES: dict[str, str] = {
 REFUSALS: dict[str, str] = {
     "export_not_ready": N_("The report's file is still being made: its page shows how far it is."),
     "case_not_running": N_("The case is no longer in progress."),
+    "case_not_withdrawable": N_(
+        "The product opened this case and its process closes it: it cannot be withdrawn."
+    ),
     "order_already_issued": N_(
         "The order %(number)s has been issued: ask the HR service to cancel it instead."
     ),

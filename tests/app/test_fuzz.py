@@ -265,8 +265,7 @@ def world(flow: Flow, request: pytest.FixtureRequest) -> World:
         "delegation_id": 1,
         "entry_id": entry.id,
         "filter_id": 1,
-        "export_id": 1,  # no such export or quarterly report: 404
-        "submission_id": 1,
+        "export_id": 1,  # no such export: 404
     }
     known = {
         **{k: str(v) for k, v in values.items()},

@@ -23,7 +23,7 @@ from workflows.cases.models import (
     ProcessInstance,
     TaskStatus,
 )
-from workflows.cases.withdrawal import is_hr_for
+from workflows.cases.withdrawal import is_hr_for, withdrawable
 from workflows.clock import Clock, today
 from workflows.definitions.catalog import bpmn_xml
 from workflows.definitions.reading import localized
@@ -234,7 +234,10 @@ def case_detail(session: Session, person_id: int, case_id: int, clock: Clock) ->
         holders=holders,
         done_elements=[e for e in done if e not in current],
         current_elements=current,
-        can_withdraw=running and instance.subject_id == person_id and order_open is None,
+        can_withdraw=running
+        and instance.subject_id == person_id
+        and order_open is None
+        and withdrawable(session, instance),
         can_cancel_order=running
         and order_open is not None
         and is_hr_for(session, person_id, instance, clock),

@@ -20,6 +20,7 @@ from workflows.cases.models import (
 )
 from workflows.cases.steps import Step
 from workflows.clock import Clock, today
+from workflows.definitions.versions import VERSIONS
 from workflows.errors import FieldError, Forbidden, NotAllowedNow, ValidationFailed, field_error
 from workflows.messaging.models import NoticeKind
 from workflows.messaging.notices import notify_people
@@ -34,6 +35,17 @@ def _running(session: Session, actor_id: int, case_id: int, clock: Clock) -> Pro
     if instance.status != CaseStatus.RUNNING:
         raise NotAllowedNow("case_not_running", "The case is no longer in progress", case_id=case_id)
     return instance
+
+
+# `withdrawal="none"` (a process property): the product opened the case and the diagram closes it;
+# the person it is about cannot withdraw it (a unit's quarterly data).
+NOT_WITHDRAWN = "none"
+
+
+def withdrawable(session: Session, instance: ProcessInstance) -> bool:
+    """Whether the case's diagram lets the person it is about withdraw it."""
+    info = VERSIONS.get(session, instance.version_id).definition.info
+    return info.properties.get("withdrawal") != NOT_WITHDRAWN
 
 
 def _issued_order(session: Session, case_id: int) -> Order | None:
@@ -74,6 +86,10 @@ def withdraw_application(
     instance = _running(session, actor_id, case_id, clock)
     if instance.subject_id != actor_id:
         raise Forbidden("Only the applicant can withdraw an application", case_id=case_id)
+    if not withdrawable(session, instance):
+        raise NotAllowedNow(
+            "case_not_withdrawable", "The process's diagram closes this case", case_id=case_id
+        )
     order = _issued_order(session, case_id)
     if order is not None:
         raise NotAllowedNow("order_already_issued", "An order has been issued", number=order.number)

@@ -13,6 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from workflows.db import Base, states
 
+QUARTERLY_PROCESS = "quarterly_data"  # bpmn/quarterly_data.bpmn: a unit's quarter, asked of its head
+
 
 class AnnualKind(StrEnum):
     ANNUAL = "602-06"  # the HR director's annual report (000 §11.5)

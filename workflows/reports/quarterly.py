@@ -33,11 +33,11 @@ from workflows.org.roles import OVERSIGHT_ROLES, Role
 from workflows.org.seats import seats
 from workflows.records.reminders import run_sweep_job
 from workflows.records.standing import UnitInfo, load_units
-from workflows.reports.kept import QuarterlySubmission
+from workflows.reports.kept import QUARTERLY_PROCESS, QuarterlySubmission
 from workflows.reports.period import Period, quarter_of
 from workflows.reports.policy import reports_policy
 
-PROCESS_KEY = "quarterly_data"  # bpmn/quarterly_data.bpmn
+PROCESS_KEY = QUARTERLY_PROCESS
 TASK_ELEMENT = "check_and_send"  # the head's task in it
 
 

@@ -24,6 +24,7 @@ from workflows.errors import Forbidden
 from workflows.nonconformity.kinds import PROCESS_KEY as JOURNAL_PROCESS
 from workflows.org.models import OrgUnit, Person, RoleAssignment
 from workflows.org.roles import EMPLOYEE
+from workflows.reports.kept import QUARTERLY_PROCESS
 from workflows.reports.summary_fields import SummaryField
 
 SORTS = ("started", "number", "employee", "course", "start", "cost", "status", "due")
@@ -124,8 +125,9 @@ def in_units(unit: Any, roots: list[int], chosen: int | None) -> list[ColumnElem
 def _conditions(flt: CaseFilter, roots: list[int], today: date) -> list[ColumnElement[bool]]:
     summary = ProcessInstance.summary
     found = in_units(ProcessInstance.subject_unit_id, roots, flt.unit_id)
-    # The journal's own cases are worked and listed in the journal, not among applications.
-    found.append(ProcessInstance.process_key != JOURNAL_PROCESS)
+    # The journal's own cases are worked and listed in the journal, and a unit's quarterly data
+    # on HR's quarterly board, not among applications.
+    found.append(ProcessInstance.process_key.not_in((JOURNAL_PROCESS, QUARTERLY_PROCESS)))
     if flt.status:
         found.append(ProcessInstance.status == CaseStatus(flt.status))
     if flt.step:

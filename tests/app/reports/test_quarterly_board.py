@@ -40,6 +40,7 @@ def test_the_head_sends_from_the_task_and_hr_sees_the_unit_sent(flow: Flow, logi
     assert head.post(f"/tasks/{task.id}", data={"note": "Тексерілді"}).status_code == 303
     board = hr.get("/reports/quarterly?year=2026&quarter=1").text
     assert "Тексерілді" in board
+    assert "QD-2026Q1" not in hr.get("/registers/cases").text  # not an application
     assert head.post(f"/reports/quarterly/{submission}/submit", data={"note": ""}).status_code == 404
     flow.at("2026-04-12T09:00:00+05:00")
     late = hr.get("/reports/quarterly?year=2026&quarter=1").text

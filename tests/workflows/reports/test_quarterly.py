@@ -15,8 +15,9 @@ from tests.conftest import Demo
 from tests.workflows.flow import Flow
 from workflows.cases.inbox import inbox
 from workflows.cases.models import CaseStatus, Event, HumanTask
+from workflows.cases.withdrawal import withdraw_application
 from workflows.clock import FrozenClock
-from workflows.errors import Forbidden, ValidationFailed
+from workflows.errors import Forbidden, NotAllowedNow, ValidationFailed
 from workflows.messaging.models import Notification
 from workflows.org.models import OrgUnit
 from workflows.records.models import Nonconformity
@@ -84,6 +85,8 @@ def test_the_head_checks_and_sends_and_the_figures_are_kept(flow: Flow, demo: De
         assert task_figures(s, demo["hr"], flow.clock, cases["cs"], False) is None  # not theirs to send
     with pytest.raises(Forbidden):
         flow.do("head2", cases["cs"], "check_and_send", note="")  # another unit's head
+    with flow.factory() as s, pytest.raises(NotAllowedNow):
+        withdraw_application(s, cases["cs"], demo["head"], None, flow.clock)  # the diagram closes it
     with pytest.raises(ValidationFailed):
         flow.do("head", cases["cs"], "check_and_send", note="я" * 4001)
     flow.at("2026-04-03T10:00:00+05:00")
