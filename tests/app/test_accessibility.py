@@ -6,13 +6,15 @@ from collections.abc import Callable
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 from werkzeug.test import TestResponse
 
 from tests.app.conftest import LoginAs
 from tests.app.html_audit import audit
 from tests.workflows.flow import Flow
-from workflows.org.models import Person
+from workflows.cases.models import HumanTask
+from workflows.org.models import OrgUnit, Person
+from workflows.reports.quarterly import open_quarter
 
 Page = Callable[[Flow, LoginAs, FlaskClient], TestResponse]
 
@@ -73,6 +75,21 @@ def _notifications(flow: Flow, login_as: LoginAs, client: FlaskClient) -> TestRe
     return login_as("teacher").get("/notifications")
 
 
+def _quarterly_task(flow: Flow, login_as: LoginAs, client: FlaskClient) -> TestResponse:
+    flow.at("2026-04-02T09:00:00+05:00")
+    with flow.factory() as s:
+        open_quarter(s, flow.clock)
+        s.commit()
+        task = s.scalars(select(HumanTask).where(HumanTask.element_id == "check_and_send")).first()
+    assert task is not None
+    return login_as("head" if task.org_unit_id == _cs(flow) else "head2").get(f"/tasks/{task.id}")
+
+
+def _cs(flow: Flow) -> int:
+    with flow.factory() as s:
+        return s.scalars(select(OrgUnit.id).where(OrgUnit.code == "cs")).one()
+
+
 PAGES: dict[str, tuple[Page, int]] = {
     "sign-in": (lambda flow, login_as, client: client.get("/sign-in"), 200),
     "sign-in failed": (
@@ -99,6 +116,11 @@ PAGES: dict[str, tuple[Page, int]] = {
         200,
     ),
     "notifications": (_notifications, 200),
+    "quarterly data task": (_quarterly_task, 200),
+    "retention periods with errors": (
+        lambda flow, login_as, client: login_as("hr").post("/reports/retention", data={"schedule": "x"}),
+        422,
+    ),
     "not found": (lambda flow, login_as, client: login_as("teacher").get("/cases/424242"), 404),
 }
 
