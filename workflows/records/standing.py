@@ -16,6 +16,7 @@ trainings remain inside the window.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -178,39 +179,17 @@ class StandingSet:
     units: dict[int, UnitInfo]
 
 
-def counts(requirement: Requirement, training: Training) -> bool:
-    """Whether a training can count for a requirement at all (the window aside)."""
-    if training.certificate_type is not None and training.certificate_type not in requirement.counted_types:
-        return False
-    if training.hours < requirement.min_course_hours:
-        return False
-    if requirement.match_disciplines and not training.matches_disciplines:
-        return False
-    return not (requirement.management_only and not training.management)
-
-
-def _leaves(training: Training, years: int) -> date:
-    """The last day a training counts in a window of `years`."""
-    return _years_after(training.end_date, years)
-
-
 @lru_cache(maxsize=65536)
 def _years_after(day: date, years: int) -> date:
     # Ten thousand people's records share a few thousand end dates: each is shifted once.
     return add_months(day, 12 * years)
 
 
-def _inside(trainings: Sequence[Training], years: int, day: date) -> list[Training]:
-    return [t for t in trainings if t.end_date <= day <= _leaves(t, years)]
+def _enough(requirement: Requirement, hours: int, count: int) -> bool:
+    return hours >= requirement.hours if requirement.hours > 0 else count > 0
 
 
-def _met(requirement: Requirement, inside: Sequence[Training]) -> bool:
-    if requirement.hours > 0:
-        return sum(t.hours for t in inside) >= requirement.hours
-    return bool(inside)
-
-
-def _status(due_on: date | None, day: date, known: bool) -> Status:
+def status_on(due_on: date | None, day: date, known: bool) -> Status:
     if due_on is None:
         return Status.OVERDUE if known else Status.NO_DATA
     if due_on < day:
@@ -228,22 +207,43 @@ def requirement_standing(
     day: date,
     employment_start: date | None,
 ) -> RequirementStanding:
-    """One requirement against one person's trainings (sorted by end date, none after `day`)."""
-    eligible = [t for t in trainings if t.end_date <= day and counts(requirement, t)]
-    years = requirement.years
-    inside = _inside(eligible, years, day)
-    met = _met(requirement, inside)
+    """One requirement against one person's trainings (sorted by end date, none after `day`).
+
+    The trainings that count are in end-date order, so their leaving dates are too (shifting by
+    whole years never reorders two days): the ones inside the window on a day are those from the
+    first that leaves on or after it, and each step below is a search or a single pass."""
+    years, types, least = requirement.years, requirement.counted_types, requirement.min_course_hours
+    matching, managing = requirement.match_disciplines, requirement.management_only
+    # Those that can count at all (the window aside); ten thousand people's records pass here.
+    eligible = [
+        t
+        for t in trainings
+        if t.hours >= least
+        and (t.certificate_type is None or t.certificate_type in types)
+        and (t.matches_disciplines or not matching)
+        and (t.management or not managing)
+    ]
+    leaves = [_years_after(t.end_date, years) for t in eligible]
+    first = bisect_left(leaves, day)
+    inside = eligible[first:]
+    hours = sum(t.hours for t in inside)
+    met = _enough(requirement, hours, len(inside))
     due_on: date | None = None
     if met:
-        # The day enough of them are still inside: drop the oldest until it would not be met.
-        remaining = list(inside)
-        while remaining and _met(requirement, remaining):
-            due_on = _leaves(remaining[0], years)
-            remaining.pop(0)
+        # The day enough of them are still inside: the newest that still add up to what is
+        # required, the oldest of them leaving last.
+        running = 0
+        for i in range(len(eligible) - 1, first - 1, -1):
+            running += eligible[i].hours
+            if _enough(requirement, running, len(eligible) - i):
+                due_on = leaves[i]
+                break
     else:
         # When it last stopped being met, else the end of a newcomer's first window.
-        for leaving in sorted({_leaves(t, years) for t in eligible if _leaves(t, years) < day}, reverse=True):
-            if _met(requirement, _inside(eligible, years, leaving)):
+        ends = [t.end_date for t in eligible]
+        for leaving in sorted(set(leaves[:first]), reverse=True):
+            then = eligible[bisect_left(leaves, leaving) : bisect_right(ends, leaving)]
+            if _enough(requirement, sum(t.hours for t in then), len(then)):
                 due_on = leaving
                 break
         if due_on is None and employment_start is not None:
@@ -251,12 +251,12 @@ def requirement_standing(
     return RequirementStanding(
         code=requirement.code,
         hours_required=requirement.hours,
-        hours_counted=sum(t.hours for t in inside),
+        hours_counted=hours,
         years=years,
         met=met,
         due_on=due_on,
         last_on=eligible[-1].end_date if eligible else None,
-        status=_status(due_on, day, bool(trainings)),
+        status=status_on(due_on, day, bool(trainings)),
         record_ids=tuple(t.id for t in inside),
     )
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Executable, Select, and_, select
 from sqlalchemy.orm import Session
 
 from workflows.calendar import day_start, local_date
@@ -165,6 +165,12 @@ def planned(session: Session, subject: Subject, period: Period, today: date) -> 
     )
 
 
+def _read(session: Session, statement: Executable) -> Any:
+    """Plain rows through the session's connection, without the ORM's per-row bookkeeping (the
+    report reads tens of thousands; `build_report` flushes first)."""
+    return session.connection().execute(statement)
+
+
 def _money(value: Any) -> float:
     try:
         return float(value) if value not in (None, "") else 0.0
@@ -180,17 +186,24 @@ class _Done:
     verified_on: date | None
 
 
-def _people(session: Session, subject: Subject) -> dict[int, tuple[int, str]]:
+def _whose(subject: Subject) -> Select[int]:
+    """The ids of the subject's people (active ones), for the statements to select inside."""
     where = Person.id == subject.person_id if subject.person_id else Person.org_unit_id.in_(subject.unit_ids)
-    rows = session.execute(
-        select(Person.id, Person.org_unit_id, Person.full_name).where(where, Person.is_active.is_(True))
+    return select(Person.id).where(where, Person.is_active.is_(True))
+
+
+def _people(session: Session, subject: Subject) -> dict[int, tuple[int, str]]:
+    rows = _read(
+        session, select(Person.id, Person.org_unit_id, Person.full_name).where(Person.id.in_(_whose(subject)))
     )
     return {r.id: (r.org_unit_id, r.full_name) for r in rows}
 
 
-def _done(session: Session, people: dict[int, tuple[int, str]], period: Period) -> list[_Done]:
-    ids = list(people)
-    rows = session.execute(
+def _done(
+    session: Session, subject: Subject, people: dict[int, tuple[int, str]], period: Period
+) -> list[_Done]:
+    rows = _read(
+        session,
         select(
             TrainingRecord.person_id,
             TrainingRecord.course,
@@ -207,7 +220,7 @@ def _done(session: Session, people: dict[int, tuple[int, str]], period: Period) 
         )
         .outerjoin(ProcessInstance, ProcessInstance.id == TrainingRecord.instance_id)
         .where(
-            TrainingRecord.person_id.in_(ids),
+            TrainingRecord.person_id.in_(_whose(subject)),
             TrainingRecord.struck_at.is_(None),
             # ended in the period, or verified in it (a certificate checked later than the course)
             (TrainingRecord.end_date.between(period.start, period.end))
@@ -217,7 +230,7 @@ def _done(session: Session, people: dict[int, tuple[int, str]], period: Period) 
                 TrainingRecord.recorded_at < day_start(period.end + timedelta(days=1)),
             ),
         )
-        .order_by(TrainingRecord.end_date, TrainingRecord.id)
+        .order_by(TrainingRecord.end_date, TrainingRecord.id),
     ).all()
     found = []
     for r in rows:
@@ -237,10 +250,11 @@ def _done(session: Session, people: dict[int, tuple[int, str]], period: Period) 
 
 
 def _reviews(
-    session: Session, people: dict[int, tuple[int, str]], period: Period
+    session: Session, subject: Subject, people: dict[int, tuple[int, str]], period: Period
 ) -> list[tuple[int, dict[str, Any]]]:
     """(unit, submitted data) of each case's last approved meeting review in the period."""
-    rows = session.execute(
+    rows = _read(
+        session,
         select(
             Event.instance_id,
             ProcessInstance.subject_id,
@@ -255,9 +269,9 @@ def _reviews(
             Event.element_id == REVIEW_ELEMENT,
             Event.at >= day_start(period.start),
             Event.at < day_start(period.end + timedelta(days=1)),
-            ProcessInstance.subject_id.in_(list(people)),
+            ProcessInstance.subject_id.in_(_whose(subject)),
         )
-        .order_by(Event.at, Event.id)
+        .order_by(Event.at, Event.id),
     ).all()
     last: dict[int, tuple[int, dict[str, Any]]] = {}
     for instance_id, subject_id, decision, mark, recommended in rows:
@@ -268,16 +282,17 @@ def _reviews(
 
 
 def _journal(
-    session: Session, people: dict[int, tuple[int, str]], period: Period
+    session: Session, subject: Subject, people: dict[int, tuple[int, str]], period: Period
 ) -> list[tuple[int, bool, bool]]:
     """(unit, opened in the period, closed in the period) of the journal entries about the people."""
     start, end = day_start(period.start), day_start(period.end + timedelta(days=1))
-    rows = session.execute(
+    rows = _read(
+        session,
         select(Nonconformity.person_id, Nonconformity.recorded_at, Nonconformity.closed_at).where(
-            Nonconformity.person_id.in_(list(people)),
+            Nonconformity.person_id.in_(_whose(subject)),
             ((Nonconformity.recorded_at >= start) & (Nonconformity.recorded_at < end))
             | ((Nonconformity.closed_at >= start) & (Nonconformity.closed_at < end)),
-        )
+        ),
     ).all()
     return [
         (
@@ -359,13 +374,14 @@ def build_report(
     today = local_date(clock.now())
     subject, units = report_subject(session, actor_id, today, level, subject_id)
     day = min(period.end, today)
+    session.flush()  # the reads below go straight to the connection, past the ORM's autoflush
     people = _people(session, subject)
     scope = Scope.people([subject.person_id]) if subject.person_id else Scope.units([subject.unit_id])
     standing = {s.person_id: s for s in standings(session, scope, day).items if s.person_id in people}
-    done = _done(session, people, period)
+    done = _done(session, subject, people, period)
     ended = [d for d in done if period.contains(d.line.end_date)]
-    reviews = _reviews(session, people, period)
-    journal = _journal(session, people, period)
+    reviews = _reviews(session, subject, people, period)
+    journal = _journal(session, subject, people, period)
 
     def figures(unit_ids: set[int] | None) -> Totals:
         def inside(unit: int) -> bool:
