@@ -183,7 +183,7 @@ class _Done:
     person_id: int
     unit_id: int
     line: TrainingLine
-    verified_on: date | None
+    verified: bool  # by the centre in the period
 
 
 def _whose(subject: Subject) -> Select[int]:
@@ -202,6 +202,11 @@ def _people(session: Session, subject: Subject) -> dict[int, tuple[int, str]]:
 def _done(
     session: Session, subject: Subject, people: dict[int, tuple[int, str]], period: Period
 ) -> list[_Done]:
+    verified = and_(  # by the centre, recorded in the period
+        TrainingRecord.verified_by_id.is_not(None),
+        TrainingRecord.recorded_at >= day_start(period.start),
+        TrainingRecord.recorded_at < day_start(period.end + timedelta(days=1)),
+    )
     rows = _read(
         session,
         select(
@@ -212,8 +217,7 @@ def _done(
             TrainingRecord.start_date,
             TrainingRecord.end_date,
             TrainingRecord.hours,
-            TrainingRecord.verified_by_id,
-            TrainingRecord.recorded_at,
+            verified.label("verified"),
             # the two figures of the case's summary, not the whole document
             ProcessInstance.summary["funding_source"].as_string().label("funding"),
             ProcessInstance.summary["cost"].as_string().label("cost"),
@@ -223,12 +227,7 @@ def _done(
             TrainingRecord.person_id.in_(_whose(subject)),
             TrainingRecord.struck_at.is_(None),
             # ended in the period, or verified in it (a certificate checked later than the course)
-            (TrainingRecord.end_date.between(period.start, period.end))
-            | and_(
-                TrainingRecord.verified_by_id.is_not(None),
-                TrainingRecord.recorded_at >= day_start(period.start),
-                TrainingRecord.recorded_at < day_start(period.end + timedelta(days=1)),
-            ),
+            (TrainingRecord.end_date.between(period.start, period.end)) | verified,
         )
         .order_by(TrainingRecord.end_date, TrainingRecord.id),
     ).all()
@@ -244,8 +243,7 @@ def _done(
             funding=r.funding or UNRECORDED,
             cost=_money(r.cost),
         )
-        verified = local_date(r.recorded_at) if r.verified_by_id else None
-        found.append(_Done(r.person_id, people[r.person_id][0], line, verified))
+        found.append(_Done(r.person_id, people[r.person_id][0], line, bool(r.verified)))
     return found
 
 
@@ -342,7 +340,7 @@ def _totals(
         overdue=statuses.count(Status.OVERDUE),
         reviews=len(reviews),
         recommended=sum(1 for r in reviews if r.get("attestation_recommendation") is True),
-        verified=sum(1 for d in done if d.verified_on is not None and period.contains(d.verified_on)),
+        verified=sum(1 for d in done if d.verified),
         opened=sum(1 for o, _ in journal if o),
         closed=sum(1 for _, c in journal if c),
     )
