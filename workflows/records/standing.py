@@ -6,50 +6,25 @@ falls due, what is missing, and a status.
 the people, the heads' seats and the training records are each read once, whatever the number of
 people, and the policy is evaluated once per distinct set of facts (a university has few).
 
-A record counts for a requirement when it is not struck, its certificate type is one the
-requirement counts (a record without a type, from before types were kept, counts), it lasted at
-least the requirement's shortest course, and it is marked as matching the disciplines or as
-management training when the requirement asks for that. It counts from its end date for the
-requirement's window of years; the requirement falls due on the last day enough counted
-trainings remain inside the window.
+A record counts when it is not struck and counts for the requirement (`window`).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Executable, String, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from workflows.calendar import add_months
 from workflows.org.models import OrgUnit, Person, RoleAssignment
 from workflows.org.roles import Role
 from workflows.records.models import TrainingRecord
-from workflows.records.requirements import Facts, Policy, Requirement, policy_on
+from workflows.records.requirements import Facts, Policy, policy_on
+from workflows.records.window import SEVERITY, RequirementStanding, Status, Training, requirement_standing
 
-
-class Status(StrEnum):
-    MET = "met"
-    DUE_THIS_YEAR = "due_this_year"
-    DUE_NEXT_YEAR = "due_next_year"
-    OVERDUE = "overdue"
-    NO_DATA = "no_data"
-
-
-# Worst first: a person's status is the worst of their requirements'.
-SEVERITY = {
-    Status.OVERDUE: 4,
-    Status.DUE_THIS_YEAR: 3,
-    Status.DUE_NEXT_YEAR: 2,
-    Status.MET: 1,
-    Status.NO_DATA: 0,
-}
 MANAGING_SEATS = frozenset({Role.DEPARTMENT_HEAD, Role.INSTITUTE_DIRECTOR, Role.RECTOR})
 # Words of a position that names a head or a deputy head (kk, ru, en; matched in lower case).
 MANAGING_WORDS = (
@@ -71,32 +46,6 @@ MANAGING_WORDS = (
 )
 INSTITUTE_KINDS = frozenset({"institute", "faculty", "college", "directorate"})
 DEPARTMENT_KINDS = frozenset({"department", "office", "centre"})
-
-
-@dataclass(frozen=True, slots=True)
-class Training:
-    """A training record as the standing reads it."""
-
-    id: int
-    person_id: int
-    end_date: date
-    hours: int
-    certificate_type: str | None
-    matches_disciplines: bool
-    management: bool
-
-
-@dataclass(frozen=True)
-class RequirementStanding:
-    code: str  # hours | management | any
-    hours_required: int  # 0: one counted training suffices
-    hours_counted: int
-    years: int
-    met: bool
-    due_on: date | None  # the last day it stays met (met), or since when it is not (overdue)
-    last_on: date | None  # the end of the latest training that counts for it, in or out of the window
-    status: Status
-    record_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -177,88 +126,6 @@ class StandingSet:
     policy_label: str
     items: list[Standing]
     units: dict[int, UnitInfo]
-
-
-@lru_cache(maxsize=65536)
-def _years_after(day: date, years: int) -> date:
-    # Ten thousand people's records share a few thousand end dates: each is shifted once.
-    return add_months(day, 12 * years)
-
-
-def _enough(requirement: Requirement, hours: int, count: int) -> bool:
-    return hours >= requirement.hours if requirement.hours > 0 else count > 0
-
-
-def status_on(due_on: date | None, day: date, known: bool) -> Status:
-    if due_on is None:
-        return Status.OVERDUE if known else Status.NO_DATA
-    if due_on < day:
-        return Status.OVERDUE
-    if due_on.year == day.year:
-        return Status.DUE_THIS_YEAR
-    if due_on.year == day.year + 1:
-        return Status.DUE_NEXT_YEAR
-    return Status.MET
-
-
-def requirement_standing(
-    requirement: Requirement,
-    trainings: Sequence[Training],
-    day: date,
-    employment_start: date | None,
-) -> RequirementStanding:
-    """One requirement against one person's trainings (sorted by end date, none after `day`).
-
-    The trainings that count are in end-date order, so their leaving dates are too (shifting by
-    whole years never reorders two days): the ones inside the window on a day are those from the
-    first that leaves on or after it, and each step below is a search or a single pass."""
-    years, types, least = requirement.years, requirement.counted_types, requirement.min_course_hours
-    matching, managing = requirement.match_disciplines, requirement.management_only
-    # Those that can count at all (the window aside); ten thousand people's records pass here.
-    eligible = [
-        t
-        for t in trainings
-        if t.hours >= least
-        and (t.certificate_type is None or t.certificate_type in types)
-        and (t.matches_disciplines or not matching)
-        and (t.management or not managing)
-    ]
-    leaves = [_years_after(t.end_date, years) for t in eligible]
-    first = bisect_left(leaves, day)
-    inside = eligible[first:]
-    hours = sum(t.hours for t in inside)
-    met = _enough(requirement, hours, len(inside))
-    due_on: date | None = None
-    if met:
-        # The day enough of them are still inside: the newest that still add up to what is
-        # required, the oldest of them leaving last.
-        running = 0
-        for i in range(len(eligible) - 1, first - 1, -1):
-            running += eligible[i].hours
-            if _enough(requirement, running, len(eligible) - i):
-                due_on = leaves[i]
-                break
-    else:
-        # When it last stopped being met, else the end of a newcomer's first window.
-        ends = [t.end_date for t in eligible]
-        for leaving in sorted(set(leaves[:first]), reverse=True):
-            then = eligible[bisect_left(leaves, leaving) : bisect_right(ends, leaving)]
-            if _enough(requirement, sum(t.hours for t in then), len(then)):
-                due_on = leaving
-                break
-        if due_on is None and employment_start is not None:
-            due_on = add_months(employment_start, 12 * years)
-    return RequirementStanding(
-        code=requirement.code,
-        hours_required=requirement.hours,
-        hours_counted=hours,
-        years=years,
-        met=met,
-        due_on=due_on,
-        last_on=eligible[-1].end_date if eligible else None,
-        status=status_on(due_on, day, bool(trainings)),
-        record_ids=tuple(t.id for t in inside),
-    )
 
 
 def overall(parts: Sequence[RequirementStanding], has_records: bool, employment_start: date | None) -> Status:

@@ -1,7 +1,7 @@
 """One requirement's standing worked out the plain way, as the definition reads: filter the
 trainings, test each against the window, drop the oldest one at a time to find when it falls due,
 try every earlier leaving date to find when it was last met. The reference
-`workflows.records.standing.requirement_standing`, which does the same in single passes and
+`workflows.records.window.requirement_standing`, which does the same in single passes and
 searches, is checked against."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from workflows.calendar import add_months
 from workflows.records.models import TrainingRecord
 from workflows.records.requirements import Requirement
-from workflows.records.standing import RequirementStanding, Training, status_on
+from workflows.records.window import RequirementStanding, Training, status_on
 
 
 def counts(requirement: Requirement, training: Training) -> bool:

@@ -1,4 +1,4 @@
-"""The standings' walk through a person's trainings gives what the plain reading of the rules
+"""The window's walk through a person's trainings gives what the plain reading of the rules
 gives (tests/workflows/records/per_person.py), requirement by requirement and day by day."""
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from tests.workflows.records.standings import staff, training
 from workflows.org.models import Person
 from workflows.records.models import TrainingRecord
 from workflows.records.requirements import Requirement
-from workflows.records.standing import Scope, requirement_standing, standings
+from workflows.records.standing import Scope, standings
+from workflows.records.window import requirement_standing
 
 TYPES = frozenset({"certificate", "svidetelstvo", "foreign_certificate", "retraining_diploma"})
 
