@@ -12,6 +12,7 @@ Where each figure comes from:
   (the last approval of each case);
 - certificates verified: records verified by the centre and recorded in the period;
 - nonconformities: journal entries of the subject's people opened, and closed, in the period.
+- plan against done: the approved plans' lines due in the period (`plan_done`).
 
 A report reads a fixed number of statements, whatever the number of people or cases.
 """
@@ -29,11 +30,10 @@ from workflows.calendar import day_start, local_date
 from workflows.cases.models import Event, EventKind, ProcessInstance
 from workflows.clock import Clock
 from workflows.org.models import Person
-from workflows.planning.execution import Figures, line_progress
-from workflows.planning.linking import current_versions
 from workflows.records.models import Nonconformity, TrainingRecord
 from workflows.records.standing import Scope, Standing, Status, UnitInfo, standings, subtree
 from workflows.reports.period import Period
+from workflows.reports.plan_done import PlanFigures, planned
 from workflows.reports.subject import Subject, level_of, report_subject
 
 UNRECORDED = "unrecorded"  # funding of a record that came without a case
@@ -105,22 +105,6 @@ class CaseLine:
 
 
 @dataclass(frozen=True)
-class PlanFigures:
-    """Plan against done: the approved plans' lines of the subject due in the period, and what
-    came of them (applied, ordered, certificate verified, slipped; hours and money)."""
-
-    lines: int
-    applied: int
-    ordered: int
-    verified: int
-    slipped: int
-    hours_planned: int
-    hours_done: int
-    cost_planned: float
-    spent: float
-
-
-@dataclass(frozen=True)
 class Report:
     subject: Subject
     period: Period
@@ -135,34 +119,6 @@ class Report:
     trainings: list[TrainingLine] = field(default_factory=list)  # an individual's
     cases: list[CaseLine] = field(default_factory=list)  # an individual's
     plan: PlanFigures | None = None
-
-
-def planned(session: Session, subject: Subject, period: Period, today: date) -> PlanFigures | None:
-    """Plan against done for the subject: the lines of the approved plans of the period's years that
-    fall due in it; None where no year of the period has an approved plan."""
-    years = list(range(period.start.year, period.end.year + 1))
-    versions = current_versions(session, years)
-    if not versions:
-        return None
-    done = Figures()
-    for year, version_id in sorted(versions.items()):
-        for line in line_progress(session, year, version_id, today, None, None):
-            if line.unit_id not in subject.unit_ids or not period.start <= line.due_on <= period.end:
-                continue
-            if subject.person_id is not None and line.person_id != subject.person_id:
-                continue
-            done.add(line)
-    return PlanFigures(
-        done.lines,
-        done.applied,
-        done.ordered,
-        done.verified,
-        done.slipped,
-        done.hours_planned,
-        done.hours_done,
-        float(done.cost_planned),
-        float(done.spent),
-    )
 
 
 def _read(session: Session, statement: Executable) -> Any:
@@ -365,6 +321,42 @@ def _children(subject: Subject, units: dict[int, UnitInfo]) -> dict[int, set[int
     return below
 
 
+@dataclass
+class _Part:
+    """What one line of the report counts: its people, their trainings, reviews and journal entries."""
+
+    people: list[int]
+    done: list[_Done]
+    reviews: list[dict[str, Any]]
+    journal: list[tuple[bool, bool]]
+
+
+def _parts(
+    children: dict[int, set[int]],
+    people: dict[int, tuple[int, str]],
+    done: list[_Done],
+    reviews: list[tuple[int, dict[str, Any]]],
+    journal: list[tuple[int, bool, bool]],
+) -> dict[int, _Part]:
+    """Each line's share, in one pass over each list (a unit counts in the line of the subtree
+    it is in)."""
+    parts = {child: _Part([], [], [], []) for child in children}
+    line_of = {unit: parts[child] for child, units in children.items() for unit in units}
+    for person_id, (unit, _) in people.items():
+        if unit in line_of:
+            line_of[unit].people.append(person_id)
+    for d in done:
+        if d.unit_id in line_of:
+            line_of[d.unit_id].done.append(d)
+    for unit, review in reviews:
+        if unit in line_of:
+            line_of[unit].reviews.append(review)
+    for unit, opened, closed in journal:
+        if unit in line_of:
+            line_of[unit].journal.append((opened, closed))
+    return parts
+
+
 def build_report(
     session: Session, actor_id: int, clock: Clock, level: str, subject_id: int | None, period: Period
 ) -> Report:
@@ -381,24 +373,13 @@ def build_report(
     reviews = _reviews(session, subject, people, period)
     journal = _journal(session, subject, people, period)
 
-    def figures(unit_ids: set[int] | None) -> Totals:
-        def inside(unit: int) -> bool:
-            return unit_ids is None or unit in unit_ids
+    def figures(part: _Part) -> Totals:
+        return _totals(set(part.people), standing, part.done, period, part.reviews, part.journal)
 
-        return _totals(
-            {p for p, (u, _) in people.items() if inside(u)},
-            standing,
-            [d for d in done if inside(d.unit_id)],
-            period,
-            [r for u, r in reviews if inside(u)],
-            [(o, c) for u, o, c in journal if inside(u)],
-        )
-
-    lines = [
-        UnitLine(uid, units[uid].names, figures(ids))
-        for uid, ids in _children(subject, units).items()
-        if subject.person_id is None
-    ]
+    everyone = _Part(list(people), done, [r for _, r in reviews], [(o, c) for _, o, c in journal])
+    children = _children(subject, units) if subject.person_id is None else {}
+    parts = _parts(children, people, done, reviews, journal)
+    lines = [UnitLine(uid, units[uid].names, figures(parts[uid])) for uid in children]
     lines = [line for line in lines if line.totals.people or line.unit_id != subject.unit_id]
     lines.sort(key=lambda line: (line.unit_id == subject.unit_id, line.names.get("kk", "")))
     marks = {m: 0 for m in MARKS}
@@ -410,15 +391,18 @@ def build_report(
         months[d.line.end_date.replace(day=1)] += d.line.hours
     person_lines = []
     if subject.person_id is None and level_of(units[subject.unit_id]) == "department":
+        by_person: dict[int, list[_Done]] = {}
+        for d in ended:
+            by_person.setdefault(d.person_id, []).append(d)
         for pid, (_, name) in sorted(people.items(), key=lambda item: item[1][1]):
-            mine = [d for d in ended if d.person_id == pid]
+            mine = by_person.get(pid, [])
             status = standing[pid].status if pid in standing else Status.NO_DATA
             person_lines.append(PersonLine(pid, name, status, len(mine), sum(d.line.hours for d in mine)))
     return Report(
         subject=subject,
         period=period,
         day=day,
-        totals=figures(None),
+        totals=figures(everyone),
         units=lines,
         people=person_lines,
         by_form=_shares(ended, "form"),
