@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Executable, String, func, or_, select, type_coerce
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Session
 from workflows.org.models import OrgUnit, Person, RoleAssignment
 from workflows.org.roles import Role
 from workflows.records.models import TrainingRecord
-from workflows.records.requirements import Facts, Policy, policy_on
+from workflows.records.requirements import Facts, Policy, Requirement, policy_on
 from workflows.records.window import SEVERITY, RequirementStanding, Status, Training, requirement_standing
 
 MANAGING_SEATS = frozenset({Role.DEPARTMENT_HEAD, Role.INSTITUTE_DIRECTOR, Role.RECTOR})
@@ -135,8 +136,12 @@ def overall(parts: Sequence[RequirementStanding], has_records: bool, employment_
 
 
 def manages(position: str, seats: Collection[str]) -> bool:
-    if any(seat in MANAGING_SEATS for seat in seats):
-        return True
+    return any(seat in MANAGING_SEATS for seat in seats) or _names_a_head(position)
+
+
+@lru_cache(maxsize=4096)
+def _names_a_head(position: str) -> bool:
+    # Ten thousand people hold a few hundred positions: each is read once.
     text = position.lower()
     return any(word in text for word in MANAGING_WORDS)
 
@@ -227,9 +232,9 @@ def standings(session: Session, scope: Scope, day: date) -> StandingSet:
     ):
         held.setdefault(person_id, set()).add(role)
     trainings = _trainings(session, people_filter, day)
+    placing = _Placing(policy, units)
     items = [
-        _standing(policy, units, row, held.get(row.id, set()), trainings.get(row.id, []), day)
-        for row in people
+        _standing(placing, row, held.get(row.id, set()), trainings.get(row.id, []), day) for row in people
     ]
     return StandingSet(day, policy.version_label, items, units)
 
@@ -269,9 +274,31 @@ def _read(session: Session, statement: Executable) -> list[Any]:
     return list(session.connection().execute(statement).all())
 
 
+class _Placing:
+    """The policy and the org tree for many people's standings, with what they share worked out
+    once: each set of facts' requirements, each unit's institute and department."""
+
+    def __init__(self, policy: Policy, units: dict[int, UnitInfo]) -> None:
+        self.policy, self.units = policy, units
+        self._decided: dict[Facts, list[Requirement]] = {}
+        self._nearest: dict[int, tuple[int | None, int | None]] = {}
+
+    def requirements(self, facts: Facts) -> list[Requirement]:
+        if facts not in self._decided:
+            self._decided[facts] = self.policy.requirements(facts)
+        return self._decided[facts]
+
+    def institute_and_department(self, unit_id: int) -> tuple[int | None, int | None]:
+        if unit_id not in self._nearest:
+            self._nearest[unit_id] = (
+                _nearest(self.units, unit_id, INSTITUTE_KINDS),
+                _nearest(self.units, unit_id, DEPARTMENT_KINDS),
+            )
+        return self._nearest[unit_id]
+
+
 def _standing(
-    policy: Policy,
-    units: dict[int, UnitInfo],
+    placing: _Placing,
     row: Any,  # a Row of the people query
     seats: set[str],
     trainings: list[Training],
@@ -281,7 +308,8 @@ def _standing(
     position: str = row.position or ""
     unit_id: int = row.org_unit_id
     employment_start: date | None = row.employment_start
-    unit = units.get(unit_id)
+    policy = placing.policy
+    unit = placing.units.get(unit_id)
     facts = Facts(
         staff_category=str(row.staff_category),
         position=position.lower(),
@@ -290,8 +318,9 @@ def _standing(
         teaches=bool(row.teaches),
     )
     parts = tuple(
-        requirement_standing(req, trainings, day, employment_start) for req in policy.requirements(facts)
+        requirement_standing(req, trainings, day, employment_start) for req in placing.requirements(facts)
     )
+    institute_id, department_id = placing.institute_and_department(unit_id)
     dues = [p.due_on for p in parts if p.due_on is not None and p.status is not Status.NO_DATA]
     return Standing(
         person_id=person_id,
@@ -301,8 +330,8 @@ def _standing(
         staff_category=facts.staff_category,
         locale=row.locale,
         unit_id=unit_id,
-        institute_id=_nearest(units, unit_id, INSTITUTE_KINDS),
-        department_id=_nearest(units, unit_id, DEPARTMENT_KINDS),
+        institute_id=institute_id,
+        department_id=department_id,
         day=day,
         status=overall(parts, bool(trainings), employment_start),
         due_on=min(dues) if dues else None,
