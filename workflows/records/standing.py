@@ -6,12 +6,7 @@ falls due, what is missing, and a status.
 the people, the heads' seats and the training records are each read once, whatever the number of
 people, and the policy is evaluated once per distinct set of facts (a university has few).
 
-A record counts for a requirement when it is not struck, its certificate type is one the
-requirement counts (a record without a type, from before types were kept, counts), it lasted at
-least the requirement's shortest course, and it is marked as matching the disciplines or as
-management training when the requirement asks for that. It counts from its end date for the
-requirement's window of years; the requirement falls due on the last day enough counted
-trainings remain inside the window.
+A record counts when it is not struck and counts for the requirement (`window`).
 """
 
 from __future__ import annotations
@@ -19,36 +14,18 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Executable, String, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
-from workflows.calendar import add_months
 from workflows.org.models import OrgUnit, Person, RoleAssignment
 from workflows.org.roles import Role
 from workflows.records.models import TrainingRecord
 from workflows.records.requirements import Facts, Policy, Requirement, policy_on
+from workflows.records.window import SEVERITY, RequirementStanding, Status, Training, requirement_standing
 
-
-class Status(StrEnum):
-    MET = "met"
-    DUE_THIS_YEAR = "due_this_year"
-    DUE_NEXT_YEAR = "due_next_year"
-    OVERDUE = "overdue"
-    NO_DATA = "no_data"
-
-
-# Worst first: a person's status is the worst of their requirements'.
-SEVERITY = {
-    Status.OVERDUE: 4,
-    Status.DUE_THIS_YEAR: 3,
-    Status.DUE_NEXT_YEAR: 2,
-    Status.MET: 1,
-    Status.NO_DATA: 0,
-}
 MANAGING_SEATS = frozenset({Role.DEPARTMENT_HEAD, Role.INSTITUTE_DIRECTOR, Role.RECTOR})
 # Words of a position that names a head or a deputy head (kk, ru, en; matched in lower case).
 MANAGING_WORDS = (
@@ -70,32 +47,6 @@ MANAGING_WORDS = (
 )
 INSTITUTE_KINDS = frozenset({"institute", "faculty", "college", "directorate"})
 DEPARTMENT_KINDS = frozenset({"department", "office", "centre"})
-
-
-@dataclass(frozen=True, slots=True)
-class Training:
-    """A training record as the standing reads it."""
-
-    id: int
-    person_id: int
-    end_date: date
-    hours: int
-    certificate_type: str | None
-    matches_disciplines: bool
-    management: bool
-
-
-@dataclass(frozen=True)
-class RequirementStanding:
-    code: str  # hours | management | any
-    hours_required: int  # 0: one counted training suffices
-    hours_counted: int
-    years: int
-    met: bool
-    due_on: date | None  # the last day it stays met (met), or since when it is not (overdue)
-    last_on: date | None  # the end of the latest training that counts for it, in or out of the window
-    status: Status
-    record_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -178,89 +129,6 @@ class StandingSet:
     units: dict[int, UnitInfo]
 
 
-def counts(requirement: Requirement, training: Training) -> bool:
-    """Whether a training can count for a requirement at all (the window aside)."""
-    if training.certificate_type is not None and training.certificate_type not in requirement.counted_types:
-        return False
-    if training.hours < requirement.min_course_hours:
-        return False
-    if requirement.match_disciplines and not training.matches_disciplines:
-        return False
-    return not (requirement.management_only and not training.management)
-
-
-def _leaves(training: Training, years: int) -> date:
-    """The last day a training counts in a window of `years`."""
-    return _years_after(training.end_date, years)
-
-
-@lru_cache(maxsize=65536)
-def _years_after(day: date, years: int) -> date:
-    # Ten thousand people's records share a few thousand end dates: each is shifted once.
-    return add_months(day, 12 * years)
-
-
-def _inside(trainings: Sequence[Training], years: int, day: date) -> list[Training]:
-    return [t for t in trainings if t.end_date <= day <= _leaves(t, years)]
-
-
-def _met(requirement: Requirement, inside: Sequence[Training]) -> bool:
-    if requirement.hours > 0:
-        return sum(t.hours for t in inside) >= requirement.hours
-    return bool(inside)
-
-
-def _status(due_on: date | None, day: date, known: bool) -> Status:
-    if due_on is None:
-        return Status.OVERDUE if known else Status.NO_DATA
-    if due_on < day:
-        return Status.OVERDUE
-    if due_on.year == day.year:
-        return Status.DUE_THIS_YEAR
-    if due_on.year == day.year + 1:
-        return Status.DUE_NEXT_YEAR
-    return Status.MET
-
-
-def requirement_standing(
-    requirement: Requirement,
-    trainings: Sequence[Training],
-    day: date,
-    employment_start: date | None,
-) -> RequirementStanding:
-    """One requirement against one person's trainings (sorted by end date, none after `day`)."""
-    eligible = [t for t in trainings if t.end_date <= day and counts(requirement, t)]
-    years = requirement.years
-    inside = _inside(eligible, years, day)
-    met = _met(requirement, inside)
-    due_on: date | None = None
-    if met:
-        # The day enough of them are still inside: drop the oldest until it would not be met.
-        remaining = list(inside)
-        while remaining and _met(requirement, remaining):
-            due_on = _leaves(remaining[0], years)
-            remaining.pop(0)
-    else:
-        # When it last stopped being met, else the end of a newcomer's first window.
-        for leaving in sorted({_leaves(t, years) for t in eligible if _leaves(t, years) < day}, reverse=True):
-            if _met(requirement, _inside(eligible, years, leaving)):
-                due_on = leaving
-                break
-        if due_on is None and employment_start is not None:
-            due_on = add_months(employment_start, 12 * years)
-    return RequirementStanding(
-        code=requirement.code,
-        hours_required=requirement.hours,
-        hours_counted=sum(t.hours for t in inside),
-        years=years,
-        met=met,
-        due_on=due_on,
-        last_on=eligible[-1].end_date if eligible else None,
-        status=_status(due_on, day, bool(trainings)),
-        record_ids=tuple(t.id for t in inside),
-    )
-
-
 def overall(parts: Sequence[RequirementStanding], has_records: bool, employment_start: date | None) -> Status:
     if not parts or (not has_records and employment_start is None):
         return Status.NO_DATA
@@ -268,8 +136,12 @@ def overall(parts: Sequence[RequirementStanding], has_records: bool, employment_
 
 
 def manages(position: str, seats: Collection[str]) -> bool:
-    if any(seat in MANAGING_SEATS for seat in seats):
-        return True
+    return any(seat in MANAGING_SEATS for seat in seats) or _names_a_head(position)
+
+
+@lru_cache(maxsize=4096)
+def _names_a_head(position: str) -> bool:
+    # Ten thousand people hold a few hundred positions: each is read once.
     text = position.lower()
     return any(word in text for word in MANAGING_WORDS)
 
@@ -360,9 +232,9 @@ def standings(session: Session, scope: Scope, day: date) -> StandingSet:
     ):
         held.setdefault(person_id, set()).add(role)
     trainings = _trainings(session, people_filter, day)
+    placing = _Placing(policy, units)
     items = [
-        _standing(policy, units, row, held.get(row.id, set()), trainings.get(row.id, []), day)
-        for row in people
+        _standing(placing, row, held.get(row.id, set()), trainings.get(row.id, []), day) for row in people
     ]
     return StandingSet(day, policy.version_label, items, units)
 
@@ -402,9 +274,31 @@ def _read(session: Session, statement: Executable) -> list[Any]:
     return list(session.connection().execute(statement).all())
 
 
+class _Placing:
+    """The policy and the org tree for many people's standings, with what they share worked out
+    once: each set of facts' requirements, each unit's institute and department."""
+
+    def __init__(self, policy: Policy, units: dict[int, UnitInfo]) -> None:
+        self.policy, self.units = policy, units
+        self._decided: dict[Facts, list[Requirement]] = {}
+        self._nearest: dict[int, tuple[int | None, int | None]] = {}
+
+    def requirements(self, facts: Facts) -> list[Requirement]:
+        if facts not in self._decided:
+            self._decided[facts] = self.policy.requirements(facts)
+        return self._decided[facts]
+
+    def institute_and_department(self, unit_id: int) -> tuple[int | None, int | None]:
+        if unit_id not in self._nearest:
+            self._nearest[unit_id] = (
+                _nearest(self.units, unit_id, INSTITUTE_KINDS),
+                _nearest(self.units, unit_id, DEPARTMENT_KINDS),
+            )
+        return self._nearest[unit_id]
+
+
 def _standing(
-    policy: Policy,
-    units: dict[int, UnitInfo],
+    placing: _Placing,
     row: Any,  # a Row of the people query
     seats: set[str],
     trainings: list[Training],
@@ -414,7 +308,8 @@ def _standing(
     position: str = row.position or ""
     unit_id: int = row.org_unit_id
     employment_start: date | None = row.employment_start
-    unit = units.get(unit_id)
+    policy = placing.policy
+    unit = placing.units.get(unit_id)
     facts = Facts(
         staff_category=str(row.staff_category),
         position=position.lower(),
@@ -423,8 +318,9 @@ def _standing(
         teaches=bool(row.teaches),
     )
     parts = tuple(
-        requirement_standing(req, trainings, day, employment_start) for req in policy.requirements(facts)
+        requirement_standing(req, trainings, day, employment_start) for req in placing.requirements(facts)
     )
+    institute_id, department_id = placing.institute_and_department(unit_id)
     dues = [p.due_on for p in parts if p.due_on is not None and p.status is not Status.NO_DATA]
     return Standing(
         person_id=person_id,
@@ -434,8 +330,8 @@ def _standing(
         staff_category=facts.staff_category,
         locale=row.locale,
         unit_id=unit_id,
-        institute_id=_nearest(units, unit_id, INSTITUTE_KINDS),
-        department_id=_nearest(units, unit_id, DEPARTMENT_KINDS),
+        institute_id=institute_id,
+        department_id=department_id,
         day=day,
         status=overall(parts, bool(trainings), employment_start),
         due_on=min(dues) if dues else None,

@@ -12,6 +12,7 @@ Where each figure comes from:
   (the last approval of each case);
 - certificates verified: records verified by the centre and recorded in the period;
 - nonconformities: journal entries of the subject's people opened, and closed, in the period.
+- plan against done: the approved plans' lines due in the period (`plan_done`).
 
 A report reads a fixed number of statements, whatever the number of people or cases.
 """
@@ -22,18 +23,17 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import Executable, Select, and_, select
 from sqlalchemy.orm import Session
 
 from workflows.calendar import day_start, local_date
 from workflows.cases.models import Event, EventKind, ProcessInstance
 from workflows.clock import Clock
 from workflows.org.models import Person
-from workflows.planning.execution import Figures, line_progress
-from workflows.planning.linking import current_versions
 from workflows.records.models import Nonconformity, TrainingRecord
 from workflows.records.standing import Scope, Standing, Status, UnitInfo, standings, subtree
 from workflows.reports.period import Period
+from workflows.reports.plan_done import PlanFigures, planned
 from workflows.reports.subject import Subject, level_of, report_subject
 
 UNRECORDED = "unrecorded"  # funding of a record that came without a case
@@ -105,22 +105,6 @@ class CaseLine:
 
 
 @dataclass(frozen=True)
-class PlanFigures:
-    """Plan against done: the approved plans' lines of the subject due in the period, and what
-    came of them (applied, ordered, certificate verified, slipped; hours and money)."""
-
-    lines: int
-    applied: int
-    ordered: int
-    verified: int
-    slipped: int
-    hours_planned: int
-    hours_done: int
-    cost_planned: float
-    spent: float
-
-
-@dataclass(frozen=True)
 class Report:
     subject: Subject
     period: Period
@@ -137,32 +121,10 @@ class Report:
     plan: PlanFigures | None = None
 
 
-def planned(session: Session, subject: Subject, period: Period, today: date) -> PlanFigures | None:
-    """Plan against done for the subject: the lines of the approved plans of the period's years that
-    fall due in it; None where no year of the period has an approved plan."""
-    years = list(range(period.start.year, period.end.year + 1))
-    versions = current_versions(session, years)
-    if not versions:
-        return None
-    done = Figures()
-    for year, version_id in sorted(versions.items()):
-        for line in line_progress(session, year, version_id, today, None, None):
-            if line.unit_id not in subject.unit_ids or not period.start <= line.due_on <= period.end:
-                continue
-            if subject.person_id is not None and line.person_id != subject.person_id:
-                continue
-            done.add(line)
-    return PlanFigures(
-        done.lines,
-        done.applied,
-        done.ordered,
-        done.verified,
-        done.slipped,
-        done.hours_planned,
-        done.hours_done,
-        float(done.cost_planned),
-        float(done.spent),
-    )
+def _read(session: Session, statement: Executable) -> Any:
+    """Plain rows through the session's connection, without the ORM's per-row bookkeeping (the
+    report reads tens of thousands; `build_report` flushes first)."""
+    return session.connection().execute(statement)
 
 
 def _money(value: Any) -> float:
@@ -177,20 +139,32 @@ class _Done:
     person_id: int
     unit_id: int
     line: TrainingLine
-    verified_on: date | None
+    verified: bool  # by the centre in the period
+
+
+def _whose(subject: Subject) -> Select[int]:
+    """The ids of the subject's people (active ones), for the statements to select inside."""
+    where = Person.id == subject.person_id if subject.person_id else Person.org_unit_id.in_(subject.unit_ids)
+    return select(Person.id).where(where, Person.is_active.is_(True))
 
 
 def _people(session: Session, subject: Subject) -> dict[int, tuple[int, str]]:
-    where = Person.id == subject.person_id if subject.person_id else Person.org_unit_id.in_(subject.unit_ids)
-    rows = session.execute(
-        select(Person.id, Person.org_unit_id, Person.full_name).where(where, Person.is_active.is_(True))
+    rows = _read(
+        session, select(Person.id, Person.org_unit_id, Person.full_name).where(Person.id.in_(_whose(subject)))
     )
     return {r.id: (r.org_unit_id, r.full_name) for r in rows}
 
 
-def _done(session: Session, people: dict[int, tuple[int, str]], period: Period) -> list[_Done]:
-    ids = list(people)
-    rows = session.execute(
+def _done(
+    session: Session, subject: Subject, people: dict[int, tuple[int, str]], period: Period
+) -> list[_Done]:
+    verified = and_(  # by the centre, recorded in the period
+        TrainingRecord.verified_by_id.is_not(None),
+        TrainingRecord.recorded_at >= day_start(period.start),
+        TrainingRecord.recorded_at < day_start(period.end + timedelta(days=1)),
+    )
+    rows = _read(
+        session,
         select(
             TrainingRecord.person_id,
             TrainingRecord.course,
@@ -199,25 +173,19 @@ def _done(session: Session, people: dict[int, tuple[int, str]], period: Period) 
             TrainingRecord.start_date,
             TrainingRecord.end_date,
             TrainingRecord.hours,
-            TrainingRecord.verified_by_id,
-            TrainingRecord.recorded_at,
+            verified.label("verified"),
             # the two figures of the case's summary, not the whole document
             ProcessInstance.summary["funding_source"].as_string().label("funding"),
             ProcessInstance.summary["cost"].as_string().label("cost"),
         )
         .outerjoin(ProcessInstance, ProcessInstance.id == TrainingRecord.instance_id)
         .where(
-            TrainingRecord.person_id.in_(ids),
+            TrainingRecord.person_id.in_(_whose(subject)),
             TrainingRecord.struck_at.is_(None),
             # ended in the period, or verified in it (a certificate checked later than the course)
-            (TrainingRecord.end_date.between(period.start, period.end))
-            | and_(
-                TrainingRecord.verified_by_id.is_not(None),
-                TrainingRecord.recorded_at >= day_start(period.start),
-                TrainingRecord.recorded_at < day_start(period.end + timedelta(days=1)),
-            ),
+            (TrainingRecord.end_date.between(period.start, period.end)) | verified,
         )
-        .order_by(TrainingRecord.end_date, TrainingRecord.id)
+        .order_by(TrainingRecord.end_date, TrainingRecord.id),
     ).all()
     found = []
     for r in rows:
@@ -231,16 +199,16 @@ def _done(session: Session, people: dict[int, tuple[int, str]], period: Period) 
             funding=r.funding or UNRECORDED,
             cost=_money(r.cost),
         )
-        verified = local_date(r.recorded_at) if r.verified_by_id else None
-        found.append(_Done(r.person_id, people[r.person_id][0], line, verified))
+        found.append(_Done(r.person_id, people[r.person_id][0], line, bool(r.verified)))
     return found
 
 
 def _reviews(
-    session: Session, people: dict[int, tuple[int, str]], period: Period
+    session: Session, subject: Subject, people: dict[int, tuple[int, str]], period: Period
 ) -> list[tuple[int, dict[str, Any]]]:
     """(unit, submitted data) of each case's last approved meeting review in the period."""
-    rows = session.execute(
+    rows = _read(
+        session,
         select(
             Event.instance_id,
             ProcessInstance.subject_id,
@@ -255,9 +223,9 @@ def _reviews(
             Event.element_id == REVIEW_ELEMENT,
             Event.at >= day_start(period.start),
             Event.at < day_start(period.end + timedelta(days=1)),
-            ProcessInstance.subject_id.in_(list(people)),
+            ProcessInstance.subject_id.in_(_whose(subject)),
         )
-        .order_by(Event.at, Event.id)
+        .order_by(Event.at, Event.id),
     ).all()
     last: dict[int, tuple[int, dict[str, Any]]] = {}
     for instance_id, subject_id, decision, mark, recommended in rows:
@@ -268,16 +236,17 @@ def _reviews(
 
 
 def _journal(
-    session: Session, people: dict[int, tuple[int, str]], period: Period
+    session: Session, subject: Subject, people: dict[int, tuple[int, str]], period: Period
 ) -> list[tuple[int, bool, bool]]:
     """(unit, opened in the period, closed in the period) of the journal entries about the people."""
     start, end = day_start(period.start), day_start(period.end + timedelta(days=1))
-    rows = session.execute(
+    rows = _read(
+        session,
         select(Nonconformity.person_id, Nonconformity.recorded_at, Nonconformity.closed_at).where(
-            Nonconformity.person_id.in_(list(people)),
+            Nonconformity.person_id.in_(_whose(subject)),
             ((Nonconformity.recorded_at >= start) & (Nonconformity.recorded_at < end))
             | ((Nonconformity.closed_at >= start) & (Nonconformity.closed_at < end)),
-        )
+        ),
     ).all()
     return [
         (
@@ -327,7 +296,7 @@ def _totals(
         overdue=statuses.count(Status.OVERDUE),
         reviews=len(reviews),
         recommended=sum(1 for r in reviews if r.get("attestation_recommendation") is True),
-        verified=sum(1 for d in done if d.verified_on is not None and period.contains(d.verified_on)),
+        verified=sum(1 for d in done if d.verified),
         opened=sum(1 for o, _ in journal if o),
         closed=sum(1 for _, c in journal if c),
     )
@@ -352,6 +321,42 @@ def _children(subject: Subject, units: dict[int, UnitInfo]) -> dict[int, set[int
     return below
 
 
+@dataclass
+class _Part:
+    """What one line of the report counts: its people, their trainings, reviews and journal entries."""
+
+    people: list[int]
+    done: list[_Done]
+    reviews: list[dict[str, Any]]
+    journal: list[tuple[bool, bool]]
+
+
+def _parts(
+    children: dict[int, set[int]],
+    people: dict[int, tuple[int, str]],
+    done: list[_Done],
+    reviews: list[tuple[int, dict[str, Any]]],
+    journal: list[tuple[int, bool, bool]],
+) -> dict[int, _Part]:
+    """Each line's share, in one pass over each list (a unit counts in the line of the subtree
+    it is in)."""
+    parts = {child: _Part([], [], [], []) for child in children}
+    line_of = {unit: parts[child] for child, units in children.items() for unit in units}
+    for person_id, (unit, _) in people.items():
+        if unit in line_of:
+            line_of[unit].people.append(person_id)
+    for d in done:
+        if d.unit_id in line_of:
+            line_of[d.unit_id].done.append(d)
+    for unit, review in reviews:
+        if unit in line_of:
+            line_of[unit].reviews.append(review)
+    for unit, opened, closed in journal:
+        if unit in line_of:
+            line_of[unit].journal.append((opened, closed))
+    return parts
+
+
 def build_report(
     session: Session, actor_id: int, clock: Clock, level: str, subject_id: int | None, period: Period
 ) -> Report:
@@ -359,32 +364,22 @@ def build_report(
     today = local_date(clock.now())
     subject, units = report_subject(session, actor_id, today, level, subject_id)
     day = min(period.end, today)
+    session.flush()  # the reads below go straight to the connection, past the ORM's autoflush
     people = _people(session, subject)
     scope = Scope.people([subject.person_id]) if subject.person_id else Scope.units([subject.unit_id])
     standing = {s.person_id: s for s in standings(session, scope, day).items if s.person_id in people}
-    done = _done(session, people, period)
+    done = _done(session, subject, people, period)
     ended = [d for d in done if period.contains(d.line.end_date)]
-    reviews = _reviews(session, people, period)
-    journal = _journal(session, people, period)
+    reviews = _reviews(session, subject, people, period)
+    journal = _journal(session, subject, people, period)
 
-    def figures(unit_ids: set[int] | None) -> Totals:
-        def inside(unit: int) -> bool:
-            return unit_ids is None or unit in unit_ids
+    def figures(part: _Part) -> Totals:
+        return _totals(set(part.people), standing, part.done, period, part.reviews, part.journal)
 
-        return _totals(
-            {p for p, (u, _) in people.items() if inside(u)},
-            standing,
-            [d for d in done if inside(d.unit_id)],
-            period,
-            [r for u, r in reviews if inside(u)],
-            [(o, c) for u, o, c in journal if inside(u)],
-        )
-
-    lines = [
-        UnitLine(uid, units[uid].names, figures(ids))
-        for uid, ids in _children(subject, units).items()
-        if subject.person_id is None
-    ]
+    everyone = _Part(list(people), done, [r for _, r in reviews], [(o, c) for _, o, c in journal])
+    children = _children(subject, units) if subject.person_id is None else {}
+    parts = _parts(children, people, done, reviews, journal)
+    lines = [UnitLine(uid, units[uid].names, figures(parts[uid])) for uid in children]
     lines = [line for line in lines if line.totals.people or line.unit_id != subject.unit_id]
     lines.sort(key=lambda line: (line.unit_id == subject.unit_id, line.names.get("kk", "")))
     marks = {m: 0 for m in MARKS}
@@ -396,15 +391,18 @@ def build_report(
         months[d.line.end_date.replace(day=1)] += d.line.hours
     person_lines = []
     if subject.person_id is None and level_of(units[subject.unit_id]) == "department":
+        by_person: dict[int, list[_Done]] = {}
+        for d in ended:
+            by_person.setdefault(d.person_id, []).append(d)
         for pid, (_, name) in sorted(people.items(), key=lambda item: item[1][1]):
-            mine = [d for d in ended if d.person_id == pid]
+            mine = by_person.get(pid, [])
             status = standing[pid].status if pid in standing else Status.NO_DATA
             person_lines.append(PersonLine(pid, name, status, len(mine), sum(d.line.hours for d in mine)))
     return Report(
         subject=subject,
         period=period,
         day=day,
-        totals=figures(None),
+        totals=figures(everyone),
         units=lines,
         people=person_lines,
         by_form=_shares(ended, "form"),
