@@ -209,12 +209,14 @@ def copy_at_scale(engine: Engine, instances: int, tasks: int) -> tuple[int, int]
 
 def inbox_times(
     url: str, people: dict[str, int], requests: int
-) -> tuple[dict[str, list[float]], dict[str, int]]:
-    """The page's server times per person, and the statements one page sends."""
+) -> tuple[dict[str, list[float]], dict[str, int], dict[str, float]]:
+    """The page's server times per person, the statements one page sends, and the median CPU time
+    of this process for a page (what a shared machine's load does not lengthen)."""
     VERSIONS.clear()
     app = create_app({"TESTING": True, "DATABASE_URL": url, "START_WORKER": False, "SECRET_KEY": "bench"})
     times: dict[str, list[float]] = {}
     statements: dict[str, int] = {}
+    cpu_ms: dict[str, float] = {}
     for who in ("head", "hr"):
         client = app.test_client()
         with client.session_transaction() as session:
@@ -230,15 +232,17 @@ def inbox_times(
         client.get("/")
         event.remove(engine, "before_cursor_execute", record)
         statements[who] = len(sent)
-        spent = []
+        spent, cpu = [], []
         for _ in range(requests):
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             answer = client.get("/")
             spent.append(time.perf_counter() - began)
+            cpu.append(time.process_time() - began_cpu)
             if answer.status_code != 200:
                 raise RuntimeError(f"inbox answered {answer.status_code} for {who}")
+        cpu_ms[who] = statistics.median(cpu) * 1000
         times[who] = spent
-    return times, statements
+    return times, statements, cpu_ms
 
 
 # --- completions over HTTP ------------------------------------------------------------------------
@@ -408,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
                 progress(f"copying to {args.instances:,} cases and {args.tasks:,} task rows")
                 instances, tasks = copy_at_scale(engine, args.instances, args.tasks)
             progress("the inbox's server time")
-            inbox, statements = inbox_times(url, people, 100 if not args.small else 10)
+            inbox, statements, cpu_ms = inbox_times(url, people, 100 if not args.small else 10)
             rate, errors = 0.0, list[str]()
             if not (args.no_load or reuse):
                 progress(f"{args.clients} clients for {args.seconds:g} s over HTTP")
@@ -425,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"  inbox page, {label}: p50 {statistics.median(values) * 1000:.1f} ms, "
             f"p95 {percentile_ms(values, 0.95):.1f} ms (server time, {len(values)} requests, "
-            f"{statements[who]} statements a page)"
+            f"{statements[who]} statements a page, CPU p50 {cpu_ms[who]:.1f} ms)"
         )
     if args.no_load or reuse:
         print("  completions per second: not measured (--no-load, or the data reused)")
