@@ -54,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
 
     babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
     routing.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

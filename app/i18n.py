@@ -8,9 +8,10 @@ signed in, on the person. Dates and times are shown in the institution's local t
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
-from flask import current_app, request
-from flask_babel import get_locale
+from flask import Flask, current_app, g, has_request_context, request
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 from workflows.calendar import LOCAL_TZ
@@ -58,3 +59,25 @@ def format_moment(value: datetime | None) -> str:
         return ""
     local = value.astimezone(LOCAL_TZ)
     return f"{format_day(local.date())} {local:%H:%M}"
+
+
+def _catalogue() -> Any:
+    """The request's catalogue, looked up once: flask_babel finds it anew for each message, and a
+    page of tasks shows a hundred (the locale, as flask_babel keeps it, is fixed for a request)."""
+    if not has_request_context():
+        return get_translations()
+    found = g.get("catalogue")
+    if found is None:
+        found = g.catalogue = get_translations()
+    return found
+
+
+def init_app(app: Flask) -> None:
+    """The templates' `_`, `gettext` and `{% trans %}` read the request's catalogue."""
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=lambda s: _catalogue().ugettext(s),
+        ngettext=lambda s, p, n: _catalogue().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: _catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _catalogue().unpgettext(c, s, p, n),
+    )

@@ -5,11 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import Flask, current_app, g
+from flask_login import current_user
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from workflows.calendar import local_date
 from workflows.cases.documents import FileStore
 from workflows.clock import Clock
+from workflows.org.seats import HeldSeat, held_seats
 
 KEY = "biliktilik"
 
@@ -42,3 +45,12 @@ def db() -> Session:
         session = app_state().sessions()
         g.db_session = session
     return session
+
+
+def seats_today() -> list[HeldSeat]:
+    """The signed-in person's seats today, read once a request: the page and its header share them."""
+    held: list[HeldSeat] | None = g.get("held_seats")
+    if held is None:
+        held = held_seats(db(), current_user.id, local_date(clock().now()))
+        g.held_seats = held
+    return held

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask
+from flask import Flask, g
 from flask_login import current_user
 
 from app import assets, i18n, labels, wording
@@ -22,15 +22,13 @@ from app.processes import bp as processes_bp
 from app.records import bp as records_bp
 from app.registers import bp as registers_bp
 from app.reports import bp as reports_bp
-from app.state import clock, db
+from app.state import clock, db, seats_today
 from app.tasks import bp as tasks_bp
-from workflows.calendar import local_date
 from workflows.cases.access import SCOPE_ROLES
 from workflows.cases.inbox import count_open
 from workflows.language import pick
 from workflows.messaging.notices import unread_count
 from workflows.org.authority import ADMINISTERING_ROLES
-from workflows.org.seats import held_seats
 
 ORGANISATION_READERS = frozenset({"admin", "hr", "department_head", "institute_director"})
 
@@ -62,9 +60,9 @@ def localized(names: dict[str, str] | None) -> str:
 def _header() -> dict[str, Any]:
     if not current_user.is_authenticated:
         return {"header": None}
-    session, today = db(), local_date(clock().now())
+    session = db()
     roles: list[str] = []
-    held = held_seats(session, current_user.id, today)
+    held = seats_today()
     for seat in held:
         text = labels.role_label(seat.role)
         if seat.unit_names:
@@ -72,11 +70,14 @@ def _header() -> dict[str, Any]:
         roles.append(text)
     if not roles:
         roles.append(labels.role_label("employee"))
+    open_tasks: int | None = g.get("open_tasks")  # the inbox page counts them with its list
+    if open_tasks is None:
+        open_tasks = count_open(session, current_user.id, clock(), held)
     return {
         "header": Header(
             current_user.full_name,
             roles,
-            count_open(session, current_user.id, clock()),
+            open_tasks,
             unread_count(session, current_user.id),
             any(seat.role == "process_owner" for seat in held),
             any(seat.role in {"process_owner", "admin"} for seat in held),

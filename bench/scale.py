@@ -2,7 +2,7 @@
 completions per second over HTTP.
 
     .venv/bin/python bench/scale.py [--small] [--instances 100000] [--tasks 1000000] [--sample 200]
-                                    [--clients 20] [--seconds 60]
+                                    [--clients 20] [--seconds 60] [--no-load] [--schema NAME]
                                     [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
 
 1. builds the data: --sample cases of the qualification request through the services (applied,
@@ -18,8 +18,10 @@ completions per second over HTTP.
    after a completion is an error and is printed.
 
 Everything lives in a schema of its own (bench_scale_<pid>), dropped at the end. --small runs the
-same with a few hundred rows, two clients and two seconds (a smoke test). Figures are printed,
-never checked.
+same with a few hundred rows, two clients and two seconds (a smoke test). --no-load skips step 3.
+--schema NAME keeps the data in that schema instead, for a later run: a run given a schema that
+already holds it migrates it and measures again without building (step 3, which changes the data,
+is then skipped). Figures are printed, never checked.
 """
 
 from __future__ import annotations
@@ -48,10 +50,11 @@ from lifecycle_steps import (  # the sibling module: the script runs with bench/
     DEFAULT_POSTGRES_URL,
     progress,
 )
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, event, select, text
 from sqlalchemy.orm import Session
 
 from app import create_app
+from app.state import app_state
 from workflows import migrate
 from workflows.cases.models import HumanTask
 from workflows.cases.start import start_case
@@ -124,6 +127,9 @@ TASK_COLUMNS = (
 )
 
 
+COUNTS = "SELECT (SELECT count(*) FROM process_instance), (SELECT count(*) FROM human_task)"
+
+
 def _prefixed(table: str, columns: str) -> str:
     return ", ".join(f"{table}.{c.strip()}" for c in columns.split(","))
 
@@ -190,9 +196,7 @@ def copy_at_scale(engine: Engine, instances: int, tasks: int) -> tuple[int, int]
                     "missing": missing,
                 },
             )
-        counts = conn.execute(
-            text("SELECT (SELECT count(*) FROM process_instance), (SELECT count(*) FROM human_task)")
-        ).one()
+        counts = conn.execute(text(COUNTS)).one()
     # What autovacuum does for a running installation: the rows the copy closed leave dead index
     # entries (20,000 behind 1,000 open tasks without it, and the inbox reading them all).
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -203,24 +207,42 @@ def copy_at_scale(engine: Engine, instances: int, tasks: int) -> tuple[int, int]
 # --- the inbox's server time ------------------------------------------------------------------------
 
 
-def inbox_times(url: str, people: dict[str, int], requests: int) -> dict[str, list[float]]:
+def inbox_times(
+    url: str, people: dict[str, int], requests: int
+) -> tuple[dict[str, list[float]], dict[str, int], dict[str, float]]:
+    """The page's server times per person, the statements one page sends, and the median CPU time
+    of this process for a page (what a shared machine's load does not lengthen)."""
     VERSIONS.clear()
     app = create_app({"TESTING": True, "DATABASE_URL": url, "START_WORKER": False, "SECRET_KEY": "bench"})
     times: dict[str, list[float]] = {}
+    statements: dict[str, int] = {}
+    cpu_ms: dict[str, float] = {}
     for who in ("head", "hr"):
         client = app.test_client()
         with client.session_transaction() as session:
             session["_user_id"], session["_fresh"] = str(people[who]), True
         client.get("/")  # warm: the version cache, the templates
-        spent = []
+        sent: list[str] = []
+
+        def record(*args: Any, sent: list[str] = sent) -> None:
+            sent.append(args[2])
+
+        engine = app_state(app).engine
+        event.listen(engine, "before_cursor_execute", record)
+        client.get("/")
+        event.remove(engine, "before_cursor_execute", record)
+        statements[who] = len(sent)
+        spent, cpu = [], []
         for _ in range(requests):
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             answer = client.get("/")
             spent.append(time.perf_counter() - began)
+            cpu.append(time.process_time() - began_cpu)
             if answer.status_code != 200:
                 raise RuntimeError(f"inbox answered {answer.status_code} for {who}")
+        cpu_ms[who] = statistics.median(cpu) * 1000
         times[who] = spent
-    return times
+    return times, statements, cpu_ms
 
 
 # --- completions over HTTP ------------------------------------------------------------------------
@@ -350,14 +372,26 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sample", type=int, default=200)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--no-load", action="store_true", help="the inbox only, no completions over HTTP")
+    parser.add_argument("--schema", help="keep the data in this schema; reuse it when it is already there")
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_POSTGRES_URL))
     args = parser.parse_args(argv)
     if args.small:
         args.instances, args.tasks, args.sample, args.clients, args.seconds = 200, 1000, 20, 2, 2.0
-    schema = f"bench_scale_{os.getpid()}"
+    schema = args.schema or f"bench_scale_{os.getpid()}"
     admin = make_engine(args.postgres_url)
     with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        reuse = bool(
+            args.schema
+            and conn.execute(
+                text(
+                    "SELECT 1 FROM information_schema.tables "
+                    "WHERE table_schema = :s AND table_name = 'human_task'"
+                ),
+                {"s": schema},
+            ).first()
+        )
+        conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
     base = args.postgres_url
     url = f"{base}{'&' if '?' in base else '?'}options=-csearch_path%3D{schema}"
     engine = make_engine(url)
@@ -367,33 +401,46 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory(prefix="biliktilik-scale-") as tmp:
             os.environ["MAIL_OUTBOX"] = str(Path(tmp) / "outbox")
             migrate.upgrade(engine)
-            progress(f"{args.sample} cases through the services")
-            people = build_sample(engine, args.sample)
-            progress(f"copying to {args.instances:,} cases and {args.tasks:,} task rows")
-            instances, tasks = copy_at_scale(engine, args.instances, args.tasks)
+            if reuse:
+                progress(f"the data already in {schema}")
+                with engine.connect() as conn:
+                    people = {u: i for u, i in conn.execute(select(Person.username, Person.id))}
+                    instances, tasks = conn.execute(text(COUNTS)).one()
+            else:
+                progress(f"{args.sample} cases through the services")
+                people = build_sample(engine, args.sample)
+                progress(f"copying to {args.instances:,} cases and {args.tasks:,} task rows")
+                instances, tasks = copy_at_scale(engine, args.instances, args.tasks)
             progress("the inbox's server time")
-            inbox = inbox_times(url, people, 100 if not args.small else 10)
-            progress(f"{args.clients} clients for {args.seconds:g} s over HTTP")
-            rate, errors = completions(url, engine, args.clients, args.seconds, Path(tmp))
+            inbox, statements, cpu_ms = inbox_times(url, people, 100 if not args.small else 10)
+            rate, errors = 0.0, list[str]()
+            if not (args.no_load or reuse):
+                progress(f"{args.clients} clients for {args.seconds:g} s over HTTP")
+                rate, errors = completions(url, engine, args.clients, args.seconds, Path(tmp))
     finally:
         engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        if not args.schema:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
     print(f"Biliktilik at scale on PostgreSQL: {instances:,} cases, {tasks:,} human task rows")
     for who, label in (("head", "department head"), ("hr", "HR officer")):
         values = inbox[who]
         print(
             f"  inbox page, {label}: p50 {statistics.median(values) * 1000:.1f} ms, "
-            f"p95 {percentile_ms(values, 0.95):.1f} ms (server time, {len(values)} requests)"
+            f"p95 {percentile_ms(values, 0.95):.1f} ms (server time, {len(values)} requests, "
+            f"{statements[who]} statements a page, CPU p50 {cpu_ms[who]:.1f} ms)"
         )
-    print(
-        f"  completions per second, 4 web workers, 2 job workers, {args.clients} clients "
-        f"for {args.seconds:g} s: {rate:.1f}"
-    )
-    print(f"  errors: {len(errors)}")
-    for error in errors[:20]:
-        print(f"    {error}")
+    if args.no_load or reuse:
+        print("  completions per second: not measured (--no-load, or the data reused)")
+    else:
+        print(
+            f"  completions per second, 4 web workers, 2 job workers, {args.clients} clients "
+            f"for {args.seconds:g} s: {rate:.1f}"
+        )
+        print(f"  errors: {len(errors)}")
+        for error in errors[:20]:
+            print(f"    {error}")
     print(f"\nTotal run time {time.perf_counter() - began:.0f} s")
     return 1 if errors else 0
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from babel.dates import format_date
@@ -74,6 +75,7 @@ def translations(locale: str) -> NullTranslations:
     return found
 
 
+@lru_cache(maxsize=4096)  # a page writes the same few dates many times
 def written_date(day: date, locale: str) -> str:
     """A date the way people reading `locale` write it."""
     locale = supported(locale)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from math import ceil
 
-from flask import current_app, render_template, request
+from flask import current_app, g, render_template, request
 from flask_login import current_user, login_required
 
 from app.i18n import locale_code
 from app.inbox import bp
 from app.labels import DUE_STATES
 from app.routing import page_number
-from app.state import clock, db
+from app.state import clock, db, seats_today
 from workflows.cases.inbox import InboxFilter, inbox
 from workflows.definitions.catalog import published_processes
 
@@ -30,7 +30,8 @@ def index() -> str:
         per_page=current_app.config["PER_PAGE"],
     )
     session = db()
-    page = inbox(session, current_user.id, clock(), flt)
+    page = inbox(session, current_user.id, clock(), flt, seats_today())
+    g.open_tasks = page.open_count  # the header's badge, read with the page
     locale = locale_code()
     processes = {p.process_key: p for p in published_processes(session)}
     steps: dict[str, str] = {}

@@ -104,11 +104,21 @@ def _info(version: LoadedVersion) -> ProcessInfo:
     )
 
 
+# What `_info` made of each loaded version: a published version never changes, so neither does its
+# info; kept beside the version it was made from (a version loaded anew gets it anew).
+_INFOS: dict[int, tuple[LoadedVersion, ProcessInfo]] = {}
+
+
 def version_info(session: Session, version_id: int) -> ProcessInfo:
     try:
-        return _info(VERSIONS.get(session, version_id))
+        loaded = VERSIONS.get(session, version_id)
     except LookupError as exc:
         raise NotFound("No such process version", version_id=version_id) from exc
+    known = _INFOS.get(version_id)
+    if known is None or known[0] is not loaded:
+        known = (loaded, _info(loaded))
+        _INFOS[version_id] = known
+    return known[1]
 
 
 def published_processes(session: Session) -> list[ProcessInfo]:
