@@ -66,7 +66,8 @@ def cases() -> Response | str:
     session = db()
     process = latest_process(session, current_app.config["PROCESS_KEY"])
     enums = _application_fields(process)
-    flt = case_filter(request.args, current_app.config["PER_PAGE"], enums)
+    config = current_app.config
+    flt = case_filter(request.args, config["PER_PAGE"], enums, config["REGISTER_COUNT_STEP"])
     processes = {p.process_key: p for p in published_processes(session)}
     texts = _texts(processes, enums)
     fmt = request.args.get("format")

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflows.db import Base, states
@@ -32,6 +32,11 @@ class TaskStatus(StrEnum):
     OPEN = "open"
     COMPLETED = "completed"
     CANCELLED = "cancelled"
+
+
+# An open task as a partial index states it; a query that is to read that index writes the same
+# literal (`open_task`), not a bound value, which the planner could not match.
+OPEN_TASK = f"status = '{TaskStatus.OPEN}'"
 
 
 class JobKind(StrEnum):
@@ -79,6 +84,8 @@ class ProcessInstance(Base):
     """One case: pinned to a version, one engine-state document and a row version for optimistic locking."""
 
     __tablename__ = "process_instance"
+    # The registers' default order, newest first, the id breaking ties: read from the index.
+    __table_args__ = (Index("ix_process_instance_started_at_id", "started_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
@@ -100,7 +107,7 @@ class ProcessInstance(Base):
     # case's pending timer jobs in step with them (a trigger, migration 0023).
     timers: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     row_version: Mapped[int] = mapped_column(default=1)
-    started_at: Mapped[datetime] = mapped_column(index=True)
+    started_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
 
@@ -116,6 +123,16 @@ class HumanTask(Base):
     __table_args__ = (
         Index("ix_human_task_open_role", "status", "role", "org_unit_id"),
         Index("ix_human_task_open_assignee", "status", "assignee_id"),
+        # A case's open steps, the one due first first: the registers' current step and overdue
+        # filter read a case's few open rows, not its whole history.
+        Index(
+            "ix_human_task_open_instance",
+            "instance_id",
+            "due_date",
+            "id",
+            sqlite_where=text(OPEN_TASK),
+            postgresql_where=text(OPEN_TASK),
+        ),
         # One row per engine task: a task the engine makes ready again is reopened, not duplicated.
         UniqueConstraint("instance_id", "engine_task_id"),
     )

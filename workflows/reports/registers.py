@@ -2,7 +2,8 @@
 
 It reads only the derived tables (the case row with its summary, the open human tasks, people,
 units and seats), never an engine state, and a page costs the same few statements however many
-cases there are: the filters, the search and the sort all run in SQL.
+cases there are: the filters, the search and the sort all run in SQL, and the matching cases are
+counted only up to a bound just past the page ("1000+"), not all of them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select, tuple_
+from sqlalchemy import Select, exists, func, literal_column, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -28,6 +29,9 @@ from workflows.reports.summary_fields import SummaryField
 
 SORTS = ("started", "number", "employee", "course", "start", "cost", "status", "due")
 EXPORT_CHUNK = 1000
+# A page counts the matching cases only up to the next multiple of this past its own last row:
+# "1000+" costs reading 1001 rows, an exact count of 100,000 cases reading them all.
+COUNT_STEP = 1000
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,7 @@ class CaseFilter:
     descending: bool = True
     page: int = 1
     per_page: int = 25
+    count_step: int = COUNT_STEP
 
 
 @dataclass(frozen=True)
@@ -87,10 +92,11 @@ class CaseRow:
 @dataclass(frozen=True)
 class CasePage:
     rows: list[CaseRow]
-    total: int
+    total: int  # the matching cases, or with `more` the bound they were counted up to
     page: int
     per_page: int
     units: list[ScopeUnit] = field(default_factory=list)
+    more: bool = False  # more than `total` cases match: the count stopped there
 
 
 def scope_roots(session: Session, person_id: int, today: date) -> list[int]:
@@ -105,12 +111,12 @@ def _needle(text: str) -> str:
     return text.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+# The case's open tasks, written as the partial index ix_human_task_open_instance states them.
+_OPEN = HumanTask.status == literal_column(f"'{TaskStatus.OPEN}'")
+
+
 def _open_task_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
-    return exists(
-        select(HumanTask.id).where(
-            HumanTask.instance_id == ProcessInstance.id, HumanTask.status == TaskStatus.OPEN, *conditions
-        )
-    )
+    return exists(select(HumanTask.id).where(HumanTask.instance_id == ProcessInstance.id, _OPEN, *conditions))
 
 
 def in_units(unit: Any, roots: list[int], chosen: int | None) -> list[ColumnElement[bool]]:
@@ -154,7 +160,7 @@ def _current_task_id() -> Any:
     """The case's open task due first: the step the register shows."""
     return (
         select(HumanTask.id)
-        .where(HumanTask.instance_id == ProcessInstance.id, HumanTask.status == TaskStatus.OPEN)
+        .where(HumanTask.instance_id == ProcessInstance.id, _OPEN)
         .order_by(HumanTask.due_date.is_(None), HumanTask.due_date, HumanTask.id)
         .limit(1)
         .correlate(ProcessInstance)
@@ -166,7 +172,7 @@ def _sort_column(key: str) -> Any:
     if key == "due":  # the earliest due date among the case's open steps
         return (
             select(func.min(HumanTask.due_date))
-            .where(HumanTask.instance_id == ProcessInstance.id, HumanTask.status == TaskStatus.OPEN)
+            .where(HumanTask.instance_id == ProcessInstance.id, _OPEN)
             .correlate(ProcessInstance)
             .scalar_subquery()
         )
@@ -314,11 +320,19 @@ def case_register(session: Session, person_id: int, clock: Clock, flt: CaseFilte
     flt = flt or CaseFilter()
     today = local_date(clock.now())
     roots = scope_roots(session, person_id, today)
-    conditions = _conditions(flt, roots, today)
-    total = session.scalar(select(func.count(ProcessInstance.id)).where(*conditions)) or 0
     page = max(flt.page, 1)
+    bound = count_bound(page, flt.per_page, flt.count_step)
+    counted = select(ProcessInstance.id).where(*_conditions(flt, roots, today)).limit(bound + 1)
+    total = session.scalar(select(func.count()).select_from(counted.subquery("counted"))) or 0
     raw = session.execute(_query(flt, roots, today, (flt.per_page, (page - 1) * flt.per_page))).all()
-    return CasePage(_rows(session, list(raw), today), total, page, flt.per_page, scope_tree(session, roots))
+    rows = _rows(session, list(raw), today)
+    return CasePage(rows, min(total, bound), page, flt.per_page, scope_tree(session, roots), total > bound)
+
+
+def count_bound(page: int, per_page: int, step: int) -> int:
+    """How far a page counts: the multiple of `step` at or past its last row, so that a page always
+    knows whether another follows it."""
+    return -(-page * per_page // step) * step
 
 
 def case_register_rows(session: Session, person_id: int, clock: Clock, flt: CaseFilter) -> Iterator[CaseRow]:
