@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflows.db import Base, states
@@ -95,8 +96,9 @@ class ProcessInstance(Base):
     # Indexed for the registers: a unit's cases are counted from the index, newest first read in order.
     subject_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
     status: Mapped[CaseStatus] = mapped_column(states(CaseStatus, "status", 16), index=True)
-    # What lists show without opening the state: course, dates, hours, current step.
-    summary: Mapped[dict[str, Any]]
+    # What lists show without opening the state: course, dates, hours, current step. Binary on
+    # PostgreSQL: the registers read its fields in every row they filter, sort and count.
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
     # Case-folded applicant, course, provider and key: SQLite's lower() knows only ASCII,
     # and Kazakh names must be searchable on every backend alike.
     search_text: Mapped[str] = mapped_column(Text, default="")
