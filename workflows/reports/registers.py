@@ -199,14 +199,27 @@ def _ordered(flt: CaseFilter, key: Any, case_id: Any) -> list[Any]:
     ]
 
 
+def _counted(conditions: list[ColumnElement[bool]], bound: int) -> Any:
+    """How many cases match, counted up to one past `bound`."""
+    counted = select(ProcessInstance.id).where(*conditions).limit(bound + 1).subquery("counted")
+    return select(func.count()).select_from(counted).scalar_subquery()
+
+
 def _query(
-    flt: CaseFilter, roots: list[int], today: date, page: tuple[int, int] | None = None
+    flt: CaseFilter,
+    roots: list[int],
+    today: date,
+    page: tuple[int, int] | None = None,
+    counted_to: int | None = None,
 ) -> Select[Any]:
     """The register's rows in order. With `page` (limit, offset) the cases of that page are chosen
     first, on the filters and the sort key alone, and only those ~25 are joined to their current
-    step: joining every matching case to its step before the limit is what made a page slow."""
+    step: joining every matching case to its step before the limit is what made a page slow.
+    With `counted_to` each row carries the bounded count of the matching cases as `total` (one
+    statement for the page and its count)."""
+    conditions = _conditions(flt, roots, today)
     chosen = select(ProcessInstance.id.label("case_id"), _sort_column(flt.sort).label("sort_key")).where(
-        *_conditions(flt, roots, today)
+        *conditions
     )
     if flt.sort == "employee":
         chosen = chosen.join(_subject, _subject.id == ProcessInstance.subject_id)
@@ -214,7 +227,7 @@ def _query(
     if page is not None:
         chosen = chosen.limit(page[0]).offset(page[1])
     cases = chosen.subquery("chosen_cases")
-    return (
+    query = (
         select(
             ProcessInstance.id,
             ProcessInstance.business_key,
@@ -243,6 +256,9 @@ def _query(
         .outerjoin(_assignee, _assignee.id == _task.assignee_id)
         .order_by(*_ordered(flt, cases.c.sort_key, cases.c.case_id))
     )
+    if counted_to is not None:
+        query = query.add_columns(_counted(conditions, counted_to).label("total"))
+    return query
 
 
 def _holders(session: Session, seats: set[tuple[str, int]], today: date) -> dict[tuple[str, int], list[str]]:
@@ -322,9 +338,12 @@ def case_register(session: Session, person_id: int, clock: Clock, flt: CaseFilte
     roots = scope_roots(session, person_id, today)
     page = max(flt.page, 1)
     bound = count_bound(page, flt.per_page, flt.count_step)
-    counted = select(ProcessInstance.id).where(*_conditions(flt, roots, today)).limit(bound + 1)
-    total = session.scalar(select(func.count()).select_from(counted.subquery("counted"))) or 0
-    raw = session.execute(_query(flt, roots, today, (flt.per_page, (page - 1) * flt.per_page))).all()
+    limits = (flt.per_page, (page - 1) * flt.per_page)
+    raw = session.execute(_query(flt, roots, today, limits, bound)).all()
+    if raw:
+        total = raw[0].total
+    else:  # past the last page, or nothing matches: no row to carry the count
+        total = session.scalar(select(_counted(_conditions(flt, roots, today), bound))) or 0
     rows = _rows(session, list(raw), today)
     return CasePage(rows, min(total, bound), page, flt.per_page, scope_tree(session, roots), total > bound)
 
