@@ -261,6 +261,8 @@ def measure(
         ("hr", "page 200", "/registers/cases?page=200"),
         ("director", "the director's view", "/registers/cases?status=running"),
     ]
+    for who, client in clients.items():  # warm, as a running server is: the templates, the versions
+        assert client.get("/registers/cases").status_code == 200, who
     print(f"{'view':34} {'p50 ms':>8} {'p95 ms':>8} {'statements':>10}")
     for who, label, url in views:
         times, statements = [], 0
