@@ -125,6 +125,9 @@ DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_SESSIONS": None,  # a sessionmaker to use (tests give one inside their transaction)
     "CLOCK": None,  # a workflows.clock.Clock; SystemClock when not given
     "PER_PAGE": 25,
+    # The cases register counts the matching cases up to the next multiple of this past the page
+    # ("1000+"): an exact count of every case in a university is not worth its time.
+    "REGISTER_COUNT_STEP": 1000,
     **POLICY,
     "PDF_COMPRESS": True,
     "BABEL_DEFAULT_LOCALE": DEFAULT_LOCALE,

@@ -1,7 +1,7 @@
 """How the cases register answers with many cases: server time and SQL statements per page.
 
-    .venv/bin/python bench/registers.py [--cases 100000] [--seeds 12] [--repeat 20] [--sqlite-only]
-                                        [--postgres-only] [--export-all]
+    .venv/bin/python bench/registers.py [--cases 100000] [--tasks 1000000] [--seeds 12] [--repeat 20]
+                                        [--sqlite-only] [--postgres-only] [--export-all]
                                         [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
 
 Per backend (SQLite in a temporary file; PostgreSQL from --postgres-url or BENCH_DATABASE_URL, in a
@@ -9,7 +9,8 @@ schema of its own, bench_registers_<pid>, dropped at the end):
 
 1. a few real cases are run through the services (applied, some endorsed, some with an order), then
    copied at the SQL level, with their open tasks, to --cases cases spread over the demo's
-   departments, courses, dates, funding sources and forms;
+   departments, courses, dates, funding sources and forms; history rows (finished steps of
+   earlier passes, copied from the seeds' finished ones) make up --tasks task rows;
 2. the register page as HR opens it (whole university) is requested --repeat times for each of a few
    typical views (first page, a search, one department's overdue cases, sorted by cost, a deep page,
    the director's view), through the web app in-process (Flask's test client: routing, the service,
@@ -170,12 +171,32 @@ def copy_cases(engine: Engine, total: int, people: dict[str, int]) -> int:
             if rows:
                 conn.execute(insert(HumanTask.__table__), rows)
         print(f"  {made} cases", file=sys.stderr, end="\r")
-    with engine.begin() as conn:
-        # Fresh statistics, as after a database's routine maintenance: without them SQLite's
-        # planner does not know that the start moment's index serves a whole-university page.
-        conn.execute(text("ANALYZE"))
     print(file=sys.stderr)
     return made
+
+
+def add_history(engine: Engine, total: int) -> None:
+    """Finished steps spread over the cases, copied from the seeds' finished ones, until there are
+    `total` task rows: the open steps the register reads are a tenth of the table, as in use."""
+    with engine.begin() as conn:
+        have = conn.scalar(select(func.count(HumanTask.id))) or 0
+        next_task = (conn.scalar(select(func.max(HumanTask.id))) or 0) + 1
+        done = [
+            dict(r._mapping)
+            for r in conn.execute(select(HumanTask.__table__).where(HumanTask.status == "completed"))
+        ]
+        cases = list(conn.scalars(select(ProcessInstance.id).order_by(ProcessInstance.id)))
+    if not done or not cases or have >= total:
+        return
+    for begin in range(0, total - have, CHUNK * 4):
+        rows = []
+        for k in range(begin, min(begin + CHUNK * 4, total - have)):
+            model, case = done[k % len(done)], cases[k % len(cases)]
+            rows.append({**model, "id": next_task + k, "instance_id": case, "engine_task_id": f"h{k}"})
+        with engine.begin() as conn:
+            conn.execute(insert(HumanTask.__table__), rows)
+        print(f"  {have + begin + len(rows)} task rows", file=sys.stderr, end="\r")
+    print(file=sys.stderr)
 
 
 def _summary(i: int, rng: random.Random) -> dict[str, Any]:
@@ -240,6 +261,8 @@ def measure(
         ("hr", "page 200", "/registers/cases?page=200"),
         ("director", "the director's view", "/registers/cases?status=running"),
     ]
+    for who, client in clients.items():  # warm, as a running server is: the templates, the versions
+        assert client.get("/registers/cases").status_code == 200, who
     print(f"{'view':34} {'p50 ms':>8} {'p95 ms':>8} {'statements':>10}")
     for who, label, url in views:
         times, statements = [], 0
@@ -275,6 +298,11 @@ def run(engine: Engine, args: argparse.Namespace, workdir: Path) -> None:
     migrate.upgrade(engine)
     people = seed(engine, args.seeds)
     made = copy_cases(engine, args.cases, people)
+    add_history(engine, args.tasks)
+    with engine.begin() as conn:
+        # Fresh statistics, as after a database's routine maintenance: without them SQLite's
+        # planner does not know that the start moment's index serves a whole-university page.
+        conn.execute(text("ANALYZE"))
     with engine.connect() as conn:
         tasks = conn.scalar(select(func.count(HumanTask.id)))
     print(f"{made} cases, {tasks} task rows")
@@ -284,6 +312,7 @@ def run(engine: Engine, args: argparse.Namespace, workdir: Path) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--tasks", type=int, default=1_000_000, help="task rows, history included")
     parser.add_argument("--seeds", type=int, default=12)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--sqlite-only", action="store_true")

@@ -47,7 +47,9 @@ def _choice(raw: str | None, allowed: Any) -> str | None:
     return raw if raw and raw in allowed else None
 
 
-def case_filter(args: MultiDict[str, str], per_page: int, enums: Mapping[str, dict[str, Any]]) -> CaseFilter:
+def case_filter(
+    args: MultiDict[str, str], per_page: int, enums: Mapping[str, dict[str, Any]], count_step: int
+) -> CaseFilter:
     """The filter an address asks for; a value that cannot be one is left out, never an error."""
     plan = args.get("plan")
     return CaseFilter(
@@ -65,6 +67,7 @@ def case_filter(args: MultiDict[str, str], per_page: int, enums: Mapping[str, di
         descending=args.get("dir") != "asc",
         page=page_number(args.get("page"), per_page),
         per_page=per_page,
+        count_step=count_step,
     )
 
 

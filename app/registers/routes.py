@@ -64,10 +64,12 @@ def _texts(processes: dict[str, ProcessInfo], enums: dict[str, dict[str, Any]]) 
 @login_required
 def cases() -> Response | str:
     session = db()
-    process = latest_process(session, current_app.config["PROCESS_KEY"])
-    enums = _application_fields(process)
-    flt = case_filter(request.args, current_app.config["PER_PAGE"], enums)
+    config = current_app.config
     processes = {p.process_key: p for p in published_processes(session)}
+    # latest_process only to refuse, as it does, when the register's process is not published
+    process = processes.get(config["PROCESS_KEY"]) or latest_process(session, config["PROCESS_KEY"])
+    enums = _application_fields(process)
+    flt = case_filter(request.args, config["PER_PAGE"], enums, config["REGISTER_COUNT_STEP"])
     texts = _texts(processes, enums)
     fmt = request.args.get("format")
     if fmt in FORMATS:

@@ -8,6 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workflows.db import Base, states
@@ -34,7 +35,9 @@ class TaskStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-OPEN_TASK = "status = 'open'"  # the predicate of the partial indexes on open tasks
+# An open task as a partial index states it; a query that is to read that index writes the same
+# literal (`open_task`), not a bound value, which the planner could not match.
+OPEN_TASK = f"status = '{TaskStatus.OPEN}'"
 
 
 class JobKind(StrEnum):
@@ -82,6 +85,8 @@ class ProcessInstance(Base):
     """One case: pinned to a version, one engine-state document and a row version for optimistic locking."""
 
     __tablename__ = "process_instance"
+    # The registers' default order, newest first, the id breaking ties: read from the index.
+    __table_args__ = (Index("ix_process_instance_started_at_id", "started_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("process_version.id"), index=True)
@@ -91,8 +96,9 @@ class ProcessInstance(Base):
     # Indexed for the registers: a unit's cases are counted from the index, newest first read in order.
     subject_unit_id: Mapped[int] = mapped_column(ForeignKey("org_unit.id"), index=True)
     status: Mapped[CaseStatus] = mapped_column(states(CaseStatus, "status", 16), index=True)
-    # What lists show without opening the state: course, dates, hours, current step.
-    summary: Mapped[dict[str, Any]]
+    # What lists show without opening the state: course, dates, hours, current step. Binary on
+    # PostgreSQL: the registers read its fields in every row they filter, sort and count.
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON().with_variant(JSONB(), "postgresql"))
     # Case-folded applicant, course, provider and key: SQLite's lower() knows only ASCII,
     # and Kazakh names must be searchable on every backend alike.
     search_text: Mapped[str] = mapped_column(Text, default="")
@@ -103,7 +109,7 @@ class ProcessInstance(Base):
     # case's pending timer jobs in step with them (a trigger, migration 0023).
     timers: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
     row_version: Mapped[int] = mapped_column(default=1)
-    started_at: Mapped[datetime] = mapped_column(index=True)
+    started_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     ended_at: Mapped[datetime | None]
 
@@ -138,6 +144,16 @@ class HumanTask(Base):
             "id",
             postgresql_where=text(OPEN_TASK),
             sqlite_where=text(OPEN_TASK),
+        ),
+        # A case's open steps, the one due first first: the registers' current step and overdue
+        # filter read a case's few open rows, not its whole history.
+        Index(
+            "ix_human_task_open_instance",
+            "instance_id",
+            "due_date",
+            "id",
+            sqlite_where=text(OPEN_TASK),
+            postgresql_where=text(OPEN_TASK),
         ),
         # One row per engine task: a task the engine makes ready again is reopened, not duplicated.
         UniqueConstraint("instance_id", "engine_task_id"),

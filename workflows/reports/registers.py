@@ -2,7 +2,8 @@
 
 It reads only the derived tables (the case row with its summary, the open human tasks, people,
 units and seats), never an engine state, and a page costs the same few statements however many
-cases there are: the filters, the search and the sort all run in SQL.
+cases there are: the filters, the search and the sort all run in SQL, and the matching cases are
+counted only up to a bound just past the page ("1000+"), not all of them.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Select, exists, func, or_, select, tuple_
+from sqlalchemy import Select, exists, func, literal_column, or_, select, tuple_
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -29,6 +30,9 @@ from workflows.reports.summary_fields import SummaryField
 
 SORTS = ("started", "number", "employee", "course", "start", "cost", "status", "due")
 EXPORT_CHUNK = 1000
+# A page counts the matching cases only up to the next multiple of this past its own last row:
+# "1000+" costs reading 1001 rows, an exact count of 100,000 cases reading them all.
+COUNT_STEP = 1000
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class CaseFilter:
     descending: bool = True
     page: int = 1
     per_page: int = 25
+    count_step: int = COUNT_STEP
 
 
 @dataclass(frozen=True)
@@ -88,10 +93,11 @@ class CaseRow:
 @dataclass(frozen=True)
 class CasePage:
     rows: list[CaseRow]
-    total: int
+    total: int  # the matching cases, or with `more` the bound they were counted up to
     page: int
     per_page: int
     units: list[ScopeUnit] = field(default_factory=list)
+    more: bool = False  # more than `total` cases match: the count stopped there
 
 
 def scope_roots(session: Session, person_id: int, today: date) -> list[int]:
@@ -106,12 +112,12 @@ def _needle(text: str) -> str:
     return text.strip().casefold().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+# The case's open tasks, written as the partial index ix_human_task_open_instance states them.
+_OPEN = HumanTask.status == literal_column(f"'{TaskStatus.OPEN}'")
+
+
 def _open_task_exists(*conditions: ColumnElement[bool]) -> ColumnElement[bool]:
-    return exists(
-        select(HumanTask.id).where(
-            HumanTask.instance_id == ProcessInstance.id, HumanTask.status == TaskStatus.OPEN, *conditions
-        )
-    )
+    return exists(select(HumanTask.id).where(HumanTask.instance_id == ProcessInstance.id, _OPEN, *conditions))
 
 
 def in_units(unit: Any, roots: list[int], chosen: int | None) -> list[ColumnElement[bool]]:
@@ -156,7 +162,7 @@ def _current_task_id() -> Any:
     """The case's open task due first: the step the register shows."""
     return (
         select(HumanTask.id)
-        .where(HumanTask.instance_id == ProcessInstance.id, HumanTask.status == TaskStatus.OPEN)
+        .where(HumanTask.instance_id == ProcessInstance.id, _OPEN)
         .order_by(HumanTask.due_date.is_(None), HumanTask.due_date, HumanTask.id)
         .limit(1)
         .correlate(ProcessInstance)
@@ -168,7 +174,7 @@ def _sort_column(key: str) -> Any:
     if key == "due":  # the earliest due date among the case's open steps
         return (
             select(func.min(HumanTask.due_date))
-            .where(HumanTask.instance_id == ProcessInstance.id, HumanTask.status == TaskStatus.OPEN)
+            .where(HumanTask.instance_id == ProcessInstance.id, _OPEN)
             .correlate(ProcessInstance)
             .scalar_subquery()
         )
@@ -195,14 +201,27 @@ def _ordered(flt: CaseFilter, key: Any, case_id: Any) -> list[Any]:
     ]
 
 
+def _counted(conditions: list[ColumnElement[bool]], bound: int) -> Any:
+    """How many cases match, counted up to one past `bound`."""
+    counted = select(ProcessInstance.id).where(*conditions).limit(bound + 1).subquery("counted")
+    return select(func.count()).select_from(counted).scalar_subquery()
+
+
 def _query(
-    flt: CaseFilter, roots: list[int], today: date, page: tuple[int, int] | None = None
+    flt: CaseFilter,
+    roots: list[int],
+    today: date,
+    page: tuple[int, int] | None = None,
+    counted_to: int | None = None,
 ) -> Select[Any]:
     """The register's rows in order. With `page` (limit, offset) the cases of that page are chosen
     first, on the filters and the sort key alone, and only those ~25 are joined to their current
-    step: joining every matching case to its step before the limit is what made a page slow."""
+    step: joining every matching case to its step before the limit is what made a page slow.
+    With `counted_to` each row carries the bounded count of the matching cases as `total` (one
+    statement for the page and its count)."""
+    conditions = _conditions(flt, roots, today)
     chosen = select(ProcessInstance.id.label("case_id"), _sort_column(flt.sort).label("sort_key")).where(
-        *_conditions(flt, roots, today)
+        *conditions
     )
     if flt.sort == "employee":
         chosen = chosen.join(_subject, _subject.id == ProcessInstance.subject_id)
@@ -210,7 +229,7 @@ def _query(
     if page is not None:
         chosen = chosen.limit(page[0]).offset(page[1])
     cases = chosen.subquery("chosen_cases")
-    return (
+    query = (
         select(
             ProcessInstance.id,
             ProcessInstance.business_key,
@@ -239,6 +258,9 @@ def _query(
         .outerjoin(_assignee, _assignee.id == _task.assignee_id)
         .order_by(*_ordered(flt, cases.c.sort_key, cases.c.case_id))
     )
+    if counted_to is not None:
+        query = query.add_columns(_counted(conditions, counted_to).label("total"))
+    return query
 
 
 def _holders(session: Session, seats: set[tuple[str, int]], today: date) -> dict[tuple[str, int], list[str]]:
@@ -316,11 +338,22 @@ def case_register(session: Session, person_id: int, clock: Clock, flt: CaseFilte
     flt = flt or CaseFilter()
     today = local_date(clock.now())
     roots = scope_roots(session, person_id, today)
-    conditions = _conditions(flt, roots, today)
-    total = session.scalar(select(func.count(ProcessInstance.id)).where(*conditions)) or 0
     page = max(flt.page, 1)
-    raw = session.execute(_query(flt, roots, today, (flt.per_page, (page - 1) * flt.per_page))).all()
-    return CasePage(_rows(session, list(raw), today), total, page, flt.per_page, scope_tree(session, roots))
+    bound = count_bound(page, flt.per_page, flt.count_step)
+    limits = (flt.per_page, (page - 1) * flt.per_page)
+    raw = session.execute(_query(flt, roots, today, limits, bound)).all()
+    if raw:
+        total = raw[0].total
+    else:  # past the last page, or nothing matches: no row to carry the count
+        total = session.scalar(select(_counted(_conditions(flt, roots, today), bound))) or 0
+    rows = _rows(session, list(raw), today)
+    return CasePage(rows, min(total, bound), page, flt.per_page, scope_tree(session, roots), total > bound)
+
+
+def count_bound(page: int, per_page: int, step: int) -> int:
+    """How far a page counts: the multiple of `step` at or past its last row, so that a page always
+    knows whether another follows it."""
+    return -(-page * per_page // step) * step
 
 
 def case_register_rows(session: Session, person_id: int, clock: Clock, flt: CaseFilter) -> Iterator[CaseRow]:

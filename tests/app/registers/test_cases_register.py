@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from openpyxl import load_workbook
 
+from app import create_app
 from tests.app.conftest import LoginAs
+from tests.conftest import Demo
 from tests.workflows.flow import Flow
 
 TRAP = '=HYPERLINK("http://example.com/x","click")'
@@ -69,3 +72,23 @@ def test_the_csv_speaks_the_readers_language_and_marks_formulas_as_text(
     header, *rows = list(csv.reader(io.StringIO(text)))
     assert header[0] == "Номер дела"
     assert [r[3] for r in rows] == ["'" + TRAP]
+
+
+def test_the_count_stops_at_a_bound_and_says_so(app_config: dict[str, Any], flow: Flow, demo: Demo) -> None:
+    """Counted up to the next multiple of the step past the page: "2+" and no last page while more
+    cases follow; the exact number and "of N" once the count reaches the end."""
+    for _ in range(3):
+        flow.start("teacher")
+    app = create_app({**app_config, "PER_PAGE": 1, "REGISTER_COUNT_STEP": 2})
+    client = app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = str(demo["hr"]), True
+    first = client.get("/registers/cases").get_data(as_text=True)
+    assert "Табылған істер: 2+" in first and "1-бет" in first and 'rel="next"' in first
+    assert "/registers/cases?page=2" in first
+    last = client.get("/registers/cases?page=3").get_data(as_text=True)
+    assert "Табылған істер: 3<" in last and "3 / 3 бет" in last and 'rel="next"' not in last
+    for lang, found, page in (("ru", "Найдено дел: 2+", "Страница 2<"), ("en", "Cases found: 2+", "Page 2<")):
+        client.post("/language", data={"lang": lang})
+        second = client.get("/registers/cases?page=2").get_data(as_text=True)
+        assert found in second and page in second, lang

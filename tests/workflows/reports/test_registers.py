@@ -118,3 +118,19 @@ def test_a_page_costs_the_same_statements_for_any_number_of_cases(flow: Flow, en
         flow.start(username)
     assert statements() == few
     assert few <= 7
+
+
+def test_a_page_counts_the_cases_only_up_to_a_bound_past_itself(flow: Flow, cases: dict[str, int]) -> None:
+    """Three cases, one a page, counted up to the next multiple of two past the page's last row."""
+
+    def page(number: int, step: int = 2) -> tuple[int, bool, int]:
+        with flow.factory() as session:
+            flt = CaseFilter(per_page=1, count_step=step, page=number)
+            found = case_register(session, flow.demo["hr"], flow.clock, flt)
+            return found.total, found.more, len(found.rows)
+
+    assert page(1) == (2, True, 1)  # "2+": at least one case follows the page
+    assert page(2) == (2, True, 1)
+    assert page(3) == (3, False, 1)  # counted up to 4: the exact number
+    assert page(4) == (3, False, 0)
+    assert page(1, step=3) == (3, False, 1)  # exactly as many as the bound: not "more"
