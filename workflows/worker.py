@@ -26,14 +26,14 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Engine, func, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker, undefer
 
 from workflows.cases.incidents import hold_timer
 from workflows.cases.models import Job, JobKind, JobStatus, ProcessInstance
 from workflows.cases.steps import JOBS_CHANNEL, fire_timer
 from workflows.clock import Clock
 from workflows.errors import Conflict, ProcessError
-from workflows.messaging.email import send_email_job
+from workflows.messaging.email import load_email_context, send_email_job
 from workflows.org.import_runs import preview_job
 from workflows.planning.slips import run_slip_job, schedule_slip_sweep
 from workflows.records.reminders import schedule_sweep
@@ -78,6 +78,11 @@ class FireResult:
         return self.done + self.retried + self.failed == 0
 
 
+# The jobs taken, and the rows read with them for their handlers: the session keeps loaded rows
+# only while something refers to them, so whoever runs the jobs holds these meanwhile.
+Taken = tuple[list[Job], list[Any]]
+
+
 def _due(clock: Clock) -> tuple[ColumnElement[bool], ...]:
     return (Job.status == JobStatus.PENDING, Job.due_at <= clock.now())
 
@@ -88,42 +93,55 @@ def _timers_due(clock: Clock) -> tuple[ColumnElement[bool], ...]:
     return (Job.kind == JobKind.TIMER, Job.status == JobStatus.PENDING, Job.due_at < clock.now())
 
 
-def _case_timers(session: Session, clock: Clock) -> list[Job]:
-    """The due timers of one case that nobody else is changing, the case's row locked first."""
+def _case_timers(session: Session, clock: Clock, worker: str) -> Taken:
+    """The due timers of one case that nobody else is changing, the case's row (with its state,
+    for the step that fires them) locked first; the jobs come back claimed and marked done, which
+    the step's rollback undoes if it fails."""
     cases_due = select(Job.instance_id).where(*_timers_due(clock))
-    instance_id = session.scalar(
-        select(ProcessInstance.id)
+    instance = session.scalars(
+        select(ProcessInstance)
         .where(ProcessInstance.id.in_(cases_due))
         .order_by(ProcessInstance.id)
         .limit(1)
+        .options(undefer(ProcessInstance.state))
         .with_for_update(key_share=True, skip_locked=True)
+    ).first()
+    if instance is None:
+        return [], []
+    # Claimed by a conditional update, as `_claimed` does, and done in the same write.
+    jobs = session.scalars(
+        update(Job)
+        .where(Job.instance_id == instance.id, *_timers_due(clock))
+        .values(attempts=Job.attempts + 1, status=JobStatus.DONE, done_at=clock.now(), done_by=worker)
+        .returning(Job)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    ).all()
+    return sorted(jobs, key=lambda job: (job.due_at, job.id)), [instance]
+
+
+def _emails(session: Session, clock: Clock) -> Taken:
+    """The next due emails, up to `EMAIL_BATCH` of them, locked and claimed in one statement (the
+    conditional update `_claimed` makes, for the whole batch), with the people, cases and tasks
+    their messages speak of read beside them in one more."""
+    batch = (
+        select(Job.id)
+        .where(Job.kind == JobKind.EMAIL, *_due(clock))
+        .order_by(Job.due_at, Job.id)
+        .limit(EMAIL_BATCH)
+        .with_for_update(skip_locked=True)
     )
-    if instance_id is None:
-        return []
-    return list(
-        session.scalars(
-            select(Job)
-            .where(Job.instance_id == instance_id, *_timers_due(clock))
-            .order_by(Job.due_at, Job.id)
-            .with_for_update()
-        )
-    )
+    jobs = session.scalars(
+        update(Job)
+        .where(Job.id.in_(batch), Job.status == JobStatus.PENDING)
+        .values(attempts=Job.attempts + 1)
+        .returning(Job)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    ).all()
+    context = load_email_context(session, [job.id for job in jobs]) if jobs else []
+    return sorted(jobs, key=lambda job: (job.due_at, job.id)), context
 
 
-def _emails(session: Session, clock: Clock) -> list[Job]:
-    """The next due emails, up to `EMAIL_BATCH` of them, locked."""
-    return list(
-        session.scalars(
-            select(Job)
-            .where(Job.kind == JobKind.EMAIL, *_due(clock))
-            .order_by(Job.due_at, Job.id)
-            .limit(EMAIL_BATCH)
-            .with_for_update(skip_locked=True)
-        )
-    )
-
-
-def _other_job(session: Session, clock: Clock) -> list[Job]:
+def _other_job(session: Session, clock: Clock, _worker: str) -> Taken:
     """The next due job that is neither a timer nor an email (a sweep, an import preview), locked."""
     job = session.scalars(
         select(Job)
@@ -132,10 +150,10 @@ def _other_job(session: Session, clock: Clock) -> list[Job]:
         .limit(1)
         .with_for_update(skip_locked=True)
     ).first()
-    return [job] if job is not None else []
+    return ([job] if job is not None else []), []
 
 
-Taker = Callable[[Session, Clock], list[Job]]
+Taker = Callable[[Session, Clock, str], Taken]  # the session, the clock, the worker's name
 
 
 def _claimed(session: Session, jobs: list[Job]) -> bool:
@@ -155,11 +173,11 @@ def _claimed(session: Session, jobs: list[Job]) -> bool:
 def _run(factory: sessionmaker[Session], clock: Clock, worker: str, take: Taker, result: FireResult) -> bool:
     """Take one piece of work and run it; False when there was none."""
     with factory() as session:
-        jobs = take(session, clock)
+        jobs, _read = take(session, clock, worker)  # held while the handler runs
         if not jobs:
             return False
         ids = [job.id for job in jobs]
-        if not _claimed(session, jobs):
+        if jobs[0].kind != JobKind.TIMER and not _claimed(session, jobs):
             session.rollback()
             return True
         first = jobs[0]
@@ -169,7 +187,8 @@ def _run(factory: sessionmaker[Session], clock: Clock, worker: str, take: Taker,
                 raise LookupError(f"no handler for job kind {first.kind!r}")
             handler(session, first, clock)  # a timer step fires every due timer of its case
             for job in jobs:
-                job.status, job.done_at, job.done_by = JobStatus.DONE, clock.now(), worker
+                if job.status != JobStatus.DONE:  # timers were marked as they were claimed
+                    job.status, job.done_at, job.done_by = JobStatus.DONE, clock.now(), worker
             session.commit()
             result.done += len(jobs)
             return True
@@ -206,34 +225,30 @@ def _run(factory: sessionmaker[Session], clock: Clock, worker: str, take: Taker,
     return True
 
 
-def _run_emails(factory: sessionmaker[Session], clock: Clock, worker: str, result: FireResult) -> bool:
-    """Send a batch of due emails in one transaction, each in a savepoint of its own: one that fails
-    is put off (or parked) alone, as if it had run by itself, and the others are marked sent."""
+def _run_emails(factory: sessionmaker[Session], clock: Clock, worker: str, result: FireResult) -> int:
+    """Send a batch of due emails in one transaction: one that fails is put off (or parked) alone,
+    as if it had run by itself, and the others are marked sent. Composing an email only reads, so
+    a failing one leaves nothing behind to undo. Returns how many were taken."""
     with factory() as session:
-        jobs = _emails(session, clock)
-        if not jobs:
-            return False
-        for job in jobs:
-            attempts = job.attempts + 1  # what the claim leaves in the row
-            if not _claimed(session, [job]):
-                continue
+        jobs, _context = _emails(session, clock)  # the context stays in the session while held
+        for job in jobs:  # claimed: `attempts` is what the claim left in the row
             try:
-                with session.begin_nested():
-                    HANDLERS[JobKind.EMAIL](session, job, clock)
-                    job.status, job.done_at, job.done_by = JobStatus.DONE, clock.now(), worker
+                HANDLERS[JobKind.EMAIL](session, job, clock)
+                job.status, job.done_at, job.done_by = JobStatus.DONE, clock.now(), worker
                 result.done += 1
             except Exception as exc:  # this email waits; the batch goes on
                 error = f"{exc.__class__.__name__}: {exc}"
                 log.warning("job %s failed: %s", job.id, error)
-                job.attempts, job.last_error = attempts, error[:2000]
-                if attempts >= MAX_ATTEMPTS:
+                job.last_error = error[:2000]
+                if job.attempts >= MAX_ATTEMPTS:
                     job.status = JobStatus.FAILED
                     result.failed += 1
                 else:
-                    job.due_at = clock.now() + timedelta(seconds=30 * 2**attempts)
+                    job.due_at = clock.now() + timedelta(seconds=30 * 2**job.attempts)
                     result.retried += 1
-        session.commit()
-    return True
+        if jobs:
+            session.commit()
+    return len(jobs)
 
 
 def fire_due_jobs(
@@ -241,12 +256,18 @@ def fire_due_jobs(
 ) -> FireResult:
     """Run the jobs due by the clock's now (up to `limit` cases' timers and `limit` other jobs)."""
     result = FireResult()
+    timers = others = emails = True  # whether each kind may have more due
     for _ in range(limit):
-        # Both kinds in turns, until neither finds anything: the emails a timer step queued are
-        # sent in the same pass.
-        ran = [_run(factory, clock, worker, take, result) for take in (_case_timers, _other_job)]
-        ran.append(_run_emails(factory, clock, worker, result))
-        if not any(ran):
+        # The kinds in turns, until none has anything left: the emails a timer step (or another
+        # job) queued are sent in the same pass. A kind found empty is not asked again in this
+        # pass (what falls due meanwhile waits for the next), unless a job that ran since may
+        # have queued more of it: emails.
+        ran_timer = timers and _run(factory, clock, worker, _case_timers, result)
+        ran_other = others and _run(factory, clock, worker, _other_job, result)
+        timers, others = ran_timer, ran_other
+        if emails or ran_timer or ran_other:
+            emails = _run_emails(factory, clock, worker, result) == EMAIL_BATCH
+        if not (timers or others or emails):
             break
     return result
 

@@ -104,11 +104,22 @@ def _info(version: LoadedVersion) -> ProcessInfo:
     )
 
 
+# What `_info` made of each loaded version (which never changes), by version id with the version
+# it was made from: a version loaded anew (the cache cleared) is described anew.
+_INFOS: dict[int, tuple[LoadedVersion, ProcessInfo]] = {}
+
+
 def version_info(session: Session, version_id: int) -> ProcessInfo:
     try:
-        return _info(VERSIONS.get(session, version_id))
+        version = VERSIONS.get(session, version_id)
     except LookupError as exc:
         raise NotFound("No such process version", version_id=version_id) from exc
+    known = _INFOS.get(version_id)
+    if known is not None and known[0] is version:
+        return known[1]
+    info = _info(version)
+    _INFOS[version_id] = (version, info)
+    return info
 
 
 def published_processes(session: Session) -> list[ProcessInfo]:
