@@ -1,13 +1,15 @@
 """The worker: fires due timers and sends queued emails, each piece of work in its own transaction
-(a batch of emails in one, each email in a savepoint of it).
+(a batch of emails in one).
 
 On PostgreSQL any number of worker processes share the table, and each job runs once. A case's due
-timers are taken together, its instance row first (`FOR NO KEY UPDATE SKIP LOCKED`) and then its
-jobs: the order every step takes them in, so two workers never deadlock on one case, and a case
-someone else is changing is left for a moment. Due emails are taken in batches, each sent in a
-savepoint of the batch's one transaction; other jobs one at a time; both with `FOR UPDATE SKIP
-LOCKED`. SQLite has one writer at a time; there a conditional update claims each job, and the
-embedded default runs one worker thread inside the app process.
+timers are taken together, its instance row (with its state) first (`FOR NO KEY UPDATE SKIP
+LOCKED`) and then its jobs, claimed and marked done by one write that the step's rollback undoes:
+the order every step takes them in, so two workers never deadlock on one case, and a case someone
+else is changing is left for a moment. Due emails are taken in batches, claimed by one write and
+sent in the batch's one transaction (composing one only reads, so one that fails is put off alone);
+other jobs one at a time; both with `FOR UPDATE SKIP LOCKED`. SQLite has one writer at a time;
+there conditional updates claim the jobs, and the embedded default runs one worker thread inside
+the app process.
 
 Between passes the worker sleeps until the next job falls due, never longer than `max_sleep`, and
 wakes as soon as a new job is committed: through `LISTEN` on PostgreSQL (`JobListener`; steps
