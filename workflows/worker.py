@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker, undefer
@@ -80,9 +80,14 @@ class FireResult:
         return self.done + self.retried + self.failed == 0
 
 
-# The jobs taken, and the rows read with them for their handlers: the session keeps loaded rows
-# only while something refers to them, so whoever runs the jobs holds these meanwhile.
-Taken = tuple[list[Job], list[Any]]
+class Taken(NamedTuple):
+    """The jobs a taker took; the rows read with them for their handlers (the session keeps loaded
+    rows only while something refers to them, so whoever runs the jobs holds these meanwhile); and
+    whether more of the kind may be due (False: asking again in this pass would find none)."""
+
+    jobs: list[Job]
+    read: tuple[Any, ...] = ()
+    more: bool = True
 
 
 def _due(clock: Clock) -> tuple[ColumnElement[bool], ...]:
@@ -100,16 +105,18 @@ def _case_timers(session: Session, clock: Clock, worker: str) -> Taken:
     for the step that fires them) locked first; the jobs come back claimed and marked done, which
     the step's rollback undoes if it fails."""
     cases_due = select(Job.instance_id).where(*_timers_due(clock))
-    instance = session.scalars(
-        select(ProcessInstance)
+    another = select(Job.id).where(*_timers_due(clock), Job.instance_id != ProcessInstance.id).exists()
+    found = session.execute(
+        select(ProcessInstance, another)
         .where(ProcessInstance.id.in_(cases_due))
         .order_by(ProcessInstance.id)
         .limit(1)
         .options(undefer(ProcessInstance.state))
         .with_for_update(key_share=True, skip_locked=True)
     ).first()
-    if instance is None:
-        return [], []
+    if found is None:
+        return Taken([], more=False)
+    instance, more = found
     # Claimed by a conditional update, as `_claimed` does, and done in the same write.
     jobs = session.scalars(
         update(Job)
@@ -118,7 +125,7 @@ def _case_timers(session: Session, clock: Clock, worker: str) -> Taken:
         .returning(Job)
         .execution_options(synchronize_session=False, populate_existing=True)
     ).all()
-    return sorted(jobs, key=lambda job: (job.due_at, job.id)), [instance]
+    return Taken(sorted(jobs, key=lambda job: (job.due_at, job.id)), (instance,), bool(more))
 
 
 def _emails(session: Session, clock: Clock) -> Taken:
@@ -140,7 +147,8 @@ def _emails(session: Session, clock: Clock) -> Taken:
         .execution_options(synchronize_session=False, populate_existing=True)
     ).all()
     context = load_email_context(session, [job.id for job in jobs]) if jobs else []
-    return sorted(jobs, key=lambda job: (job.due_at, job.id)), context
+    ordered = sorted(jobs, key=lambda job: (job.due_at, job.id))
+    return Taken(ordered, tuple(context), len(jobs) == EMAIL_BATCH)
 
 
 def _other_job(session: Session, clock: Clock, _worker: str) -> Taken:
@@ -152,7 +160,7 @@ def _other_job(session: Session, clock: Clock, _worker: str) -> Taken:
         .limit(1)
         .with_for_update(skip_locked=True)
     ).first()
-    return ([job] if job is not None else []), []
+    return Taken([job]) if job is not None else Taken([], more=False)
 
 
 Taker = Callable[[Session, Clock, str], Taken]  # the session, the clock, the worker's name
@@ -172,16 +180,19 @@ def _claimed(session: Session, jobs: list[Job]) -> bool:
     return True
 
 
-def _run(factory: sessionmaker[Session], clock: Clock, worker: str, take: Taker, result: FireResult) -> bool:
-    """Take one piece of work and run it; False when there was none."""
+def _run(
+    factory: sessionmaker[Session], clock: Clock, worker: str, take: Taker, result: FireResult
+) -> tuple[bool, bool]:
+    """Take one piece of work and run it: whether there was any, and whether more may be due."""
     with factory() as session:
-        jobs, _read = take(session, clock, worker)  # held while the handler runs
+        taken = take(session, clock, worker)  # what it read is held while the handler runs
+        jobs = taken.jobs
         if not jobs:
-            return False
+            return False, False
         ids = [job.id for job in jobs]
         if jobs[0].kind != JobKind.TIMER and not _claimed(session, jobs):
             session.rollback()
-            return True
+            return True, True
         first = jobs[0]
         handler = HANDLERS.get(first.kind)
         try:
@@ -193,7 +204,7 @@ def _run(factory: sessionmaker[Session], clock: Clock, worker: str, take: Taker,
                     job.status, job.done_at, job.done_by = JobStatus.DONE, clock.now(), worker
             session.commit()
             result.done += len(jobs)
-            return True
+            return True, taken.more
         except Exception as exc:  # a failing job must not stop the worker; it is retried, then parked
             session.rollback()
             error = f"{exc.__class__.__name__}: {exc}"
@@ -210,7 +221,7 @@ def _run(factory: sessionmaker[Session], clock: Clock, worker: str, take: Taker,
                 hold_timer(session, held, failure, clock)
                 result.failed += len(held)
             session.commit()
-            return True
+            return True, True
         for job_id in ids:
             again = session.get(Job, job_id)
             if again is None or again.status != JobStatus.PENDING:
@@ -224,15 +235,16 @@ def _run(factory: sessionmaker[Session], clock: Clock, worker: str, take: Taker,
                 again.due_at = clock.now() + timedelta(seconds=30 * 2**again.attempts)
                 result.retried += 1
         session.commit()
-    return True
+    return True, True
 
 
-def _run_emails(factory: sessionmaker[Session], clock: Clock, worker: str, result: FireResult) -> int:
+def _run_emails(factory: sessionmaker[Session], clock: Clock, worker: str, result: FireResult) -> bool:
     """Send a batch of due emails in one transaction: one that fails is put off (or parked) alone,
     as if it had run by itself, and the others are marked sent. Composing an email only reads, so
-    a failing one leaves nothing behind to undo. Returns how many were taken."""
+    a failing one leaves nothing behind to undo. Returns whether more may be due (a full batch)."""
     with factory() as session:
-        jobs, _context = _emails(session, clock)  # the context stays in the session while held
+        taken = _emails(session, clock)  # what it read stays in the session while held
+        jobs = taken.jobs
         for job in jobs:  # claimed: `attempts` is what the claim left in the row
             try:
                 HANDLERS[JobKind.EMAIL](session, job, clock)
@@ -250,7 +262,7 @@ def _run_emails(factory: sessionmaker[Session], clock: Clock, worker: str, resul
                     result.retried += 1
         if jobs:
             session.commit()
-    return len(jobs)
+    return taken.more
 
 
 def fire_due_jobs(
@@ -261,14 +273,17 @@ def fire_due_jobs(
     timers = others = emails = True  # whether each kind may have more due
     for _ in range(limit):
         # The kinds in turns, until none has anything left: the emails a timer step (or another
-        # job) queued are sent in the same pass. A kind found empty is not asked again in this
-        # pass (what falls due meanwhile waits for the next), unless a job that ran since may
-        # have queued more of it: emails.
-        ran_timer = timers and _run(factory, clock, worker, _case_timers, result)
-        ran_other = others and _run(factory, clock, worker, _other_job, result)
-        timers, others = ran_timer, ran_other
+        # job) queued are sent in the same pass. A kind found exhausted (none left, no other case
+        # with due timers, a batch short of full) is not asked again in this pass (what falls due
+        # meanwhile waits for the next), unless a job that ran since may have queued more of it:
+        # emails.
+        ran_timer = ran_other = False
+        if timers:
+            ran_timer, timers = _run(factory, clock, worker, _case_timers, result)
+        if others:
+            ran_other, others = _run(factory, clock, worker, _other_job, result)
         if emails or ran_timer or ran_other:
-            emails = _run_emails(factory, clock, worker, result) == EMAIL_BATCH
+            emails = _run_emails(factory, clock, worker, result)
         if not (timers or others or emails):
             break
     return result
