@@ -1,13 +1,15 @@
 """The worker: fires due timers and sends queued emails, each piece of work in its own transaction
-(a batch of emails in one, each email in a savepoint of it).
+(a batch of emails in one).
 
 On PostgreSQL any number of worker processes share the table, and each job runs once. A case's due
-timers are taken together, its instance row first (`FOR NO KEY UPDATE SKIP LOCKED`) and then its
-jobs: the order every step takes them in, so two workers never deadlock on one case, and a case
-someone else is changing is left for a moment. Due emails are taken in batches, each sent in a
-savepoint of the batch's one transaction; other jobs one at a time; both with `FOR UPDATE SKIP
-LOCKED`. SQLite has one writer at a time; there a conditional update claims each job, and the
-embedded default runs one worker thread inside the app process.
+timers are taken together, its instance row (with its state) first (`FOR NO KEY UPDATE SKIP
+LOCKED`) and then its jobs, claimed and marked done by one write that the step's rollback undoes:
+the order every step takes them in, so two workers never deadlock on one case, and a case someone
+else is changing is left for a moment. Due emails are taken in batches, claimed by one write and
+sent in the batch's one transaction (composing one only reads, so one that fails is put off alone);
+other jobs one at a time; both with `FOR UPDATE SKIP LOCKED`. SQLite has one writer at a time;
+there conditional updates claim the jobs, and the embedded default runs one worker thread inside
+the app process.
 
 Between passes the worker sleeps until the next job falls due, never longer than `max_sleep`, and
 wakes as soon as a new job is committed: through `LISTEN` on PostgreSQL (`JobListener`; steps
@@ -23,17 +25,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Engine, func, select, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker, undefer
 
 from workflows.cases.incidents import hold_timer
 from workflows.cases.models import Job, JobKind, JobStatus, ProcessInstance
 from workflows.cases.steps import JOBS_CHANNEL, fire_timer
 from workflows.clock import Clock
 from workflows.errors import Conflict, ProcessError
-from workflows.messaging.email import send_email_job
+from workflows.messaging.email import load_email_context, send_email_job
 from workflows.org.import_runs import preview_job
 from workflows.planning.slips import run_slip_job, schedule_slip_sweep
 from workflows.records.reminders import schedule_sweep
@@ -78,6 +80,16 @@ class FireResult:
         return self.done + self.retried + self.failed == 0
 
 
+class Taken(NamedTuple):
+    """The jobs a taker took; the rows read with them for their handlers (the session keeps loaded
+    rows only while something refers to them, so whoever runs the jobs holds these meanwhile); and
+    whether more of the kind may be due (False: asking again in this pass would find none)."""
+
+    jobs: list[Job]
+    read: tuple[Any, ...] = ()
+    more: bool = True
+
+
 def _due(clock: Clock) -> tuple[ColumnElement[bool], ...]:
     return (Job.status == JobStatus.PENDING, Job.due_at <= clock.now())
 
@@ -88,42 +100,58 @@ def _timers_due(clock: Clock) -> tuple[ColumnElement[bool], ...]:
     return (Job.kind == JobKind.TIMER, Job.status == JobStatus.PENDING, Job.due_at < clock.now())
 
 
-def _case_timers(session: Session, clock: Clock) -> list[Job]:
-    """The due timers of one case that nobody else is changing, the case's row locked first."""
+def _case_timers(session: Session, clock: Clock, worker: str) -> Taken:
+    """The due timers of one case that nobody else is changing, the case's row (with its state,
+    for the step that fires them) locked first; the jobs come back claimed and marked done, which
+    the step's rollback undoes if it fails."""
     cases_due = select(Job.instance_id).where(*_timers_due(clock))
-    instance_id = session.scalar(
-        select(ProcessInstance.id)
+    another = select(Job.id).where(*_timers_due(clock), Job.instance_id != ProcessInstance.id).exists()
+    found = session.execute(
+        select(ProcessInstance, another)
         .where(ProcessInstance.id.in_(cases_due))
         .order_by(ProcessInstance.id)
         .limit(1)
+        .options(undefer(ProcessInstance.state))
         .with_for_update(key_share=True, skip_locked=True)
+    ).first()
+    if found is None:
+        return Taken([], more=False)
+    instance, more = found
+    # Claimed by a conditional update, as `_claimed` does, and done in the same write.
+    jobs = session.scalars(
+        update(Job)
+        .where(Job.instance_id == instance.id, *_timers_due(clock))
+        .values(attempts=Job.attempts + 1, status=JobStatus.DONE, done_at=clock.now(), done_by=worker)
+        .returning(Job)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    ).all()
+    return Taken(sorted(jobs, key=lambda job: (job.due_at, job.id)), (instance,), bool(more))
+
+
+def _emails(session: Session, clock: Clock) -> Taken:
+    """The next due emails, up to `EMAIL_BATCH` of them, locked and claimed in one statement (the
+    conditional update `_claimed` makes, for the whole batch), with the people, cases and tasks
+    their messages speak of read beside them in one more."""
+    batch = (
+        select(Job.id)
+        .where(Job.kind == JobKind.EMAIL, *_due(clock))
+        .order_by(Job.due_at, Job.id)
+        .limit(EMAIL_BATCH)
+        .with_for_update(skip_locked=True)
     )
-    if instance_id is None:
-        return []
-    return list(
-        session.scalars(
-            select(Job)
-            .where(Job.instance_id == instance_id, *_timers_due(clock))
-            .order_by(Job.due_at, Job.id)
-            .with_for_update()
-        )
-    )
+    jobs = session.scalars(
+        update(Job)
+        .where(Job.id.in_(batch), Job.status == JobStatus.PENDING)
+        .values(attempts=Job.attempts + 1)
+        .returning(Job)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    ).all()
+    context = load_email_context(session, [job.id for job in jobs]) if jobs else []
+    ordered = sorted(jobs, key=lambda job: (job.due_at, job.id))
+    return Taken(ordered, tuple(context), len(jobs) == EMAIL_BATCH)
 
 
-def _emails(session: Session, clock: Clock) -> list[Job]:
-    """The next due emails, up to `EMAIL_BATCH` of them, locked."""
-    return list(
-        session.scalars(
-            select(Job)
-            .where(Job.kind == JobKind.EMAIL, *_due(clock))
-            .order_by(Job.due_at, Job.id)
-            .limit(EMAIL_BATCH)
-            .with_for_update(skip_locked=True)
-        )
-    )
-
-
-def _other_job(session: Session, clock: Clock) -> list[Job]:
+def _other_job(session: Session, clock: Clock, _worker: str) -> Taken:
     """The next due job that is neither a timer nor an email (a sweep, an import preview), locked."""
     job = session.scalars(
         select(Job)
@@ -132,10 +160,10 @@ def _other_job(session: Session, clock: Clock) -> list[Job]:
         .limit(1)
         .with_for_update(skip_locked=True)
     ).first()
-    return [job] if job is not None else []
+    return Taken([job]) if job is not None else Taken([], more=False)
 
 
-Taker = Callable[[Session, Clock], list[Job]]
+Taker = Callable[[Session, Clock, str], Taken]  # the session, the clock, the worker's name
 
 
 def _claimed(session: Session, jobs: list[Job]) -> bool:
@@ -152,16 +180,19 @@ def _claimed(session: Session, jobs: list[Job]) -> bool:
     return True
 
 
-def _run(factory: sessionmaker[Session], clock: Clock, worker: str, take: Taker, result: FireResult) -> bool:
-    """Take one piece of work and run it; False when there was none."""
+def _run(
+    factory: sessionmaker[Session], clock: Clock, worker: str, take: Taker, result: FireResult
+) -> tuple[bool, bool]:
+    """Take one piece of work and run it: whether there was any, and whether more may be due."""
     with factory() as session:
-        jobs = take(session, clock)
+        taken = take(session, clock, worker)  # what it read is held while the handler runs
+        jobs = taken.jobs
         if not jobs:
-            return False
+            return False, False
         ids = [job.id for job in jobs]
-        if not _claimed(session, jobs):
+        if jobs[0].kind != JobKind.TIMER and not _claimed(session, jobs):
             session.rollback()
-            return True
+            return True, True
         first = jobs[0]
         handler = HANDLERS.get(first.kind)
         try:
@@ -169,10 +200,11 @@ def _run(factory: sessionmaker[Session], clock: Clock, worker: str, take: Taker,
                 raise LookupError(f"no handler for job kind {first.kind!r}")
             handler(session, first, clock)  # a timer step fires every due timer of its case
             for job in jobs:
-                job.status, job.done_at, job.done_by = JobStatus.DONE, clock.now(), worker
+                if job.status != JobStatus.DONE:  # timers were marked as they were claimed
+                    job.status, job.done_at, job.done_by = JobStatus.DONE, clock.now(), worker
             session.commit()
             result.done += len(jobs)
-            return True
+            return True, taken.more
         except Exception as exc:  # a failing job must not stop the worker; it is retried, then parked
             session.rollback()
             error = f"{exc.__class__.__name__}: {exc}"
@@ -189,7 +221,7 @@ def _run(factory: sessionmaker[Session], clock: Clock, worker: str, take: Taker,
                 hold_timer(session, held, failure, clock)
                 result.failed += len(held)
             session.commit()
-            return True
+            return True, True
         for job_id in ids:
             again = session.get(Job, job_id)
             if again is None or again.status != JobStatus.PENDING:
@@ -203,37 +235,34 @@ def _run(factory: sessionmaker[Session], clock: Clock, worker: str, take: Taker,
                 again.due_at = clock.now() + timedelta(seconds=30 * 2**again.attempts)
                 result.retried += 1
         session.commit()
-    return True
+    return True, True
 
 
 def _run_emails(factory: sessionmaker[Session], clock: Clock, worker: str, result: FireResult) -> bool:
-    """Send a batch of due emails in one transaction, each in a savepoint of its own: one that fails
-    is put off (or parked) alone, as if it had run by itself, and the others are marked sent."""
+    """Send a batch of due emails in one transaction: one that fails is put off (or parked) alone,
+    as if it had run by itself, and the others are marked sent. Composing an email only reads, so
+    a failing one leaves nothing behind to undo. Returns whether more may be due (a full batch)."""
     with factory() as session:
-        jobs = _emails(session, clock)
-        if not jobs:
-            return False
-        for job in jobs:
-            attempts = job.attempts + 1  # what the claim leaves in the row
-            if not _claimed(session, [job]):
-                continue
+        taken = _emails(session, clock)  # what it read stays in the session while held
+        jobs = taken.jobs
+        for job in jobs:  # claimed: `attempts` is what the claim left in the row
             try:
-                with session.begin_nested():
-                    HANDLERS[JobKind.EMAIL](session, job, clock)
-                    job.status, job.done_at, job.done_by = JobStatus.DONE, clock.now(), worker
+                HANDLERS[JobKind.EMAIL](session, job, clock)
+                job.status, job.done_at, job.done_by = JobStatus.DONE, clock.now(), worker
                 result.done += 1
             except Exception as exc:  # this email waits; the batch goes on
                 error = f"{exc.__class__.__name__}: {exc}"
                 log.warning("job %s failed: %s", job.id, error)
-                job.attempts, job.last_error = attempts, error[:2000]
-                if attempts >= MAX_ATTEMPTS:
+                job.last_error = error[:2000]
+                if job.attempts >= MAX_ATTEMPTS:
                     job.status = JobStatus.FAILED
                     result.failed += 1
                 else:
-                    job.due_at = clock.now() + timedelta(seconds=30 * 2**attempts)
+                    job.due_at = clock.now() + timedelta(seconds=30 * 2**job.attempts)
                     result.retried += 1
-        session.commit()
-    return True
+        if jobs:
+            session.commit()
+    return taken.more
 
 
 def fire_due_jobs(
@@ -241,12 +270,21 @@ def fire_due_jobs(
 ) -> FireResult:
     """Run the jobs due by the clock's now (up to `limit` cases' timers and `limit` other jobs)."""
     result = FireResult()
+    timers = others = emails = True  # whether each kind may have more due
     for _ in range(limit):
-        # Both kinds in turns, until neither finds anything: the emails a timer step queued are
-        # sent in the same pass.
-        ran = [_run(factory, clock, worker, take, result) for take in (_case_timers, _other_job)]
-        ran.append(_run_emails(factory, clock, worker, result))
-        if not any(ran):
+        # The kinds in turns, until none has anything left: the emails a timer step (or another
+        # job) queued are sent in the same pass. A kind found exhausted (none left, no other case
+        # with due timers, a batch short of full) is not asked again in this pass (what falls due
+        # meanwhile waits for the next), unless a job that ran since may have queued more of it:
+        # emails.
+        ran_timer = ran_other = False
+        if timers:
+            ran_timer, timers = _run(factory, clock, worker, _case_timers, result)
+        if others:
+            ran_other, others = _run(factory, clock, worker, _other_job, result)
+        if emails or ran_timer or ran_other:
+            emails = _run_emails(factory, clock, worker, result)
+        if not (timers or others or emails):
             break
     return result
 

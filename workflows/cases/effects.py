@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -33,14 +33,16 @@ from workflows.org.roles import EMPLOYEE, KNOWN_ROLES
 from workflows.org.seats import ChainSeats, seat_holders
 from workflows.planning.new_version import decide_amendment
 from workflows.planning.operators import PLAN_OPERATORS
-from workflows.records.from_case import case_training
+from workflows.records.from_case import case_training, valid_until_in_sql, validity_base
 from workflows.records.models import RecordSource, RecordsSetting, TrainingRecord
-from workflows.records.settings import records_setting
 from workflows.records.verification import VERIFICATION_FORM
 from workflows.reports.quarterly_steps import op_quarterly
 
 # The operators other domains keep, by the name a diagram calls them.
 DOMAIN_OPERATORS = {**PLAN_OPERATORS, "quarterly": op_quarterly}
+
+# The validity a certificate gets while no records policy is saved: the policy row's own default.
+_DEFAULT_VALIDITY = RecordsSetting.__table__.c.certificate_validity_years.default.arg
 
 
 class StepEffects:
@@ -210,56 +212,55 @@ class StepEffects:
         return settle_refund(self.session, self.instance, self.task_data, self.clock)
 
     def op_record_training(self, **_: Any) -> dict[str, Any]:
+        """The training goes into the file of everyone the case sent (the applicant and a collective
+        internship's other participants), one statement for all: the people recorded already are
+        left as they are, and the verifier and the validity policy are read by the insert itself."""
         data = self.task_data
         hours = int(data.get("counted_hours") or data.get("hours") or 0)
-        # Whether the case has its records already, the validity policy and the verifier: one query.
-        existing, validity, verifier = self.session.execute(
-            select(
-                select(TrainingRecord.id)
-                .where(TrainingRecord.instance_id == self.instance.id)
-                .limit(1)
-                .scalar_subquery(),
+        found = case_training(data, None)
+        valid_until: Any = found.valid_until
+        base = validity_base(data)
+        if valid_until is None and base is not None:
+            years = func.coalesce(
                 select(RecordsSetting.certificate_validity_years)
                 .order_by(RecordsSetting.id)
                 .limit(1)
                 .scalar_subquery(),
-                self._verifier(),
+                _DEFAULT_VALIDITY,  # no settings saved yet: the defaults
             )
-        ).one()
-        recorded: set[int] = set()
-        if existing is not None:  # recorded before: only the people still missing are added
-            recorded = set(
-                self.session.scalars(
-                    select(TrainingRecord.person_id).where(TrainingRecord.instance_id == self.instance.id)
-                )
-            )
-        if validity is None:  # no settings saved yet: the defaults, stored
-            validity = records_setting(self.session).certificate_validity_years
-        found = case_training(data, validity)
-        # Everyone the case sent: the applicant and a collective internship's other participants.
+            valid_until = valid_until_in_sql(base, years, self._dialect())
         people = [self.instance.subject_id, *(int(p) for p in data.get("participant_ids") or [])]
-        for person_id in (p for p in dict.fromkeys(people) if p not in recorded):
-            self.session.add(
-                TrainingRecord(
-                    person_id=person_id,
-                    instance_id=self.instance.id,
-                    source=RecordSource.CASE,
-                    course=str(data.get("course", "")),
-                    provider=data.get("provider"),
-                    form=found.form,
-                    mode=found.mode,
-                    start_date=date.fromisoformat(data["start_date"]),
-                    end_date=date.fromisoformat(data["end_date"]),
-                    hours=hours,
-                    matches_disciplines=found.matches_disciplines,
-                    management=found.management,
-                    certificate_id=data.get("certificate"),
-                    certificate_type=found.certificate_type,
-                    certificate_number=found.certificate_number,
-                    certificate_issued_on=found.certificate_issued_on,
-                    valid_until=found.valid_until,
-                    verified_by_id=verifier,
-                    recorded_at=self.clock.now(),
-                )
-            )
+        now = self.clock.now()
+        rows = [
+            {
+                "person_id": person_id,
+                "instance_id": self.instance.id,
+                "source": RecordSource.CASE,
+                "course": str(data.get("course", "")),
+                "provider": data.get("provider"),
+                "form": found.form,
+                "mode": found.mode,
+                "start_date": date.fromisoformat(data["start_date"]),
+                "end_date": date.fromisoformat(data["end_date"]),
+                "hours": hours,
+                "matches_disciplines": found.matches_disciplines,
+                "management": found.management,
+                "certificate_id": data.get("certificate"),
+                "certificate_type": found.certificate_type,
+                "certificate_number": found.certificate_number,
+                "certificate_issued_on": found.certificate_issued_on,
+                "recorded_at": now,
+            }
+            for person_id in dict.fromkeys(people)
+        ]
+        insert = pg_insert if self._dialect() == "postgresql" else sqlite_insert
+        self.session.execute(
+            insert(TrainingRecord)
+            .values(verified_by_id=self._verifier(), valid_until=valid_until)
+            .on_conflict_do_nothing(index_elements=[TrainingRecord.instance_id, TrainingRecord.person_id]),
+            rows,
+        )
         return {"hours": hours}
+
+    def _dialect(self) -> str:
+        return self.session.get_bind().dialect.name

@@ -206,11 +206,15 @@ class Job(Base):
     """Work for the worker: timers mirrored from the engine, emails and other side effects."""
 
     __tablename__ = "job"
-    __table_args__ = (Index("ix_job_pending_due", "status", "due_at"),)
+    __table_args__ = (
+        Index("ix_job_pending_due", "status", "due_at"),
+        # A case's pending jobs without its finished ones (the timers' trigger, the worker).
+        Index("ix_job_instance_status_kind", "instance_id", "status", "kind"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[JobKind] = mapped_column(states(JobKind, "kind", 32))
-    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"), index=True)
+    instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
     due_at: Mapped[datetime]
     status: Mapped[JobStatus] = mapped_column(states(JobStatus, "status", 16), default=JobStatus.PENDING)
     payload: Mapped[dict[str, Any]]

@@ -18,7 +18,6 @@ from workflows.cases.steps import Step
 from workflows.clock import Clock
 from workflows.clock import today as local_today
 from workflows.definitions.catalog import latest_process
-from workflows.definitions.publishing import latest_version
 from workflows.definitions.starting import require_start
 from workflows.definitions.versions import VERSIONS
 from workflows.errors import Forbidden, ProcessError, ValidationFailed, field_error
@@ -73,12 +72,15 @@ def start_case(
     if actor is None or not actor.is_active:
         raise Forbidden("Unknown or inactive person")
     today = local_today(clock)
-    if not started_by_product:
-        require_start(session, latest_process(session, process_key), actor_id, subject_id or actor_id, today)
+    if started_by_product:
+        version = VERSIONS.latest(session, process_key)
+    else:
+        process = latest_process(session, process_key)
+        require_start(session, process, actor_id, subject_id or actor_id, today)
+        version = VERSIONS.get(session, process.version_id)  # the version whose rules were checked
     person = actor if subject_id in (None, actor_id) else session.get(Person, subject_id)
     if person is None:
         raise Forbidden("Unknown person")
-    version = VERSIONS.put(latest_version(session, process_key))
     info = version.definition.info
     policy = info.policy()
     schema = validate_step_data(version, info.start_event.id, data, today, {})

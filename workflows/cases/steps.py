@@ -210,6 +210,7 @@ class Step:
         self.closed: set[str] = set()
         self.notices: list[Notice] = []  # sent with the step's other rows at `save()`
         self._open_rows: dict[str, int] = {}
+        self._ready_after: list[ReadyTask] | None = None  # the ready tasks as `save()` wrote them
         self._closing: list[dict[str, Any]] = []
         if start_data is not None:
             self.runtime = Runtime.start(version.definition, start_data, clock, self.effects)
@@ -279,7 +280,8 @@ class Step:
     def case_ref(self) -> CaseRef:
         """The case after `save()`, with its open tasks (read only when some stayed open)."""
         instance = self.instance
-        ready = [t.engine_id for t in self.runtime.ready_user_tasks()]
+        after = self._ready_after if self._ready_after is not None else self.runtime.ready_user_tasks()
+        ready = [t.engine_id for t in after]
         if all(engine_id in self._open_rows for engine_id in ready):
             open_ids = sorted(self._open_rows[engine_id] for engine_id in ready)
             return CaseRef(instance.id, instance.business_key, instance.status, open_ids)
@@ -287,7 +289,7 @@ class Step:
 
     def _save(self) -> None:
         instance, runtime, now = self.instance, self.runtime, self.clock.now()
-        ready = runtime.ready_user_tasks()
+        ready = self._ready_after = runtime.ready_user_tasks()
         data = runtime.current_data()
         summary = {key: data.get(key) for key in SUMMARY_FIELDS}
         summary["order_number"] = self.effects.data.get("order_number") or instance.summary.get(

@@ -142,10 +142,15 @@ def published_processes(session: Session) -> list[ProcessInfo]:
 
 
 def latest_process(session: Session, process_key: str) -> ProcessInfo:
-    for found in published_processes(session):
-        if found.process_key == process_key:
-            return found
-    raise NotFound(f"No published version of '{process_key}'", process_key=process_key)
+    version_id = session.scalar(
+        select(ProcessVersion.id)
+        .where(ProcessVersion.process_key == process_key, ProcessVersion.kind == DefinitionKind.PROCESS)
+        .order_by(ProcessVersion.version.desc())
+        .limit(1)
+    )
+    if version_id is None:
+        raise NotFound(f"No published version of '{process_key}'", process_key=process_key)
+    return version_info(session, version_id)
 
 
 def bpmn_xml(session: Session, version_id: int) -> str:

@@ -6,11 +6,13 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflows.definitions.models import ProcessVersion
 from workflows.definitions.publishing import definition_of
 from workflows.engine.definition import ParsedDefinition
+from workflows.errors import NotFound
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,18 @@ class _VersionCache:
         if row is None:
             raise LookupError(version_id)
         return self.put(row)
+
+    def latest(self, session: Session, process_key: str) -> LoadedVersion:
+        """The newest published version of a process; only its id is read when it is loaded already."""
+        version_id = session.scalar(
+            select(ProcessVersion.id)
+            .where(ProcessVersion.process_key == process_key)
+            .order_by(ProcessVersion.version.desc())
+            .limit(1)
+        )
+        if version_id is None:
+            raise NotFound(f"No published version of '{process_key}'", process_key=process_key)
+        return self.get(session, version_id)
 
     def clear(self) -> None:
         with self._lock:

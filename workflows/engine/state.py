@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
@@ -12,7 +13,21 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from workflows.engine.compaction import compact
 from workflows.engine.definition import ParsedDefinition
 
-_SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+
+class _WorkflowWithoutSpecs(BpmnWorkflowConverter):
+    """The workflow as SpiffWorkflow's own converter writes it, less the specs: they are stored once
+    per published version, and converting them only to drop them again was most of a dump."""
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct: dict[str, Any] = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+
+_SERIALIZER = BpmnWorkflowSerializer(
+    BpmnWorkflowSerializer.configure({**SPIFF_CONFIG, BpmnWorkflow: _WorkflowWithoutSpecs})
+)
 SERIALIZER_VERSION: str = _SERIALIZER.VERSION
 
 
@@ -23,10 +38,8 @@ def new_workflow(definition: ParsedDefinition) -> BpmnWorkflow:
 def dump(workflow: BpmnWorkflow, compacted: bool = True) -> str:
     """The state as JSON, compacted (see workflows.engine.compaction) unless told otherwise."""
     # The spec is stored once per published version; copying it into every instance
-    # doubled the document and slowed every load.
+    # doubled the document and slowed every load (the converter leaves it out).
     dct: dict[str, Any] = _SERIALIZER.to_dict(workflow)
-    dct.pop("spec", None)
-    dct.pop("subprocess_specs", None)
     if compacted:
         dct = compact(dct, workflow)
     return json.dumps(dct, ensure_ascii=False, separators=(",", ":"))

@@ -19,11 +19,16 @@ import os
 import smtplib
 from dataclasses import dataclass
 from datetime import datetime
+from email.header import Header
 from email.message import EmailMessage
-from email.utils import parseaddr
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import formataddr, parseaddr
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from workflows.calendar import LOCAL_TZ
@@ -70,13 +75,65 @@ class MailSettings:
         )
 
 
+def load_email_context(session: Session, job_ids: list[int]) -> list[Any]:
+    """The people, cases and tasks the emails of `job_ids` speak of, read in one statement into the
+    session, where `compose` finds them without asking the database again while the caller holds
+    the rows returned (the session keeps only what is referenced)."""
+    payload = Job.payload
+    return session.execute(
+        select(Job.id, Person, ProcessInstance, HumanTask)
+        .outerjoin(Person, Person.id == payload["person_id"].as_integer())
+        .outerjoin(ProcessInstance, ProcessInstance.id == payload["instance_id"].as_integer())
+        .outerjoin(HumanTask, HumanTask.id == payload["task_id"].as_integer())
+        .where(Job.id.in_(job_ids))
+    ).all()  # type: ignore[return-value]
+
+
 def message_id(job: Job, settings: MailSettings) -> str:
     """The same for every attempt at one job, so a message sent twice can be told for one."""
     return f"<job-{job.id}@{settings.message_host}>"
 
 
+@dataclass(frozen=True)
+class Mail:
+    """One email as written: who to, what it says, and its Message-ID."""
+
+    sender: str
+    to: str
+    subject: str
+    message_id: str
+    body: str
+
+    def message(self) -> EmailMessage:
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = self.to
+        message["Subject"] = self.subject
+        message["Message-ID"] = self.message_id
+        message.set_content(self.body)
+        return message
+
+    def as_bytes(self, linesep: str = "\n") -> bytes:
+        """The same message as `message()` gives, put together by the older and much quicker
+        machinery of the standard library (MIMEText): the worker writes many. SMTP wants its
+        lines ended by CRLF."""
+        text = MIMEText(self.body, "plain", "utf-8")
+        text["From"] = self.sender if self.sender.isascii() else formataddr(parseaddr(self.sender), "utf-8")
+        text["To"] = self.to
+        subject: Any = self.subject if self.subject.isascii() else Header(self.subject, "utf-8")
+        text["Subject"] = subject  # a Header is folded and encoded as the generator writes it
+        text["Message-ID"] = self.message_id
+        return text.as_bytes(policy=compat32.clone(linesep=linesep))
+
+
 def compose(session: Session, job: Job, settings: MailSettings) -> EmailMessage | None:
     """The email of a notice job, in the recipient's language (the catalogues the app speaks)."""
+    mail = written(session, job, settings)
+    return mail.message() if mail is not None else None
+
+
+def written(session: Session, job: Job, settings: MailSettings) -> Mail | None:
+    """What the email of a job says, or None when it is not to be sent."""
     payload = job.payload
     person = session.get(Person, payload["person_id"])
     if person is None or not person.email:
@@ -103,11 +160,6 @@ def compose(session: Session, job: Job, settings: MailSettings) -> EmailMessage 
             else settings.base_url + CASELESS_LINKS.get(kind, "")
         )
     )
-    message = EmailMessage()
-    message["From"] = settings.sender
-    message["To"] = person.email
-    message["Subject"] = subject
-    message["Message-ID"] = message_id(job, settings)
     body = fill(
         catalogue.gettext(EMAIL_BODY),
         {
@@ -121,15 +173,14 @@ def compose(session: Session, job: Job, settings: MailSettings) -> EmailMessage 
     if task is not None and task.due_date is not None:
         due = fill(catalogue.gettext(EMAIL_DUE), {"due": written_date(task.due_date, person.locale)})
         body = body.replace(f"{subject}.\n", f"{subject}.\n{due}\n", 1)
-    message.set_content(body)
-    return message
+    return Mail(settings.sender, person.email, subject, message_id(job, settings), body)
 
 
 # Where each one-time link opens (app/auth/links.py).
 LINK_PATHS = {"invitation": "/account/invitation/", "password_reset": "/account/reset/"}
 
 
-def _account_email(person: Person, job: Job, settings: MailSettings) -> EmailMessage | None:
+def _account_email(person: Person, job: Job, settings: MailSettings) -> Mail | None:
     """An invitation or a password reset: the one-time link, in the person's language."""
     payload = job.payload
     purpose, token = payload["account"], payload.get("token")
@@ -138,19 +189,13 @@ def _account_email(person: Person, job: Job, settings: MailSettings) -> EmailMes
     catalogue = translations(person.locale)
     subject, body = (catalogue.gettext(text) for text in ACCOUNT_EMAILS[purpose])
     expires = datetime.fromisoformat(payload["expires_at"]).astimezone(LOCAL_TZ)
-    message = EmailMessage()
-    message["From"] = settings.sender
-    message["To"] = person.email
-    message["Subject"] = subject
-    message["Message-ID"] = message_id(job, settings)
     params = {
         "name": person.full_name,
         "link": f"{settings.base_url}{LINK_PATHS[purpose]}{token}",
         "expires": f"{written_date(expires.date(), person.locale)} {expires:%H:%M}",
         "login": person.username,
     }
-    message.set_content(fill(body, params))
-    return message
+    return Mail(settings.sender, str(person.email), subject, message_id(job, settings), fill(body, params))
 
 
 def _step_name(session: Session, instance: ProcessInstance, task: HumanTask, locale: str) -> str:
@@ -165,27 +210,27 @@ def _step_name(session: Session, instance: ProcessInstance, task: HumanTask, loc
 def send_email_job(session: Session, job: Job, clock: Clock, settings: MailSettings | None = None) -> None:
     """Send a notice's email; the worker marks the job done in the same transaction."""
     settings = settings or MailSettings.from_env()
-    message = compose(session, job, settings)
-    if message is None:
+    mail = written(session, job, settings)
+    if mail is None:
         return
     if settings.host:
-        _send(settings.host, settings.port, message)
+        _send(settings.host, settings.port, mail)
     else:  # one file per job: a second attempt replaces the first
         settings.outbox.mkdir(parents=True, exist_ok=True)
-        (settings.outbox / f"job-{job.id}.eml").write_bytes(bytes(message))
+        (settings.outbox / f"job-{job.id}.eml").write_bytes(mail.as_bytes())
     # What went out stays with the job (its done_at says when), to find the message by; a one-time
     # link's token does not stay in the database once it has gone out.
     payload = {key: value for key, value in job.payload.items() if key != "token"}
-    job.payload = {**payload, "message_id": message["Message-ID"]}
+    job.payload = {**payload, "message_id": mail.message_id}
 
 
-def _send(host: str, port: int, message: EmailMessage) -> None:
+def _send(host: str, port: int, mail: Mail) -> None:
     smtp = smtplib.SMTP(host, port, timeout=30)
     try:
-        smtp.send_message(message)  # raises unless the server accepted it
+        smtp.sendmail(mail.sender, [mail.to], mail.as_bytes("\r\n"))  # raises unless the server accepted it
     finally:
         try:
             smtp.quit()
         except (smtplib.SMTPException, OSError):  # accepted is sent: a failed goodbye changes nothing
-            log.info("SMTP QUIT failed after sending %s", message["Message-ID"], exc_info=True)
+            log.info("SMTP QUIT failed after sending %s", mail.message_id, exc_info=True)
             smtp.close()

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import Date, String, cast, func, literal, literal_column
+
 from workflows.calendar import add_months
 from workflows.records.models import CertificateType, TrainingForm, TrainingMode
 
@@ -61,17 +63,36 @@ def _certificate_type(value: Any) -> CertificateType | None:
         return None
 
 
-def case_training(data: dict[str, Any], validity_years: int) -> CaseTraining:
+def validity_base(data: dict[str, Any]) -> date | None:
+    """The day a certificate's validity counts from: its issue date, else the course's end."""
+    return _day(data.get("certificate_issued_on")) or _day(data.get("end_date"))
+
+
+def valid_until_in_sql(issued_on: date, validity_years: Any, dialect: str) -> Any:
+    """`valid_until(issued_on, years)` as the database works it out, for `validity_years` read in
+    the same statement: whole years on, the 29th of February becoming the last day of February
+    as `add_months` makes it (PostgreSQL's date arithmetic does so itself)."""
+    if dialect == "postgresql":
+        interval = validity_years * literal_column("INTERVAL '1 year'")
+        return cast(cast(literal(issued_on, Date), Date) + interval, Date)
+    years = literal("+").concat(cast(validity_years, String)).concat(" years")
+    day = issued_on.isoformat()
+    if (issued_on.month, issued_on.day) == (2, 29):
+        return func.date(day, "start of month", years, "+1 month", "-1 day")
+    return func.date(day, years)
+
+
+def case_training(data: dict[str, Any], validity_years: int | None) -> CaseTraining:
     """The file's fields from a case's data; validity defaults to the issue date (or the course's
-    end) plus the policy's years."""
+    end) plus the policy's years (left None without `validity_years`, for the caller to work out)."""
     form = _FORMS.get(str(data.get("training_form") or ""))
     mode = _MODES.get(str(data.get("mode") or ""))
     if data.get("training_form") == "online_course":
         mode = TrainingMode.ONLINE
     issued = _day(data.get("certificate_issued_on"))
     until = _day(data.get("valid_until"))
-    if until is None:
-        base = issued or _day(data.get("end_date"))
+    if until is None and validity_years is not None:
+        base = validity_base(data)
         until = valid_until(base, validity_years) if base else None
     number = str(data.get("certificate_number") or "").strip() or None
     return CaseTraining(

@@ -3,7 +3,7 @@ their own doing."""
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, event, func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.conftest import Demo
@@ -117,3 +117,18 @@ def test_a_step_of_the_ten_step_process_is_five_statements_and_one_flush(
             session.scalars(select(ProcessInstance.status).where(ProcessInstance.id == case)).one()
             == "completed"
         )
+
+
+def test_a_cases_pending_timers_are_found_by_an_index_not_among_all_its_jobs(engine: Engine) -> None:
+    """What the timers' trigger and the worker ask on every change of a case's timers: read
+    through the index on case, status and kind, so a case with a thousand sent emails and
+    cancelled timers behind it costs what a new one does (migration 0028)."""
+    lookup = "SELECT 1 FROM job WHERE job.instance_id = 1 AND job.kind = 'timer' AND job.status = 'pending'"
+    with engine.connect() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text("SET enable_seqscan = off"))
+            plan = conn.execute(text(f"EXPLAIN {lookup}")).scalars().all()
+        else:
+            plan = [row[-1] for row in conn.execute(text(f"EXPLAIN QUERY PLAN {lookup}"))]
+        conn.rollback()
+    assert any("ix_job_instance_status_kind" in line for line in plan), plan

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
+from sqlalchemy.orm import Session
 
 from tests.workflows.flow import Flow
+from workflows.records.from_case import valid_until, valid_until_in_sql
 from workflows.records.models import RecordSource, RecordsSetting, TrainingForm, TrainingMode, TrainingRecord
 
 
@@ -52,3 +54,13 @@ def test_the_validity_follows_the_editable_policy(flow: Flow) -> None:
     with flow.factory() as s:
         record = s.scalars(select(TrainingRecord).where(TrainingRecord.instance_id == case)).one()
         assert record.valid_until == date(2031, 3, 31)
+
+
+def test_the_database_works_out_a_certificates_validity_as_the_records_policy_does(db: Session) -> None:
+    """The case's step has the insert read the policy's years and count them on (one statement),
+    with the same days `valid_until` gives, the 29th of February included."""
+    dialect = db.get_bind().dialect.name
+    for issued in (date(2026, 3, 31), date(2024, 2, 29), date(2023, 12, 31), date(2025, 2, 28)):
+        for years in (1, 3, 4, 50):
+            worked_out = db.scalar(select(valid_until_in_sql(issued, literal(years), dialect)))
+            assert date.fromisoformat(str(worked_out)[:10]) == valid_until(issued, years), (issued, years)
