@@ -10,14 +10,14 @@ anew (every Cyrillic letter escaped) each time; the summary sort indexes are reb
 SQLite gets plain indexes only: no table is rebuilt, its triggers on process_instance stay.
 
 Revision ID: 0026_register_speed
-Revises: 0023_step_cost2
+Revises: 0024_quarterly
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0026_register_speed"
-down_revision = "0023_step_cost2"
+down_revision = "0024_quarterly"
 branch_labels = None
 depends_on = None
 

@@ -7,14 +7,14 @@ the seat index carries the subject and the assignee too, so the list and its cou
 the index without visiting the table.
 
 Revision ID: 0027_inbox_speed
-Revises: 0023_step_cost2
+Revises: 0026_register_speed
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0027_inbox_speed"
-down_revision = "0023_step_cost2"
+down_revision = "0026_register_speed"
 branch_labels = None
 depends_on = None
 

@@ -8,13 +8,13 @@ leads with the case and the job's status and kind, so the lookup reads the pendi
 it serves every lookup by case the old one did. The triggers stay as they are.
 
 Revision ID: 0028_step_cost3
-Revises: 0023_step_cost2
+Revises: 0027_inbox_speed
 """
 
 from alembic import op
 
 revision = "0028_step_cost3"
-down_revision = "0023_step_cost2"
+down_revision = "0027_inbox_speed"
 branch_labels = None
 depends_on = None
 
