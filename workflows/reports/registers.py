@@ -163,7 +163,7 @@ def _current_task_id() -> Any:
     return (
         select(HumanTask.id)
         .where(HumanTask.instance_id == ProcessInstance.id, _OPEN)
-        .order_by(HumanTask.due_date.is_(None), HumanTask.due_date, HumanTask.id)
+        .order_by(HumanTask.due_date.asc().nulls_last(), HumanTask.id)
         .limit(1)
         .correlate(ProcessInstance)
         .scalar_subquery()
