@@ -2,7 +2,7 @@
 report 602-06, and the time of their XLSX and PDF.
 
     .venv/bin/python bench/reports.py [--cases 100000] [--people 10000] [--seeds 12] [--repeat 10]
-                                      [--sqlite-only]
+                                      [--sqlite-only | --postgres-only]
                                       [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
 
 Per backend (SQLite in a temporary file; PostgreSQL from --postgres-url or BENCH_DATABASE_URL, in a
@@ -207,14 +207,16 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, default=12)
     parser.add_argument("--repeat", type=int, default=10)
     parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--postgres-only", action="store_true")
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_POSTGRES_URL))
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
-        print("== SQLite ==")
-        engine = make_engine(f"sqlite:///{workdir / 'bench.sqlite3'}")
-        run(engine, args, workdir)
-        engine.dispose()
+        if not args.postgres_only:
+            print("== SQLite ==")
+            engine = make_engine(f"sqlite:///{workdir / 'bench.sqlite3'}")
+            run(engine, args, workdir)
+            engine.dispose()
         if args.sqlite_only:
             return 0
         schema = f"bench_reports_{os.getpid()}"
