@@ -1,17 +1,18 @@
 """How the reports answer with many cases: server time of the university report and of the annual
 report 602-06, and the time of their XLSX and PDF.
 
-    .venv/bin/python bench/reports.py [--cases 100000] [--people 10000] [--seeds 12] [--repeat 10]
-                                      [--sqlite-only | --postgres-only]
+    .venv/bin/python bench/reports.py [--cases 100000] [--tasks 1000000] [--people 10000] [--seeds 12]
+                                      [--repeat 10] [--sqlite-only | --postgres-only]
                                       [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
 
 Per backend (SQLite in a temporary file; PostgreSQL from --postgres-url or BENCH_DATABASE_URL, in a
 schema of its own, bench_reports_<pid>, dropped at the end):
 
 1. real cases through the services, copied at the SQL level to --cases cases (bench/registers.py's
-   builder); --people teachers over the demo's departments; a training record for half of the
-   cases, spread over those people and three years, and an imported one for each of them; a
-   department meeting's review for a third of the cases, and a few journal entries;
+   builder), with finished steps making up --tasks task rows; --people teachers over the demo's
+   departments; a training record for half of the cases, spread over those people and three years,
+   and an imported one for each of them; a department meeting's review for a third of the cases,
+   and a few journal entries;
 2. the university report for 2026 and the annual report 602-06 as HR opens them, through the web
    app in-process (Flask's test client), --repeat times each: p50 and p95 server time and the SQL
    statements each sent (goal: the annual report within 2 s);
@@ -40,8 +41,9 @@ sys.path.insert(0, str(ROOT))
 
 from app import create_app  # noqa: E402  # after the path: the script runs from anywhere
 from bench.registers import DEFAULT_POSTGRES_URL, copy_cases, counting, seed  # noqa: E402
+from bench.registers import add_history as add_task_history  # noqa: E402
 from workflows import migrate  # noqa: E402
-from workflows.cases.models import Event, ProcessInstance  # noqa: E402
+from workflows.cases.models import Event, HumanTask, ProcessInstance  # noqa: E402
 from workflows.clock import FrozenClock  # noqa: E402
 from workflows.db import make_engine  # noqa: E402
 from workflows.definitions.versions import VERSIONS  # noqa: E402
@@ -194,15 +196,22 @@ def run(engine: Engine, args: argparse.Namespace, workdir: Path) -> None:
     migrate.upgrade(engine)
     people = seed(engine, args.seeds)
     made = copy_cases(engine, args.cases, people)
+    add_task_history(engine, args.tasks)
     teachers = add_people(engine, args.people)
     records, reviews = add_history(engine, teachers)
-    print(f"{made} cases, {len(teachers)} more people, {records} training records, {reviews} meeting reviews")
+    with engine.connect() as conn:
+        tasks = conn.scalar(select(func.count(HumanTask.id)))
+    print(
+        f"{made} cases, {tasks} task rows, {len(teachers)} more people, {records} training records, "
+        f"{reviews} meeting reviews"
+    )
     measure(engine, people, args.repeat, workdir)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--tasks", type=int, default=1_000_000, help="task rows, history included")
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--seeds", type=int, default=12)
     parser.add_argument("--repeat", type=int, default=10)
