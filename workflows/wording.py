@@ -79,6 +79,10 @@ PROBLEMS: dict[str, str] = {
     "unknown_notice": N_("Unknown notice “%(event)s”."),
     "unknown_recipient": N_("The notice goes to an unknown role “%(role)s”."),
     "unknown_starter": N_("The process may be started by an unknown role “%(role)s”."),
+    "unknown_listing": N_(
+        "The property “listed” names an unknown list “%(listed)s” for the process's cases; use one "
+        "of: %(known)s."
+    ),
     "no_file": N_("Choose a .bpmn file to upload."),
     "not_bpmn_file": N_("Only BPMN diagrams (.bpmn or .xml files) can be uploaded."),
 }

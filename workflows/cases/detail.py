@@ -25,7 +25,8 @@ from workflows.cases.models import (
 )
 from workflows.cases.withdrawal import is_hr_for, withdrawable
 from workflows.clock import Clock, today
-from workflows.definitions.catalog import bpmn_xml
+from workflows.definitions.catalog import bpmn_xml, listed_keys
+from workflows.definitions.listing import OWN_APPLICATIONS
 from workflows.definitions.reading import localized
 from workflows.org.models import OrgUnit, Person
 
@@ -84,10 +85,13 @@ def _holders(session: Session, instance_ids: list[int]) -> dict[int, list[Holder
 
 
 def my_cases(session: Session, person_id: int, limit: int = 200) -> list[CaseRow]:
-    """The person's own applications, newest first, with who holds each open step."""
+    """The person's own applications, newest first, with who holds each open step: the cases about
+    them of the processes whose diagram lists its cases as applications (`listed`), not the
+    quarterly data or the journal entries the product opens about them."""
+    applications = listed_keys(session, OWN_APPLICATIONS)[0]
     instances = session.scalars(
         select(ProcessInstance)
-        .where(ProcessInstance.subject_id == person_id)
+        .where(ProcessInstance.subject_id == person_id, ProcessInstance.process_key.in_(applications))
         .order_by(ProcessInstance.started_at.desc(), ProcessInstance.id.desc())
         .limit(limit)
     ).all()

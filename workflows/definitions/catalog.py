@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from workflows.definitions.listing import DEFAULT_LISTING, Listing, listing
 from workflows.definitions.models import DefinitionKind, ProcessVersion
 from workflows.definitions.versions import VERSIONS, LoadedVersion
 from workflows.engine.definition import DEFAULT_STARTERS
@@ -48,6 +49,7 @@ class ProcessInfo:
     forms: dict[str, dict[str, Any]]
     descriptions: dict[str, str] = field(default_factory=dict)  # locale -> what the process is for
     starters: tuple[str, ...] = DEFAULT_STARTERS  # the roles that may start a case
+    listed: Listing = DEFAULT_LISTING  # where its cases are listed
 
     def title(self, locale: str) -> str:
         return pick(self.titles, locale, self.process_key)
@@ -101,6 +103,7 @@ def _info(version: LoadedVersion) -> ProcessInfo:
         forms=version.forms,
         descriptions=info.descriptions(),
         starters=info.starters(),
+        listed=listing(info),
     )
 
 
@@ -138,7 +141,18 @@ def published_processes(session: Session) -> list[ProcessInfo]:
         )
         .order_by(ProcessVersion.process_key)
     ).all()
+    VERSIONS.load(session, list(ids))
     return [version_info(session, version_id) for version_id in ids]
+
+
+def listed_keys(session: Session, lists: frozenset[Listing]) -> tuple[list[str], list[str]]:
+    """The published processes whose cases are listed in one of `lists`, and those listed elsewhere,
+    by key, as the latest version of each says (one statement; the versions are cached)."""
+    inside: list[str] = []
+    outside: list[str] = []
+    for process in published_processes(session):
+        (inside if process.listed in lists else outside).append(process.process_key)
+    return inside, outside
 
 
 def latest_process(session: Session, process_key: str) -> ProcessInfo:

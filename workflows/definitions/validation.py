@@ -11,6 +11,7 @@ from jsonschema.exceptions import SchemaError
 from lxml import etree
 
 from workflows.definitions.expressions import OPERATORS, expression_problems
+from workflows.definitions.listing import listing_problems
 from workflows.definitions.reading import namespace_problems, process_node, read_document
 from workflows.definitions.vocabulary import vocabulary_problems
 from workflows.engine.definition import BPMN_NS, NS, DefinitionInfo, ParsedDefinition, parse, read_info
@@ -163,6 +164,7 @@ def validate(bpmn_xml: str, forms: dict[str, Any]) -> tuple[ParsedDefinition | N
         + _role_and_form_problems(info, forms)
         + expression_problems(root, info)
         + vocabulary_problems(root, info)
+        + listing_problems(info)
         + ([] if any(p.code == "dangling_flow" for p in problems) else _reachability_problems(root, info))
         + _form_problems(forms)
     )

@@ -40,6 +40,13 @@ class _VersionCache:
             raise LookupError(version_id)
         return self.put(row)
 
+    def load(self, session: Session, version_ids: list[int]) -> None:
+        """Load the versions not loaded yet in one statement (a page naming every process)."""
+        missing = [i for i in version_ids if i not in self._items]
+        if missing:
+            for row in session.scalars(select(ProcessVersion).where(ProcessVersion.id.in_(missing))):
+                self.put(row)
+
     def latest(self, session: Session, process_key: str) -> LoadedVersion:
         """The newest published version of a process; only its id is read when it is loaded already."""
         version_id = session.scalar(

@@ -29,6 +29,8 @@ from sqlalchemy.orm import Session
 from workflows.calendar import day_start, local_date
 from workflows.cases.models import Event, EventKind, ProcessInstance
 from workflows.clock import Clock
+from workflows.definitions.catalog import listed_keys
+from workflows.definitions.listing import OWN_APPLICATIONS
 from workflows.org.models import Person
 from workflows.records.models import Nonconformity, TrainingRecord
 from workflows.records.standing import Scope, Standing, Status, UnitInfo, standings, subtree
@@ -260,11 +262,14 @@ def _journal(
 
 
 def _cases(session: Session, person_id: int, period: Period) -> list[CaseLine]:
+    """The person's applications for a training starting in the period (`listed`: applications)."""
     summary = ProcessInstance.summary
+    applications = listed_keys(session, OWN_APPLICATIONS)[0]
     rows = session.execute(
         select(ProcessInstance.business_key, ProcessInstance.summary, ProcessInstance.status)
         .where(
             ProcessInstance.subject_id == person_id,
+            ProcessInstance.process_key.in_(applications),
             summary["start_date"].as_string() >= period.start.isoformat(),
             summary["start_date"].as_string() <= period.end.isoformat(),
         )

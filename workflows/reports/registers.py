@@ -21,11 +21,11 @@ from workflows.calendar import local_date
 from workflows.cases.access import scope_units, within
 from workflows.cases.models import CaseStatus, HumanTask, ProcessInstance, TaskStatus
 from workflows.clock import Clock
+from workflows.definitions.catalog import listed_keys
+from workflows.definitions.listing import IN_REGISTER
 from workflows.errors import Forbidden
-from workflows.nonconformity.kinds import PROCESS_KEY as JOURNAL_PROCESS
 from workflows.org.models import OrgUnit, Person, RoleAssignment
 from workflows.org.roles import EMPLOYEE
-from workflows.reports.kept import QUARTERLY_PROCESS
 from workflows.reports.summary_fields import SummaryField
 
 SORTS = ("started", "number", "employee", "course", "start", "cost", "status", "due")
@@ -128,12 +128,27 @@ def in_units(unit: Any, roots: list[int], chosen: int | None) -> list[ColumnElem
     return found
 
 
-def _conditions(flt: CaseFilter, roots: list[int], today: date) -> list[ColumnElement[bool]]:
+@dataclass(frozen=True)
+class CaseScope:
+    """The units whose cases the reader oversees, and the processes whose cases other pages list."""
+
+    roots: list[int]
+    elsewhere: list[str]
+
+
+def case_scope(session: Session, person_id: int, today: date) -> CaseScope:
+    """Forbidden for someone who oversees no unit."""
+    roots = scope_roots(session, person_id, today)
+    return CaseScope(roots, listed_keys(session, IN_REGISTER)[1])
+
+
+def _conditions(flt: CaseFilter, scope: CaseScope, today: date) -> list[ColumnElement[bool]]:
     summary = ProcessInstance.summary
-    found = in_units(ProcessInstance.subject_unit_id, roots, flt.unit_id)
-    # The journal's own cases are worked and listed in the journal, and a unit's quarterly data
-    # on HR's quarterly board, not among applications.
-    found.append(ProcessInstance.process_key.not_in((JOURNAL_PROCESS, QUARTERLY_PROCESS)))
+    found = in_units(ProcessInstance.subject_unit_id, scope.roots, flt.unit_id)
+    # Each diagram says where its cases are listed (`listed`): the journal's cases in the journal, a
+    # unit's quarterly data on HR's quarterly board, the plan's on the plan pages.
+    if scope.elsewhere:
+        found.append(ProcessInstance.process_key.not_in(scope.elsewhere))
     if flt.status:
         found.append(ProcessInstance.status == CaseStatus(flt.status))
     if flt.step:
@@ -209,7 +224,7 @@ def _counted(conditions: list[ColumnElement[bool]], bound: int) -> Any:
 
 def _query(
     flt: CaseFilter,
-    roots: list[int],
+    scope: CaseScope,
     today: date,
     page: tuple[int, int] | None = None,
     counted_to: int | None = None,
@@ -219,7 +234,7 @@ def _query(
     step: joining every matching case to its step before the limit is what made a page slow.
     With `counted_to` each row carries the bounded count of the matching cases as `total` (one
     statement for the page and its count)."""
-    conditions = _conditions(flt, roots, today)
+    conditions = _conditions(flt, scope, today)
     chosen = select(ProcessInstance.id.label("case_id"), _sort_column(flt.sort).label("sort_key")).where(
         *conditions
     )
@@ -337,17 +352,18 @@ def case_register(session: Session, person_id: int, clock: Clock, flt: CaseFilte
     """One page of the cases the person oversees; Forbidden for someone who oversees none."""
     flt = flt or CaseFilter()
     today = local_date(clock.now())
-    roots = scope_roots(session, person_id, today)
+    scope = case_scope(session, person_id, today)
     page = max(flt.page, 1)
     bound = count_bound(page, flt.per_page, flt.count_step)
     limits = (flt.per_page, (page - 1) * flt.per_page)
-    raw = session.execute(_query(flt, roots, today, limits, bound)).all()
+    raw = session.execute(_query(flt, scope, today, limits, bound)).all()
     if raw:
         total = raw[0].total
     else:  # past the last page, or nothing matches: no row to carry the count
-        total = session.scalar(select(_counted(_conditions(flt, roots, today), bound))) or 0
+        total = session.scalar(select(_counted(_conditions(flt, scope, today), bound))) or 0
     rows = _rows(session, list(raw), today)
-    return CasePage(rows, min(total, bound), page, flt.per_page, scope_tree(session, roots), total > bound)
+    units = scope_tree(session, scope.roots)
+    return CasePage(rows, min(total, bound), page, flt.per_page, units, total > bound)
 
 
 def count_bound(page: int, per_page: int, step: int) -> int:
@@ -360,10 +376,10 @@ def case_register_rows(session: Session, person_id: int, clock: Clock, flt: Case
     """Every row the filter selects, in its order, read in chunks (for the exports). The scope is
     checked at once: a refusal comes before the first byte of an export."""
     today = local_date(clock.now())
-    roots = scope_roots(session, person_id, today)
+    scope = case_scope(session, person_id, today)
 
     def chunks() -> Iterator[CaseRow]:
-        result = session.execute(_query(flt, roots, today).execution_options(yield_per=EXPORT_CHUNK))
+        result = session.execute(_query(flt, scope, today).execution_options(yield_per=EXPORT_CHUNK))
         for chunk in result.partitions():
             yield from _rows(session, list(chunk), today)
 
