@@ -15,8 +15,9 @@ Figures, per backend (SQLite in a temporary file; PostgreSQL from --postgres-url
 5. median and p95 latency of `complete_task` (session, step and commit) on fresh instances and on one
    with --loops return-and-resubmit loops, with the SQL statements each step issues;
 6. the size of the stored engine state after a finished lifecycle and after the loops;
-7. where the services' time goes: the engine's steps, the state's load and dump, the commits, and the
-   rest (SQLAlchemy and the SQL, the service code);
+7. where the services' time goes: the engine's steps, the state's load and dump, the commits, the
+   statements' execution by the driver (round trips and the database's work), and the rest (the
+   service code, SQLAlchemy's ORM and statement building);
 8. the ten-step process of bench/ten_steps/ through the services (one employee, ten tasks), and the
    database growth per finished instance of it and of the qualification request.
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, event, text
 from sqlalchemy.orm import Session
 
 from workflows.cases.start import start_case
@@ -24,7 +24,9 @@ from workflows.engine.runtime import Runtime
 TEN_STEPS_DIR = Path(__file__).resolve().parent / "ten_steps"
 TEN_STEPS = "ten_steps"
 TEN_STEP_DATA: dict[str, Any] = {"note": "Дайын"}
-PHASES = ("engine", "serialization", "commit", "ORM/SQL and the rest")
+# The last phase is what is left: the services' Python, SQLAlchemy's ORM and statement building.
+SQL = "SQL statements (the driver's execute)"
+PHASES = ("engine", "serialization", "commit", SQL, "Python, ORM and the rest")
 
 
 def publish_ten_steps(session: Session, clock: Any) -> None:
@@ -48,33 +50,65 @@ class Phases:
         return {k: (v / self.total if self.total else 0.0) for k, v in every.items()}
 
 
-def _wrapped(target: Any, name: str, into: dict[str, float], phase: str) -> Callable[[], None]:
-    """Time every call of `target.name` into `into[phase]`; returns the undo."""
+def _wrapped(
+    target: Any, name: str, into: dict[str, float], phase: str, active: list[str]
+) -> Callable[[], None]:
+    """Time every call of `target.name` into `into[phase]`; returns the undo. `active` holds the
+    phases being timed, innermost last: statements a phase runs are taken out of it."""
     original = target.__dict__[name]
     function = original.__func__ if isinstance(original, classmethod) else original
 
     def timed(*args: Any, **kwargs: Any) -> Any:
         began = time.perf_counter()
+        active.append(phase)
         try:
             return function(*args, **kwargs)
         finally:
+            active.pop()
             into[phase] += time.perf_counter() - began
 
     setattr(target, name, classmethod(timed) if isinstance(original, classmethod) else timed)
     return lambda: setattr(target, name, original)
 
 
+def _statements_timed(engine: Engine, into: dict[str, float], active: list[str]) -> Callable[[], None]:
+    """Time each statement's execution by the driver (sending it, the database's work, the reply)
+    into the SQL phase, and out of a phase that ran it (a service task's statement is not the
+    engine's time); returns the undo."""
+    began: list[float] = []
+
+    def before(*_: Any) -> None:
+        began.append(time.perf_counter())
+
+    def after(*_: Any) -> None:
+        spent = time.perf_counter() - began.pop()
+        into[SQL] += spent
+        if active:
+            into[active[-1]] -= spent
+
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+
+    def undo() -> None:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+
+    return undo
+
+
 @contextmanager
-def phase_timers(phases: Phases) -> Iterator[None]:
-    """While inside: the engine's steps, the state's load and dump, and the commits are timed."""
-    into = phases.seconds
+def phase_timers(phases: Phases, engine: Engine) -> Iterator[None]:
+    """While inside: the engine's steps, the state's load and dump, the commits and the statements
+    `engine` runs are timed."""
+    into, active = phases.seconds, []
     undo = [
-        _wrapped(Runtime, "advance", into, "engine"),
-        _wrapped(Runtime, "complete", into, "engine"),
-        _wrapped(Runtime, "fire_timers", into, "engine"),
-        _wrapped(Runtime, "load", into, "serialization"),
-        _wrapped(Runtime, "dump", into, "serialization"),
-        _wrapped(Session, "commit", into, "commit"),
+        _wrapped(Runtime, "advance", into, "engine", active),
+        _wrapped(Runtime, "complete", into, "engine", active),
+        _wrapped(Runtime, "fire_timers", into, "engine", active),
+        _wrapped(Runtime, "load", into, "serialization", active),
+        _wrapped(Runtime, "dump", into, "serialization", active),
+        _wrapped(Session, "commit", into, "commit", active),
+        _statements_timed(engine, into, active),
     ]
     began = time.perf_counter()
     try:

@@ -335,7 +335,7 @@ def measure_backend(b: Backend, definition: ParsedDefinition, args: argparse.Nam
     phases = Phases()
 
     def services(serial: int, into: LifecycleStats) -> None:
-        with phase_timers(phases):
+        with phase_timers(phases, b.engine):
             services_lifecycle(b, serial, into)
 
     runners: dict[str, Callable[[int, LifecycleStats], object]] = {
