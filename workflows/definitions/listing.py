@@ -6,13 +6,18 @@ refund) in the cases register alone; the cases the product opens for its own rec
 that works them: the nonconformity journal, HR's quarterly board, the plan pages. The latest
 published version of a process decides for all its cases, as those pages list a process's cases
 whatever version each started on.
+
+A version that does not write the property lists its cases where the product's own diagram of the
+same process does (a process owner's version published before the property existed, say), and a
+process of the owner's own as applications.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
 
-from workflows.engine.definition import DefinitionInfo
+from workflows.engine.definition import DefinitionInfo, parse_xml, read_info
 from workflows.errors import Problem, problem
 
 PROPERTY = "listed"
@@ -34,9 +39,26 @@ IN_REGISTER = frozenset({Listing.APPLICATIONS, Listing.CASES})
 OWN_APPLICATIONS = frozenset({Listing.APPLICATIONS})
 
 
+def _written(info: DefinitionInfo) -> str:
+    return (info.properties.get(PROPERTY) or "").strip()
+
+
 def written_listing(info: DefinitionInfo) -> str:
     """The property as the diagram writes it, or the default when it is absent or blank."""
-    return (info.properties.get(PROPERTY) or "").strip() or DEFAULT_LISTING
+    return _written(info) or shipped_listings().get(info.process_key, DEFAULT_LISTING)
+
+
+@cache
+def shipped_listings() -> dict[str, Listing]:
+    """Where the product's own diagrams (bpmn/) list their cases, by process key: read once."""
+    from workflows.definitions.publishing import BPMN_DIR  # publishing's checks import this module
+
+    found: dict[str, Listing] = {}
+    for path in sorted(BPMN_DIR.glob("*.bpmn")):
+        info = read_info(parse_xml(path.read_bytes()))
+        if _written(info) in _WRITTEN:
+            found[info.process_key] = _WRITTEN[_written(info)]
+    return found
 
 
 def listing(info: DefinitionInfo) -> Listing:

@@ -70,3 +70,31 @@ def test_publishing_refuses_an_unknown_list_and_keeps_the_live_version(flow: Flo
         assert "“listed”" in found.message and value in found.message
         assert s.scalar(select(func.count(ProcessVersion.id))) == before
         assert latest_version(s, "nonconformity").version == 1
+
+
+def test_an_owners_version_without_the_property_lists_its_cases_where_the_shipped_one_does(
+    flow: Flow,
+) -> None:
+    # Published before the property existed: the journal's entries stay in the journal.
+    unwritten = JOURNAL.replace(WRITTEN, "", 1)
+    assert 'name="listed"' not in unwritten
+    with flow.factory() as s:
+        publish(s, unwritten, load_forms(), flow.demo["owner"], flow.clock)
+        s.commit()
+        assert latest_version(s, "nonconformity").version == 2
+        listed = {p.process_key: p.listed for p in published_processes(s)}
+        _, elsewhere = listed_keys(s, IN_REGISTER)
+    assert listed["nonconformity"] == Listing.JOURNAL
+    assert "nonconformity" in elsewhere
+
+
+def test_an_owners_own_process_without_the_property_lists_its_cases_as_applications(flow: Flow) -> None:
+    own = JOURNAL.replace(WRITTEN, "", 1).replace('id="nonconformity"', 'id="own_review"')
+    assert 'id="own_review"' in own
+    with flow.factory() as s:
+        publish(s, own, load_forms(), flow.demo["owner"], flow.clock)
+        s.commit()
+        listed = {p.process_key: p.listed for p in published_processes(s)}
+        register, _ = listed_keys(s, IN_REGISTER)
+    assert listed["own_review"] == Listing.APPLICATIONS
+    assert "own_review" in register
