@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from workflows.calendar import LOCAL_TZ, add_months, local_date
 from workflows.cases.models import ProcessInstance
 from workflows.clock import Clock
-from workflows.nonconformity.kinds import PROCESS_KEY as JOURNAL_PROCESS
+from workflows.definitions.catalog import listed_keys
+from workflows.definitions.listing import Listing
 from workflows.org.audit import Subject, record_change
 from workflows.org.import_models import ImportRun
 from workflows.records.models import Nonconformity
@@ -52,10 +53,12 @@ def past_period(session: Session, clock: Clock) -> list[PastPeriod]:
     schedule, journal, staff = (retention_for(session, k) for k in ("schedule", "journal", "staff_lists"))
     if schedule is not None:
         cutoff = _cutoff(clock, schedule.years)
+        # The journal's own cases are kept with its entries, by the journal's period.
+        journal_processes, _ = listed_keys(session, frozenset({Listing.JOURNAL}))
         rows = session.execute(
             select(ProcessInstance.id, ProcessInstance.business_key, ProcessInstance.ended_at)
             .where(
-                ProcessInstance.process_key != JOURNAL_PROCESS,
+                ProcessInstance.process_key.not_in(journal_processes),
                 ProcessInstance.ended_at.is_not(None),
                 ProcessInstance.ended_at < cutoff,
             )

@@ -123,6 +123,25 @@ def test_only_what_is_past_its_period_is_listed_and_removed(flow: Flow) -> None:
         assert past_period(session, flow.clock) == []
 
 
+def test_the_journals_own_cases_are_kept_by_the_journal_not_by_the_schedule(flow: Flow) -> None:
+    with flow.factory() as session:
+        entry = open_nonconformity(
+            session,
+            cause="other",
+            source_key="kept",
+            clock=flow.clock,
+            note="Ашық",
+            person_id=flow.demo["teacher"],
+        )
+        assert entry.flow_id is not None
+        # Its case ended long ago, but the entry is open: the schedule's period does not reach it.
+        _ended(session, entry.flow_id, LONG_AGO)
+        session.commit()
+        listed = {(i.table, i.id) for i in past_period(session, flow.clock)}
+    assert ("process_instance", entry.flow_id) not in listed
+    assert ("nonconformity", entry.entry_id) not in listed
+
+
 def test_the_command_lists_first_and_removes_only_when_confirmed(
     committed_flow: Flow, committed_engine: Engine
 ) -> None:
