@@ -83,6 +83,9 @@ PROBLEMS: dict[str, str] = {
         "The property “listed” names an unknown list “%(listed)s” for the process's cases; use one "
         "of: %(known)s."
     ),
+    "unknown_withdrawal": N_(
+        "The property “withdrawal” has an unknown value “%(withdrawal)s”; use one of: %(known)s."
+    ),
     "no_file": N_("Choose a .bpmn file to upload."),
     "not_bpmn_file": N_("Only BPMN diagrams (.bpmn or .xml files) can be uploaded."),
 }

@@ -21,6 +21,7 @@ from workflows.cases.models import (
 from workflows.cases.steps import Step
 from workflows.clock import Clock, today
 from workflows.definitions.versions import VERSIONS
+from workflows.definitions.withdrawing import withdrawn_by_applicant
 from workflows.errors import FieldError, Forbidden, NotAllowedNow, ValidationFailed, field_error
 from workflows.messaging.models import NoticeKind
 from workflows.messaging.notices import notify_people
@@ -37,15 +38,9 @@ def _running(session: Session, actor_id: int, case_id: int, clock: Clock) -> Pro
     return instance
 
 
-# `withdrawal="none"` (a process property): the product opened the case and the diagram closes it;
-# the person it is about cannot withdraw it (a unit's quarterly data).
-NOT_WITHDRAWN = "none"
-
-
 def withdrawable(session: Session, instance: ProcessInstance) -> bool:
     """Whether the case's diagram lets the person it is about withdraw it."""
-    info = VERSIONS.get(session, instance.version_id).definition.info
-    return info.properties.get("withdrawal") != NOT_WITHDRAWN
+    return withdrawn_by_applicant(VERSIONS.get(session, instance.version_id).definition.info)
 
 
 def _issued_order(session: Session, case_id: int) -> Order | None:

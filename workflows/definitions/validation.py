@@ -14,6 +14,7 @@ from workflows.definitions.expressions import OPERATORS, expression_problems
 from workflows.definitions.listing import listing_problems
 from workflows.definitions.reading import namespace_problems, process_node, read_document
 from workflows.definitions.vocabulary import vocabulary_problems
+from workflows.definitions.withdrawing import withdrawal_problems
 from workflows.engine.definition import BPMN_NS, NS, DefinitionInfo, ParsedDefinition, parse, read_info
 from workflows.errors import DefinitionInvalid, Problem, problem
 from workflows.forms.checks import CHECKS, parse_checks
@@ -165,6 +166,7 @@ def validate(bpmn_xml: str, forms: dict[str, Any]) -> tuple[ParsedDefinition | N
         + expression_problems(root, info)
         + vocabulary_problems(root, info)
         + listing_problems(info)
+        + withdrawal_problems(info)
         + ([] if any(p.code == "dangling_flow" for p in problems) else _reachability_problems(root, info))
         + _form_problems(forms)
     )
