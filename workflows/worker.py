@@ -180,6 +180,13 @@ def _claimed(session: Session, jobs: list[Job]) -> bool:
     return True
 
 
+def ended_reading(session: Session) -> None:
+    """End a transaction by committing it, also when it only read: PostgreSQL's driver forgets the
+    statements it has prepared on the connection at every rollback, and the worker looks for due
+    jobs many times a minute; the next step's statements would be parsed and planned again."""
+    session.commit()
+
+
 def _run(
     factory: sessionmaker[Session], clock: Clock, worker: str, take: Taker, result: FireResult
 ) -> tuple[bool, bool]:
@@ -188,6 +195,7 @@ def _run(
         taken = take(session, clock, worker)  # what it read is held while the handler runs
         jobs = taken.jobs
         if not jobs:
+            ended_reading(session)
             return False, False
         ids = [job.id for job in jobs]
         if jobs[0].kind != JobKind.TIMER and not _claimed(session, jobs):
@@ -260,8 +268,7 @@ def _run_emails(factory: sessionmaker[Session], clock: Clock, worker: str, resul
                 else:
                     job.due_at = clock.now() + timedelta(seconds=30 * 2**job.attempts)
                     result.retried += 1
-        if jobs:
-            session.commit()
+        ended_reading(session)  # the emails sent, or none was due
     return taken.more
 
 
@@ -333,6 +340,7 @@ def run_worker(
             result = fire_due_jobs(factory, clock, worker)
             with factory() as session:
                 seconds = next_sleep(session, clock, result, max_sleep)
+                ended_reading(session)
         except Exception:  # keep the loop alive through a database restart
             log.exception("worker pass failed")
             result, seconds = FireResult(), max_sleep

@@ -5,11 +5,11 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, event, select
 
 from tests.workflows.flow import Flow
 from workflows.cases.models import Job
-from workflows.worker import FireResult, JobListener, run_worker
+from workflows.worker import FireResult, JobListener, fire_due_jobs, run_worker, start_sweeps
 
 
 def _timer(flow: Flow, case: int) -> Job:
@@ -58,6 +58,38 @@ def test_with_nothing_pending_the_worker_sleeps_its_longest(committed_flow: Flow
 
     run_worker(committed_flow.factory, committed_flow.clock, stop, max_sleep=7, wait=wait)
     assert sleeps == [7]
+
+
+def test_a_pass_that_finds_nothing_due_never_rolls_back(
+    committed_flow: Flow, committed_engine: Engine
+) -> None:
+    # A rollback makes PostgreSQL's driver forget its prepared statements: the worker, which looks
+    # many times a minute, ends its reads by committing them.
+    start_sweeps(committed_flow.factory, committed_flow.clock)  # what a new database queues, run first
+    fire_due_jobs(committed_flow.factory, committed_flow.clock)
+    ended: list[str] = []
+    listeners = {
+        "commit": lambda _conn: ended.append("commit"),
+        "rollback": lambda _conn: ended.append("rollback"),
+    }
+    for name, listener in listeners.items():
+        event.listen(committed_engine, name, listener)
+    stop = threading.Event()
+    passes: list[FireResult] = []
+    try:
+        run_worker(
+            committed_flow.factory,
+            committed_flow.clock,
+            stop,
+            max_sleep=7,
+            on_pass=passes.append,
+            wait=lambda _s: stop.set(),
+        )
+    finally:
+        for name, listener in listeners.items():
+            event.remove(committed_engine, name, listener)
+    assert passes[0].done == 0  # nothing was due: the pass only read
+    assert "commit" in ended and "rollback" not in ended
 
 
 def test_a_committed_step_wakes_a_listening_worker(committed_flow: Flow, committed_engine: Engine) -> None:
