@@ -15,10 +15,12 @@ from aiosmtpd.controller import Controller
 class SmtpInbox:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
+        self.peers: list[object] = []  # the client's address each message came from (a connection)
 
     async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         raw = envelope.content  # type: ignore[attr-defined]
         self.messages.append(message_from_bytes(raw, policy=policy.default))
+        self.peers.append(session.peer)  # type: ignore[attr-defined]
         return "250 OK"
 
     def to(self, address: str) -> list[EmailMessage]:

@@ -35,7 +35,7 @@ from workflows.cases.models import Job, JobKind, JobStatus, ProcessInstance
 from workflows.cases.steps import JOBS_CHANNEL, fire_timer
 from workflows.clock import Clock
 from workflows.errors import Conflict, ProcessError
-from workflows.messaging.email import load_email_context, send_email_job
+from workflows.messaging.email import load_email_context, one_session_a_server, send_email_job
 from workflows.org.import_runs import preview_job
 from workflows.planning.slips import run_slip_job, schedule_slip_sweep
 from workflows.records.reminders import schedule_sweep
@@ -253,23 +253,28 @@ def _run_emails(factory: sessionmaker[Session], clock: Clock, worker: str, resul
     with factory() as session:
         taken = _emails(session, clock)  # what it read stays in the session while held
         jobs = taken.jobs
-        for job in jobs:  # claimed: `attempts` is what the claim left in the row
-            try:
-                HANDLERS[JobKind.EMAIL](session, job, clock)
-                job.status, job.done_at, job.done_by = JobStatus.DONE, clock.now(), worker
-                result.done += 1
-            except Exception as exc:  # this email waits; the batch goes on
-                error = f"{exc.__class__.__name__}: {exc}"
-                log.warning("job %s failed: %s", job.id, error)
-                job.last_error = error[:2000]
-                if job.attempts >= MAX_ATTEMPTS:
-                    job.status = JobStatus.FAILED
-                    result.failed += 1
-                else:
-                    job.due_at = clock.now() + timedelta(seconds=30 * 2**job.attempts)
-                    result.retried += 1
+        with one_session_a_server():
+            _send_emails(session, jobs, clock, worker, result)
         ended_reading(session)  # the emails sent, or none was due
     return taken.more
+
+
+def _send_emails(session: Session, jobs: list[Job], clock: Clock, worker: str, result: FireResult) -> None:
+    for job in jobs:  # claimed: `attempts` is what the claim left in the row
+        try:
+            HANDLERS[JobKind.EMAIL](session, job, clock)
+            job.status, job.done_at, job.done_by = JobStatus.DONE, clock.now(), worker
+            result.done += 1
+        except Exception as exc:  # this email waits; the batch goes on
+            error = f"{exc.__class__.__name__}: {exc}"
+            log.warning("job %s failed: %s", job.id, error)
+            job.last_error = error[:2000]
+            if job.attempts >= MAX_ATTEMPTS:
+                job.status = JobStatus.FAILED
+                result.failed += 1
+            else:
+                job.due_at = clock.now() + timedelta(seconds=30 * 2**job.attempts)
+                result.retried += 1
 
 
 def fire_due_jobs(

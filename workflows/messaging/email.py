@@ -17,6 +17,9 @@ from __future__ import annotations
 import logging
 import os
 import smtplib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from email.header import Header
@@ -225,12 +228,76 @@ def send_email_job(session: Session, job: Job, clock: Clock, settings: MailSetti
 
 
 def _send(host: str, port: int, mail: Mail) -> None:
-    smtp = smtplib.SMTP(host, port, timeout=30)
+    batch = _batch.get()
+    if batch is not None:
+        batch.setdefault((host, port), MailConnection(host, port)).send(mail)
+        return
+    connection = MailConnection(host, port)
     try:
-        smtp.sendmail(mail.sender, [mail.to], mail.as_bytes("\r\n"))  # raises unless the server accepted it
+        connection.send(mail)
     finally:
+        connection.close()
+
+
+class MailConnection:
+    """One SMTP session for the emails of a batch: opened for the first, kept for the others, and
+    dropped after a failure, so that the next email opens a fresh one. A session the server closed
+    while it was kept (an idle timeout) is opened again once for the email that found it closed."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self._smtp: smtplib.SMTP | None = None
+
+    def send(self, mail: Mail) -> None:
+        kept = self._smtp is not None
         try:
-            smtp.quit()
-        except (smtplib.SMTPException, OSError):  # accepted is sent: a failed goodbye changes nothing
-            log.info("SMTP QUIT failed after sending %s", mail.message_id, exc_info=True)
-            smtp.close()
+            self._sendmail(mail)
+        except smtplib.SMTPServerDisconnected:
+            self._drop()
+            if not kept:
+                raise
+            self._sendmail(mail)  # the kept session had gone; a fresh one, once
+        except BaseException:
+            self._drop()
+            raise
+
+    def _sendmail(self, mail: Mail) -> None:
+        if self._smtp is None:
+            self._smtp = smtplib.SMTP(self.host, self.port, timeout=30)
+        # Raises unless the server accepted the message.
+        self._smtp.sendmail(mail.sender, [mail.to], mail.as_bytes("\r\n"))
+
+    def _drop(self) -> None:
+        if self._smtp is not None:
+            self._smtp.close()
+            self._smtp = None
+
+    def close(self) -> None:
+        if self._smtp is None:
+            return
+        try:
+            self._smtp.quit()
+        except (
+            smtplib.SMTPException,
+            OSError,
+        ):  # what was accepted is sent: a failed goodbye changes nothing
+            log.info("SMTP QUIT failed after a batch to %s", self.host, exc_info=True)
+        finally:
+            self._drop()
+
+
+# The SMTP sessions of the batch being sent, by server (`one_session_a_server`).
+_batch: ContextVar[dict[tuple[str, int], MailConnection] | None] = ContextVar("mail_batch", default=None)
+
+
+@contextmanager
+def one_session_a_server() -> Iterator[None]:
+    """The emails sent inside share one SMTP session with each server (the worker's batch of up
+    to 50), instead of a connection, a greeting and a goodbye each."""
+    token = _batch.set({})
+    try:
+        yield
+    finally:
+        for connection in (_batch.get() or {}).values():
+            connection.close()
+        _batch.reset(token)
