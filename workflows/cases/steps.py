@@ -121,52 +121,78 @@ def lock_task(
     PostgreSQL locks the task's row after the case's (`FOR NO KEY UPDATE OF` both, in that order):
     a writer that held the case hands both rows over as it committed them. SQLite's one write lock
     is taken by the no-op write of the case, and the task comes back in it as subqueries, each a
-    lookup by primary key."""
-    dialect = session.get_bind().dialect.name
+    lookup by primary key. The rows are read as plain columns and become the session's objects
+    here (the ORM's loading of two entities cost several times the statement)."""
+    sqlite = session.get_bind().dialect.name == "sqlite"
     params = {"task_id": task_id, "actor_id": actor_id, "today": today}
-    row = session.execute(_lock_task_statement(dialect == "sqlite", with_state), params).first()
+    row = session.connection().execute(_lock_task_statement(sqlite, with_state), params).first()
     if row is None:
         return None
-    if dialect != "sqlite":
-        return row[1], row[0], bool(row[2]), row[3]
-    if row[1] is None:
+    cases = len(_case_columns(with_state))
+    values = dict(zip(TASK_KEYS, row[cases:-2], strict=True))
+    if values["id"] is None:
         return None
-    values = dict(zip((c.key for c in TASKS.columns), row[1:-2], strict=True))
-    return _task_row(session, values), row[0], bool(row[-2]), row[-1]
+    case = _case_row(session, dict(zip(_case_columns(with_state), row[:cases], strict=True)), with_state)
+    return _task_row(session, values), case, bool(row[-2]), row[-1]
+
+
+CASES: Table = ProcessInstance.__table__  # type: ignore[assignment]
+TASK_KEYS = tuple(c.key for c in TASKS.columns)
+
+
+@cache
+def _case_columns(with_state: bool) -> tuple[str, ...]:
+    """The case's columns a lock reads (the engine state only for a step that runs the engine)."""
+    return tuple(c.key for c in CASES.columns if with_state or c.key != "state")
 
 
 @cache
 def _lock_task_statement(sqlite: bool, with_state: bool) -> Any:
-    """What `lock_task` runs, built once: the task, actor and day are parameters."""
+    """What `lock_task` runs, built once: the task, actor and day are parameters. Its columns: the
+    case's (`_case_columns`), the task's (`TASK_KEYS`), then the seat's two."""
     task_id = bindparam("task_id", type_=Integer)
     holds, deputy_for = seat_columns(
         bindparam("actor_id", type_=Integer),
-        HumanTask.role,
-        HumanTask.org_unit_id,
+        TASKS.c.role,
+        TASKS.c.org_unit_id,
         bindparam("today", type_=Date),
     )
-    options = [undefer(ProcessInstance.state)] if with_state else []
+    case = [CASES.c[key] for key in _case_columns(with_state)]
     if not sqlite:
         return (
-            select(ProcessInstance, HumanTask, holds, deputy_for)
-            .join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
-            .where(HumanTask.id == task_id)
-            .with_for_update(key_share=True, of=[ProcessInstance, HumanTask])
-            .options(*options)
-            .execution_options(populate_existing=True)
+            select(*case, *TASKS.c, holds, deputy_for)
+            .join_from(CASES, TASKS, TASKS.c.instance_id == CASES.c.id)
+            .where(TASKS.c.id == task_id)
+            .with_for_update(key_share=True, of=[CASES, TASKS])
         )
-    case_of_task = select(HumanTask.instance_id).where(HumanTask.id == task_id).scalar_subquery()
+    case_of_task = select(TASKS.c.instance_id).where(TASKS.c.id == task_id).scalar_subquery()
     by_id = select().select_from(TASKS).where(TASKS.c.id == task_id)
     fields = [by_id.add_columns(c).scalar_subquery().label(f"task_{c.key}") for c in TASKS.columns]
-    seat = [select(c).where(HumanTask.id == task_id).scalar_subquery() for c in (holds, deputy_for)]
+    seat = [select(c).where(TASKS.c.id == task_id).scalar_subquery() for c in (holds, deputy_for)]
     return (
-        update(ProcessInstance)
-        .where(ProcessInstance.id == case_of_task)
-        .values(row_version=ProcessInstance.row_version)
-        .returning(ProcessInstance, *fields, *seat)
-        .options(*options)
-        .execution_options(synchronize_session=False, populate_existing=True)
+        update(CASES)
+        .where(CASES.c.id == case_of_task)
+        .values(row_version=CASES.c.row_version)
+        .returning(*case, *fields, *seat)
     )
+
+
+def _case_row(session: Session, values: dict[str, Any], with_state: bool) -> ProcessInstance:
+    """The case's row as the session's persistent object, with the values just read (as the ORM's
+    `populate_existing` would leave it); without the state, a state loaded before is read again
+    when next used."""
+    key = session.identity_key(ProcessInstance, values["id"])
+    known = session.identity_map.get(key)
+    if isinstance(known, ProcessInstance):
+        for name, value in values.items():
+            set_committed_value(known, name, value)
+        if not with_state:
+            session.expire(known, ["state"])
+        return known
+    case = ProcessInstance(**values)
+    make_transient_to_detached(case)
+    session.add(case)
+    return case
 
 
 def _task_row(session: Session, values: dict[str, Any]) -> HumanTask:
