@@ -4,9 +4,11 @@ report 602-06, and the time of their XLSX and PDF.
     .venv/bin/python bench/reports.py [--cases 100000] [--tasks 1000000] [--people 10000] [--seeds 12]
                                       [--repeat 10] [--sqlite-only | --postgres-only]
                                       [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
+                                      [--schema NAME]
 
 Per backend (SQLite in a temporary file; PostgreSQL from --postgres-url or BENCH_DATABASE_URL, in a
-schema of its own, bench_reports_<pid>, dropped at the end):
+schema of its own, bench_reports_<pid>, dropped at the end; with --schema NAME the schema is kept,
+and a later run with the same name measures its data again without building it):
 
 1. real cases through the services, copied at the SQL level to --cases cases (bench/registers.py's
    builder), with finished steps making up --tasks task rows; --people teachers over the demo's
@@ -191,7 +193,17 @@ def measure(engine: Engine, people: dict[str, int], repeat: int, workdir: Path) 
         print(f"university report as {fmt.upper()}: {times[0] / 1000:.2f} s, {len(response.data) // 1024} KB")
 
 
-def run(engine: Engine, args: argparse.Namespace, workdir: Path) -> None:
+def run(engine: Engine, args: argparse.Namespace, workdir: Path, built: bool = False) -> None:
+    if built:  # a kept schema: its people are the seeds' and the data is there already
+        VERSIONS.clear()
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            people = {r.username: r.id for r in conn.execute(select(Person.username, Person.id))}
+            tables = (ProcessInstance, HumanTask, TrainingRecord)
+            counts = [conn.scalar(select(func.count(t.id))) for t in tables]
+        print(f"kept data: {counts[0]} cases, {counts[1]} task rows, {counts[2]} training records")
+        measure(engine, people, args.repeat, workdir)
+        return
     VERSIONS.clear()
     migrate.upgrade(engine)
     people = seed(engine, args.seeds)
@@ -218,6 +230,7 @@ def main() -> int:
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--postgres-only", action="store_true")
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_POSTGRES_URL))
+    parser.add_argument("--schema", help="a PostgreSQL schema to keep, and to measure again when it exists")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
@@ -228,22 +241,29 @@ def main() -> int:
             engine.dispose()
         if args.sqlite_only:
             return 0
-        schema = f"bench_reports_{os.getpid()}"
+        schema = args.schema or f"bench_reports_{os.getpid()}"
         admin = make_engine(args.postgres_url)
         try:
             with admin.begin() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+                built = bool(
+                    conn.scalar(
+                        text("SELECT count(*) FROM information_schema.tables WHERE table_schema = :s"),
+                        {"s": schema},
+                    )
+                )
+                conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         except Exception as exc:  # no server: say so, the SQLite figures stand
             print(f"PostgreSQL not measured: {str(exc).splitlines()[0]}")
             return 0
         try:
             print("== PostgreSQL ==")
             engine = make_engine(args.postgres_url, connect_args={"options": f"-csearch_path={schema}"})
-            run(engine, args, workdir)
+            run(engine, args, workdir, built)
             engine.dispose()
         finally:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            if not args.schema:
+                with admin.begin() as conn:
+                    conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
             admin.dispose()
     return 0
 
