@@ -33,7 +33,8 @@ from workflows.definitions.catalog import listed_keys
 from workflows.definitions.listing import OWN_APPLICATIONS
 from workflows.org.models import Person
 from workflows.records.models import Nonconformity, TrainingRecord
-from workflows.records.standing import Scope, Standing, Status, UnitInfo, standings, subtree
+from workflows.records.standing import Scope, Status, UnitInfo, subtree
+from workflows.records.statuses import statuses
 from workflows.reports.period import Period
 from workflows.reports.plan_done import PlanFigures, planned
 from workflows.reports.subject import Subject, level_of, report_subject
@@ -283,22 +284,22 @@ def _cases(session: Session, person_id: int, period: Period) -> list[CaseLine]:
 
 def _totals(
     people: set[int],
-    standing: dict[int, Standing],
+    standing: dict[int, Status],
     done: list[_Done],
     period: Period,
     reviews: list[dict[str, Any]],
     journal: list[tuple[bool, bool]],
 ) -> Totals:
     ended = [d for d in done if period.contains(d.line.end_date)]
-    statuses = [standing[p].status for p in people if p in standing]
+    found = [standing[p] for p in people if p in standing]
     return Totals(
         people=len(people),
         trained=len({d.person_id for d in ended}),
         trainings=len(ended),
         hours=sum(d.line.hours for d in ended),
         spent=sum(d.line.cost for d in ended),
-        due=statuses.count(Status.DUE_THIS_YEAR),
-        overdue=statuses.count(Status.OVERDUE),
+        due=found.count(Status.DUE_THIS_YEAR),
+        overdue=found.count(Status.OVERDUE),
         reviews=len(reviews),
         recommended=sum(1 for r in reviews if r.get("attestation_recommendation") is True),
         verified=sum(1 for d in done if d.verified),
@@ -372,7 +373,7 @@ def build_report(
     session.flush()  # the reads below go straight to the connection, past the ORM's autoflush
     people = _people(session, subject)
     scope = Scope.people([subject.person_id]) if subject.person_id else Scope.units([subject.unit_id])
-    standing = {s.person_id: s for s in standings(session, scope, day).items if s.person_id in people}
+    standing = {pid: status for pid, status in statuses(session, scope, day).items() if pid in people}
     done = _done(session, subject, people, period)
     ended = [d for d in done if period.contains(d.line.end_date)]
     reviews = _reviews(session, subject, people, period)
@@ -401,7 +402,7 @@ def build_report(
             by_person.setdefault(d.person_id, []).append(d)
         for pid, (_, name) in sorted(people.items(), key=lambda item: item[1][1]):
             mine = by_person.get(pid, [])
-            status = standing[pid].status if pid in standing else Status.NO_DATA
+            status = standing.get(pid, Status.NO_DATA)
             person_lines.append(PersonLine(pid, name, status, len(mine), sum(d.line.hours for d in mine)))
     return Report(
         subject=subject,
