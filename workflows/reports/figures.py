@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Executable, Select, and_, select
 from sqlalchemy.orm import Session
@@ -137,12 +137,18 @@ def _money(value: Any) -> float:
         return 0.0
 
 
-@dataclass(frozen=True)
-class _Done:
+class _Done(NamedTuple):
+    """A training record as the figures count it (a university's year has tens of thousands)."""
+
     person_id: int
     unit_id: int
-    line: TrainingLine
+    end_date: date
+    hours: int
+    form: str | None
+    funding: str
+    cost: float
     verified: bool  # by the centre in the period
+    line: TrainingLine | None  # for an individual's report, which lists them
 
 
 def _whose(subject: Subject) -> Select[int]:
@@ -166,20 +172,19 @@ def _done(
         TrainingRecord.recorded_at >= day_start(period.start),
         TrainingRecord.recorded_at < day_start(period.end + timedelta(days=1)),
     )
+    listed = (TrainingRecord.course, TrainingRecord.provider, TrainingRecord.start_date)
     rows = _read(
         session,
         select(
             TrainingRecord.person_id,
-            TrainingRecord.course,
-            TrainingRecord.provider,
             TrainingRecord.form,
-            TrainingRecord.start_date,
             TrainingRecord.end_date,
             TrainingRecord.hours,
             verified.label("verified"),
             # the two figures of the case's summary, not the whole document
             ProcessInstance.summary["funding_source"].as_string().label("funding"),
             ProcessInstance.summary["cost"].as_string().label("cost"),
+            *(listed if subject.person_id else ()),
         )
         .outerjoin(ProcessInstance, ProcessInstance.id == TrainingRecord.instance_id)
         .where(
@@ -192,17 +197,16 @@ def _done(
     ).all()
     found = []
     for r in rows:
-        line = TrainingLine(
-            course=r.course,
-            provider=r.provider,
-            form=r.form,
-            start_date=r.start_date,
-            end_date=r.end_date,
-            hours=r.hours,
-            funding=r.funding or UNRECORDED,
-            cost=_money(r.cost),
+        funding, cost = r.funding or UNRECORDED, _money(r.cost)
+        line = None
+        if subject.person_id:
+            line = TrainingLine(
+                r.course, r.provider, r.form, r.start_date, r.end_date, r.hours, funding, cost
+            )
+        unit = people[r.person_id][0]
+        found.append(
+            _Done(r.person_id, unit, r.end_date, r.hours, r.form, funding, cost, bool(r.verified), line)
         )
-        found.append(_Done(r.person_id, people[r.person_id][0], line, bool(r.verified)))
     return found
 
 
@@ -290,14 +294,14 @@ def _totals(
     reviews: list[dict[str, Any]],
     journal: list[tuple[bool, bool]],
 ) -> Totals:
-    ended = [d for d in done if period.contains(d.line.end_date)]
+    ended = [d for d in done if period.contains(d.end_date)]
     found = [standing[p] for p in people if p in standing]
     return Totals(
         people=len(people),
         trained=len({d.person_id for d in ended}),
         trainings=len(ended),
-        hours=sum(d.line.hours for d in ended),
-        spent=sum(d.line.cost for d in ended),
+        hours=sum(d.hours for d in ended),
+        spent=sum(d.cost for d in ended),
         due=found.count(Status.DUE_THIS_YEAR),
         overdue=found.count(Status.OVERDUE),
         reviews=len(reviews),
@@ -309,12 +313,11 @@ def _totals(
 
 
 def _shares(done: list[_Done], key: str) -> dict[str, Share]:
-    groups: dict[str, list[TrainingLine]] = {}
+    groups: dict[str, list[_Done]] = {}
     for d in done:
-        groups.setdefault(str(getattr(d.line, key) or UNRECORDED), []).append(d.line)
+        groups.setdefault(str(getattr(d, key) or UNRECORDED), []).append(d)
     return {
-        k: Share(len(v), sum(line.hours for line in v), sum(line.cost for line in v))
-        for k, v in sorted(groups.items())
+        k: Share(len(v), sum(d.hours for d in v), sum(d.cost for d in v)) for k, v in sorted(groups.items())
     }
 
 
@@ -375,7 +378,7 @@ def build_report(
     scope = Scope.people([subject.person_id]) if subject.person_id else Scope.units([subject.unit_id])
     standing = {pid: status for pid, status in statuses(session, scope, day).items() if pid in people}
     done = _done(session, subject, people, period)
-    ended = [d for d in done if period.contains(d.line.end_date)]
+    ended = [d for d in done if period.contains(d.end_date)]
     reviews = _reviews(session, subject, people, period)
     journal = _journal(session, subject, people, period)
 
@@ -394,7 +397,7 @@ def build_report(
             marks[r["effectiveness"]] += 1
     months = {m: 0 for m in period.months()}
     for d in ended:
-        months[d.line.end_date.replace(day=1)] += d.line.hours
+        months[d.end_date.replace(day=1)] += d.hours
     person_lines = []
     if subject.person_id is None and level_of(units[subject.unit_id]) == "department":
         by_person: dict[int, list[_Done]] = {}
@@ -403,7 +406,7 @@ def build_report(
         for pid, (_, name) in sorted(people.items(), key=lambda item: item[1][1]):
             mine = by_person.get(pid, [])
             status = standing.get(pid, Status.NO_DATA)
-            person_lines.append(PersonLine(pid, name, status, len(mine), sum(d.line.hours for d in mine)))
+            person_lines.append(PersonLine(pid, name, status, len(mine), sum(d.hours for d in mine)))
     return Report(
         subject=subject,
         period=period,
@@ -415,7 +418,7 @@ def build_report(
         by_funding=_shares(ended, "funding"),
         effectiveness=marks,
         hours_by_month=sorted(months.items()),
-        trainings=[d.line for d in ended] if subject.person_id else [],
+        trainings=[d.line for d in ended if d.line] if subject.person_id else [],
         cases=_cases(session, subject.person_id, period) if subject.person_id else [],
         plan=planned(session, subject, period, day),
     )
