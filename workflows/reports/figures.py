@@ -196,17 +196,14 @@ def _done(
         .order_by(TrainingRecord.end_date, TrainingRecord.id),
     ).all()
     found = []
-    for r in rows:
-        funding, cost = r.funding or UNRECORDED, _money(r.cost)
+    for person_id, form, end, hours, checked, funding, cost, *listed in rows:
+        funding, cost = funding or UNRECORDED, _money(cost)
         line = None
         if subject.person_id:
-            line = TrainingLine(
-                r.course, r.provider, r.form, r.start_date, r.end_date, r.hours, funding, cost
-            )
-        unit = people[r.person_id][0]
-        found.append(
-            _Done(r.person_id, unit, r.end_date, r.hours, r.form, funding, cost, bool(r.verified), line)
-        )
+            course, provider, start = listed
+            line = TrainingLine(course, provider, form, start, end, hours, funding, cost)
+        unit = people[person_id][0]
+        found.append(_Done(person_id, unit, end, hours, form, funding, cost, bool(checked), line))
     return found
 
 
