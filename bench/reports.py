@@ -4,9 +4,11 @@ report 602-06, and the time of their XLSX and PDF.
     .venv/bin/python bench/reports.py [--cases 100000] [--tasks 1000000] [--people 10000] [--seeds 12]
                                       [--repeat 10] [--sqlite-only | --postgres-only]
                                       [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
+                                      [--schema NAME] [--no-freeze]
 
 Per backend (SQLite in a temporary file; PostgreSQL from --postgres-url or BENCH_DATABASE_URL, in a
-schema of its own, bench_reports_<pid>, dropped at the end):
+schema of its own, bench_reports_<pid>, dropped at the end; with --schema NAME the schema is kept,
+and a later run with the same name measures its data again without building it):
 
 1. real cases through the services, copied at the SQL level to --cases cases (bench/registers.py's
    builder), with finished steps making up --tasks task rows; --people teachers over the demo's
@@ -14,7 +16,8 @@ schema of its own, bench_reports_<pid>, dropped at the end):
    and an imported one for each of them; a department meeting's review for a third of the cases,
    and a few journal entries;
 2. the university report for 2026 and the annual report 602-06 as HR opens them, through the web
-   app in-process (Flask's test client), --repeat times each: p50 and p95 server time and the SQL
+   app in-process (Flask's test client; its objects frozen out of the collector as app/wsgi.py
+   does when it serves, unless --no-freeze), --repeat times each: p50 and p95 server time and the SQL
    statements each sent (goal: the annual report within 2 s);
 3. the university report's XLSX (native charts) and PDF (drawn charts): time and size.
 
@@ -24,6 +27,7 @@ Timings are printed, never checked.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import statistics
@@ -160,7 +164,7 @@ def _timed(client: Any, url: str, engine: Engine, repeat: int) -> tuple[list[flo
     return sorted(times), statements, response
 
 
-def measure(engine: Engine, people: dict[str, int], repeat: int, workdir: Path) -> None:
+def measure(engine: Engine, people: dict[str, int], repeat: int, workdir: Path, freeze: bool) -> None:
     app = create_app(
         {
             "TESTING": True,
@@ -171,6 +175,8 @@ def measure(engine: Engine, people: dict[str, int], repeat: int, workdir: Path) 
             "WTF_CSRF_ENABLED": False,
         }
     )
+    if freeze:  # as app/wsgi.py serves it: the app's own objects kept out of full collections
+        gc.freeze()
     client = app.test_client()
     with client.session_transaction() as session:
         session["_user_id"] = str(people["hr"])
@@ -191,7 +197,17 @@ def measure(engine: Engine, people: dict[str, int], repeat: int, workdir: Path) 
         print(f"university report as {fmt.upper()}: {times[0] / 1000:.2f} s, {len(response.data) // 1024} KB")
 
 
-def run(engine: Engine, args: argparse.Namespace, workdir: Path) -> None:
+def run(engine: Engine, args: argparse.Namespace, workdir: Path, built: bool = False) -> None:
+    if built:  # a kept schema: its people are the seeds' and the data is there already
+        VERSIONS.clear()
+        migrate.upgrade(engine)
+        with engine.connect() as conn:
+            people = {r.username: r.id for r in conn.execute(select(Person.username, Person.id))}
+            tables = (ProcessInstance, HumanTask, TrainingRecord)
+            counts = [conn.scalar(select(func.count(t.id))) for t in tables]
+        print(f"kept data: {counts[0]} cases, {counts[1]} task rows, {counts[2]} training records")
+        measure(engine, people, args.repeat, workdir, not args.no_freeze)
+        return
     VERSIONS.clear()
     migrate.upgrade(engine)
     people = seed(engine, args.seeds)
@@ -205,7 +221,7 @@ def run(engine: Engine, args: argparse.Namespace, workdir: Path) -> None:
         f"{made} cases, {tasks} task rows, {len(teachers)} more people, {records} training records, "
         f"{reviews} meeting reviews"
     )
-    measure(engine, people, args.repeat, workdir)
+    measure(engine, people, args.repeat, workdir, not args.no_freeze)
 
 
 def main() -> int:
@@ -218,6 +234,8 @@ def main() -> int:
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--postgres-only", action="store_true")
     parser.add_argument("--postgres-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_POSTGRES_URL))
+    parser.add_argument("--no-freeze", action="store_true", help="leave the app's objects to the collector")
+    parser.add_argument("--schema", help="a PostgreSQL schema to keep, and to measure again when it exists")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
@@ -228,22 +246,29 @@ def main() -> int:
             engine.dispose()
         if args.sqlite_only:
             return 0
-        schema = f"bench_reports_{os.getpid()}"
+        schema = args.schema or f"bench_reports_{os.getpid()}"
         admin = make_engine(args.postgres_url)
         try:
             with admin.begin() as conn:
-                conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+                built = bool(
+                    conn.scalar(
+                        text("SELECT count(*) FROM information_schema.tables WHERE table_schema = :s"),
+                        {"s": schema},
+                    )
+                )
+                conn.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{schema}"'))
         except Exception as exc:  # no server: say so, the SQLite figures stand
             print(f"PostgreSQL not measured: {str(exc).splitlines()[0]}")
             return 0
         try:
             print("== PostgreSQL ==")
             engine = make_engine(args.postgres_url, connect_args={"options": f"-csearch_path={schema}"})
-            run(engine, args, workdir)
+            run(engine, args, workdir, built)
             engine.dispose()
         finally:
-            with admin.begin() as conn:
-                conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            if not args.schema:
+                with admin.begin() as conn:
+                    conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
             admin.dispose()
     return 0
 

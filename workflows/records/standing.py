@@ -130,9 +130,14 @@ class StandingSet:
 
 
 def overall(parts: Sequence[RequirementStanding], has_records: bool, employment_start: date | None) -> Status:
-    if not parts or (not has_records and employment_start is None):
+    return worst([p.status for p in parts], has_records, employment_start)
+
+
+def worst(statuses: Sequence[Status], has_records: bool, employment_start: date | None) -> Status:
+    """A person's status from their requirements' (no data without either records or a start)."""
+    if not statuses or (not has_records and employment_start is None):
         return Status.NO_DATA
-    return max((p.status for p in parts), key=SEVERITY.__getitem__)
+    return max(statuses, key=SEVERITY.__getitem__)
 
 
 def manages(position: str, seats: Collection[str]) -> bool:
@@ -199,8 +204,18 @@ def _people_filter(scope: Scope, units: dict[int, UnitInfo]) -> list[ColumnEleme
     return conditions
 
 
-def standings(session: Session, scope: Scope, day: date) -> StandingSet:
-    """Every standing in the scope on `day`, in a fixed number of statements."""
+@dataclass(frozen=True)
+class People:
+    """What standings in a scope are worked out from, besides the training records: the policy in
+    force, the org tree, the people (rows of `PEOPLE_COLUMNS`) and the managing seats they hold."""
+
+    placing: _Placing
+    people: list[Any]
+    seats: dict[int, set[str]]
+    where: list[ColumnElement[bool]]  # selects the people, for statements to select inside
+
+
+def read_people(session: Session, scope: Scope, day: date) -> People:
     policy = policy_on(session, day)
     session.flush()  # the reads below go straight to the connection, past the ORM's autoflush
     units = load_units(session)
@@ -231,15 +246,22 @@ def standings(session: Session, scope: Scope, day: date) -> StandingSet:
         ),
     ):
         held.setdefault(person_id, set()).add(role)
-    trainings = _trainings(session, people_filter, day)
-    placing = _Placing(policy, units)
+    return People(_Placing(policy, units), people, held, people_filter)
+
+
+def standings(session: Session, scope: Scope, day: date) -> StandingSet:
+    """Every standing in the scope on `day`, in a fixed number of statements."""
+    found = read_people(session, scope, day)
+    trainings = read_trainings(session, found.where, day)
+    placing, held = found.placing, found.seats
     items = [
-        _standing(placing, row, held.get(row.id, set()), trainings.get(row.id, []), day) for row in people
+        _standing(placing, row, held.get(row.id, set()), trainings.get(row.id, []), day)
+        for row in found.people
     ]
-    return StandingSet(day, policy.version_label, items, units)
+    return StandingSet(day, placing.policy.version_label, items, placing.units)
 
 
-def _trainings(
+def read_trainings(
     session: Session, people_filter: list[ColumnElement[bool]], day: date
 ) -> dict[int, list[Training]]:
     rows = _read(
@@ -283,6 +305,18 @@ class _Placing:
         self._decided: dict[Facts, list[Requirement]] = {}
         self._nearest: dict[int, tuple[int | None, int | None]] = {}
 
+    def facts(self, row: Any, seats: Collection[str]) -> Facts:
+        """What the policy reads of a person (a row of the people `read_people` reads)."""
+        position: str = row.position or ""
+        unit = self.units.get(row.org_unit_id)
+        return Facts(
+            staff_category=str(row.staff_category),
+            position=position.lower(),
+            unit_kind=unit.kind if unit else "",
+            manages=manages(position, seats),
+            teaches=bool(row.teaches),
+        )
+
     def requirements(self, facts: Facts) -> list[Requirement]:
         if facts not in self._decided:
             self._decided[facts] = self.policy.requirements(facts)
@@ -309,14 +343,7 @@ def _standing(
     unit_id: int = row.org_unit_id
     employment_start: date | None = row.employment_start
     policy = placing.policy
-    unit = placing.units.get(unit_id)
-    facts = Facts(
-        staff_category=str(row.staff_category),
-        position=position.lower(),
-        unit_kind=unit.kind if unit else "",
-        manages=manages(position, seats),
-        teaches=bool(row.teaches),
-    )
+    facts = placing.facts(row, seats)
     parts = tuple(
         requirement_standing(req, trainings, day, employment_start) for req in placing.requirements(facts)
     )

@@ -88,17 +88,11 @@ def status_on(due_on: date | None, day: date, known: bool) -> Status:
     return Status.MET
 
 
-def requirement_standing(
-    requirement: Requirement,
-    trainings: Sequence[Training],
-    day: date,
-    employment_start: date | None,
-) -> RequirementStanding:
-    """One requirement against one person's trainings (sorted by end date, none after `day`).
-
-    The trainings that count are in end-date order, so their leaving dates are too (shifting by
-    whole years never reorders two days): the ones inside the window on a day are those from the
-    first that leaves on or after it, and each step below is a search or a single pass."""
+def _reckon(
+    requirement: Requirement, trainings: Sequence[Training], day: date, employment_start: date | None
+) -> tuple[list[Training], int, int, bool, date | None]:
+    """The trainings that can count, the first inside the window, the hours inside, whether it is
+    met and the day it falls due (see `requirement_standing`)."""
     years, types, least = requirement.years, requirement.counted_types, requirement.min_course_hours
     matching, managing = requirement.match_disciplines, requirement.management_only
     # Those that can count at all (the window aside); ten thousand people's records pass here.
@@ -112,9 +106,8 @@ def requirement_standing(
     ]
     leaves = [_years_after(t.end_date, years) for t in eligible]
     first = bisect_left(leaves, day)
-    inside = eligible[first:]
-    hours = sum(t.hours for t in inside)
-    met = _enough(requirement, hours, len(inside))
+    hours = sum(t.hours for t in eligible[first:])
+    met = _enough(requirement, hours, len(eligible) - first)
     due_on: date | None = None
     if met:
         # The day enough of them are still inside: the newest that still add up to what is
@@ -135,14 +128,37 @@ def requirement_standing(
                 break
         if due_on is None and employment_start is not None:
             due_on = add_months(employment_start, 12 * years)
+    return eligible, first, hours, met, due_on
+
+
+def requirement_standing(
+    requirement: Requirement,
+    trainings: Sequence[Training],
+    day: date,
+    employment_start: date | None,
+) -> RequirementStanding:
+    """One requirement against one person's trainings (sorted by end date, none after `day`).
+
+    The trainings that count are in end-date order, so their leaving dates are too (shifting by
+    whole years never reorders two days): the ones inside the window on a day are those from the
+    first that leaves on or after it, and each step below is a search or a single pass."""
+    eligible, first, hours, met, due_on = _reckon(requirement, trainings, day, employment_start)
     return RequirementStanding(
         code=requirement.code,
         hours_required=requirement.hours,
         hours_counted=hours,
-        years=years,
+        years=requirement.years,
         met=met,
         due_on=due_on,
         last_on=eligible[-1].end_date if eligible else None,
         status=status_on(due_on, day, bool(trainings)),
-        record_ids=tuple(t.id for t in inside),
+        record_ids=tuple(t.id for t in eligible[first:]),
     )
+
+
+def requirement_status(
+    requirement: Requirement, trainings: Sequence[Training], day: date, employment_start: date | None
+) -> Status:
+    """The status alone of `requirement_standing`."""
+    due_on = _reckon(requirement, trainings, day, employment_start)[4]
+    return status_on(due_on, day, bool(trainings))

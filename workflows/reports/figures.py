@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Executable, Select, and_, select
 from sqlalchemy.orm import Session
@@ -33,7 +33,8 @@ from workflows.definitions.catalog import listed_keys
 from workflows.definitions.listing import OWN_APPLICATIONS
 from workflows.org.models import Person
 from workflows.records.models import Nonconformity, TrainingRecord
-from workflows.records.standing import Scope, Standing, Status, UnitInfo, standings, subtree
+from workflows.records.standing import Scope, Status, UnitInfo, subtree
+from workflows.records.statuses import statuses
 from workflows.reports.period import Period
 from workflows.reports.plan_done import PlanFigures, planned
 from workflows.reports.subject import Subject, level_of, report_subject
@@ -136,12 +137,18 @@ def _money(value: Any) -> float:
         return 0.0
 
 
-@dataclass(frozen=True)
-class _Done:
+class _Done(NamedTuple):
+    """A training record as the figures count it (a university's year has tens of thousands)."""
+
     person_id: int
     unit_id: int
-    line: TrainingLine
+    end_date: date
+    hours: int
+    form: str | None
+    funding: str
+    cost: float
     verified: bool  # by the centre in the period
+    line: TrainingLine | None  # for an individual's report, which lists them
 
 
 def _whose(subject: Subject) -> Select[int]:
@@ -165,20 +172,19 @@ def _done(
         TrainingRecord.recorded_at >= day_start(period.start),
         TrainingRecord.recorded_at < day_start(period.end + timedelta(days=1)),
     )
+    listed = (TrainingRecord.course, TrainingRecord.provider, TrainingRecord.start_date)
     rows = _read(
         session,
         select(
             TrainingRecord.person_id,
-            TrainingRecord.course,
-            TrainingRecord.provider,
             TrainingRecord.form,
-            TrainingRecord.start_date,
             TrainingRecord.end_date,
             TrainingRecord.hours,
             verified.label("verified"),
             # the two figures of the case's summary, not the whole document
             ProcessInstance.summary["funding_source"].as_string().label("funding"),
             ProcessInstance.summary["cost"].as_string().label("cost"),
+            *(listed if subject.person_id else ()),
         )
         .outerjoin(ProcessInstance, ProcessInstance.id == TrainingRecord.instance_id)
         .where(
@@ -190,18 +196,14 @@ def _done(
         .order_by(TrainingRecord.end_date, TrainingRecord.id),
     ).all()
     found = []
-    for r in rows:
-        line = TrainingLine(
-            course=r.course,
-            provider=r.provider,
-            form=r.form,
-            start_date=r.start_date,
-            end_date=r.end_date,
-            hours=r.hours,
-            funding=r.funding or UNRECORDED,
-            cost=_money(r.cost),
-        )
-        found.append(_Done(r.person_id, people[r.person_id][0], line, bool(r.verified)))
+    for person_id, form, end, hours, checked, funding, cost, *listed in rows:
+        funding, cost = funding or UNRECORDED, _money(cost)
+        line = None
+        if subject.person_id:
+            course, provider, start = listed
+            line = TrainingLine(course, provider, form, start, end, hours, funding, cost)
+        unit = people[person_id][0]
+        found.append(_Done(person_id, unit, end, hours, form, funding, cost, bool(checked), line))
     return found
 
 
@@ -283,22 +285,22 @@ def _cases(session: Session, person_id: int, period: Period) -> list[CaseLine]:
 
 def _totals(
     people: set[int],
-    standing: dict[int, Standing],
+    standing: dict[int, Status],
     done: list[_Done],
     period: Period,
     reviews: list[dict[str, Any]],
     journal: list[tuple[bool, bool]],
 ) -> Totals:
-    ended = [d for d in done if period.contains(d.line.end_date)]
-    statuses = [standing[p].status for p in people if p in standing]
+    ended = [d for d in done if period.contains(d.end_date)]
+    found = [standing[p] for p in people if p in standing]
     return Totals(
         people=len(people),
         trained=len({d.person_id for d in ended}),
         trainings=len(ended),
-        hours=sum(d.line.hours for d in ended),
-        spent=sum(d.line.cost for d in ended),
-        due=statuses.count(Status.DUE_THIS_YEAR),
-        overdue=statuses.count(Status.OVERDUE),
+        hours=sum(d.hours for d in ended),
+        spent=sum(d.cost for d in ended),
+        due=found.count(Status.DUE_THIS_YEAR),
+        overdue=found.count(Status.OVERDUE),
         reviews=len(reviews),
         recommended=sum(1 for r in reviews if r.get("attestation_recommendation") is True),
         verified=sum(1 for d in done if d.verified),
@@ -308,12 +310,11 @@ def _totals(
 
 
 def _shares(done: list[_Done], key: str) -> dict[str, Share]:
-    groups: dict[str, list[TrainingLine]] = {}
+    groups: dict[str, list[_Done]] = {}
     for d in done:
-        groups.setdefault(str(getattr(d.line, key) or UNRECORDED), []).append(d.line)
+        groups.setdefault(str(getattr(d, key) or UNRECORDED), []).append(d)
     return {
-        k: Share(len(v), sum(line.hours for line in v), sum(line.cost for line in v))
-        for k, v in sorted(groups.items())
+        k: Share(len(v), sum(d.hours for d in v), sum(d.cost for d in v)) for k, v in sorted(groups.items())
     }
 
 
@@ -372,9 +373,9 @@ def build_report(
     session.flush()  # the reads below go straight to the connection, past the ORM's autoflush
     people = _people(session, subject)
     scope = Scope.people([subject.person_id]) if subject.person_id else Scope.units([subject.unit_id])
-    standing = {s.person_id: s for s in standings(session, scope, day).items if s.person_id in people}
+    standing = {pid: status for pid, status in statuses(session, scope, day).items() if pid in people}
     done = _done(session, subject, people, period)
-    ended = [d for d in done if period.contains(d.line.end_date)]
+    ended = [d for d in done if period.contains(d.end_date)]
     reviews = _reviews(session, subject, people, period)
     journal = _journal(session, subject, people, period)
 
@@ -393,7 +394,7 @@ def build_report(
             marks[r["effectiveness"]] += 1
     months = {m: 0 for m in period.months()}
     for d in ended:
-        months[d.line.end_date.replace(day=1)] += d.line.hours
+        months[d.end_date.replace(day=1)] += d.hours
     person_lines = []
     if subject.person_id is None and level_of(units[subject.unit_id]) == "department":
         by_person: dict[int, list[_Done]] = {}
@@ -401,8 +402,8 @@ def build_report(
             by_person.setdefault(d.person_id, []).append(d)
         for pid, (_, name) in sorted(people.items(), key=lambda item: item[1][1]):
             mine = by_person.get(pid, [])
-            status = standing[pid].status if pid in standing else Status.NO_DATA
-            person_lines.append(PersonLine(pid, name, status, len(mine), sum(d.line.hours for d in mine)))
+            status = standing.get(pid, Status.NO_DATA)
+            person_lines.append(PersonLine(pid, name, status, len(mine), sum(d.hours for d in mine)))
     return Report(
         subject=subject,
         period=period,
@@ -414,7 +415,7 @@ def build_report(
         by_funding=_shares(ended, "funding"),
         effectiveness=marks,
         hours_by_month=sorted(months.items()),
-        trainings=[d.line for d in ended] if subject.person_id else [],
+        trainings=[d.line for d in ended if d.line] if subject.person_id else [],
         cases=_cases(session, subject.person_id, period) if subject.person_id else [],
         plan=planned(session, subject, period, day),
     )
