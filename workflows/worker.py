@@ -235,13 +235,7 @@ def _run(
             if again is None or again.status != JobStatus.PENDING:
                 continue
             again.attempts += 1
-            again.last_error = error[:2000]
-            if again.attempts >= MAX_ATTEMPTS:
-                again.status = JobStatus.FAILED
-                result.failed += 1
-            else:
-                again.due_at = clock.now() + timedelta(seconds=30 * 2**again.attempts)
-                result.retried += 1
+            _put_off(again, error, clock, result)
         session.commit()
     return True, True
 
@@ -268,13 +262,18 @@ def _send_emails(session: Session, jobs: list[Job], clock: Clock, worker: str, r
         except Exception as exc:  # this email waits; the batch goes on
             error = f"{exc.__class__.__name__}: {exc}"
             log.warning("job %s failed: %s", job.id, error)
-            job.last_error = error[:2000]
-            if job.attempts >= MAX_ATTEMPTS:
-                job.status = JobStatus.FAILED
-                result.failed += 1
-            else:
-                job.due_at = clock.now() + timedelta(seconds=30 * 2**job.attempts)
-                result.retried += 1
+            _put_off(job, error, clock, result)
+
+
+def _put_off(job: Job, error: str, clock: Clock, result: FireResult) -> None:
+    """A job that failed waits: retried later the more attempts it had, parked after the last."""
+    job.last_error = error[:2000]
+    if job.attempts >= MAX_ATTEMPTS:
+        job.status = JobStatus.FAILED
+        result.failed += 1
+    else:
+        job.due_at = clock.now() + timedelta(seconds=30 * 2**job.attempts)
+        result.retried += 1
 
 
 def fire_due_jobs(
