@@ -3,8 +3,8 @@
 The inbox, the timers and the history never open the engine state: they read what `save_step`
 derives here (human tasks, timer jobs, events, the summary).
 
-Whatever changes a case takes its instance row first (`lock_case`, `lock_task`), then its tasks and
-jobs, always in that order, so that two writers of one case queue instead of deadlocking. On
+Whatever changes a case takes its instance row first (workflows/cases/locking.py), then its tasks
+and jobs, always in that order, so that two writers of one case queue instead of deadlocking. On
 PostgreSQL every insert of jobs is announced by the database itself (`NOTIFY` on `JOBS_CHANNEL`,
 delivered at the commit; migration 0015), so that sleeping workers wake at once. The jobs a step's
 rows imply are the database's writes too (migration 0023): each notice's email job, and the timer
@@ -17,16 +17,17 @@ from datetime import UTC, date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Date, Integer, ScalarSelect, Table, bindparam, event, insert, select, update
+from sqlalchemy import Table, event, insert, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session, SessionTransaction, make_transient_to_detached, undefer
+from sqlalchemy.orm import Session, SessionTransaction, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflows.calendar import local_date
 from workflows.cases.effects import StepEffects
 from workflows.cases.input import CaseRef, case_ref
+from workflows.cases.locking import TASKS
 from workflows.cases.models import (
     CaseStatus,
     Event,
@@ -44,11 +45,10 @@ from workflows.errors import Conflict
 from workflows.messaging.models import NoticeKind
 from workflows.messaging.notices import QUEUED_JOBS, Notice, send_notices
 from workflows.org.roles import EMPLOYEE
-from workflows.org.seats import seat_columns, seat_holders
+from workflows.org.seats import seat_holders
 
 JOBS_CHANNEL = "biliktilik_jobs"
 DUE_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # how a job's `due_at` is stored, naive UTC
-TASKS: Table = HumanTask.__table__  # type: ignore[assignment]
 JOBS: Table = Job.__table__  # type: ignore[assignment]
 EVENTS: Table = Event.__table__  # type: ignore[assignment]
 # What a task row is written with, and what closing (or reopening) it changes.
@@ -83,130 +83,6 @@ def _forget_queued_jobs(session: Session, _transaction: SessionTransaction, _con
 def queued_jobs(session: Session) -> bool:
     """Whether the session's current (or just committed) transaction queued a job."""
     return bool(session.info.get(QUEUED_JOBS))
-
-
-def lock_case(
-    session: Session, instance_id: int | ScalarSelect[int], with_state: bool = False
-) -> ProcessInstance | None:
-    """The instance row, fresh, and locked until the transaction ends: a second writer of the case
-    waits here, then reads what the first committed. PostgreSQL locks the row (`FOR NO KEY UPDATE`,
-    which rows referring to the case do not wait for); SQLite locks no rows, so there a write that
-    changes nothing takes its one write lock instead, and hands the row back (one statement either
-    way). `instance_id` may be a subquery: a task's case is locked by the task's id."""
-    options = [undefer(ProcessInstance.state)] if with_state else []
-    if session.get_bind().dialect.name == "sqlite":
-        statement: Any = (
-            update(ProcessInstance)
-            .where(ProcessInstance.id == instance_id)
-            .values(row_version=ProcessInstance.row_version)
-            .returning(ProcessInstance)
-        )
-        fresh = {"synchronize_session": False, "populate_existing": True}
-    else:
-        statement = select(ProcessInstance).where(ProcessInstance.id == instance_id)
-        statement = statement.with_for_update(key_share=True)
-        fresh = {"populate_existing": True}
-    found: ProcessInstance | None = session.scalars(
-        statement.options(*options).execution_options(**fresh)
-    ).first()
-    return found
-
-
-def lock_task(
-    session: Session, task_id: int, with_state: bool, actor_id: int, today: date
-) -> tuple[HumanTask, ProcessInstance, bool, int | None] | None:
-    """A task and its case, the case's row locked as `lock_case` does, in one statement; read
-    beside them, whether `actor_id` holds the task's seat on `today`, and for whom they deputise in it.
-
-    PostgreSQL locks the task's row after the case's (`FOR NO KEY UPDATE OF` both, in that order):
-    a writer that held the case hands both rows over as it committed them. SQLite's one write lock
-    is taken by the no-op write of the case, and the task comes back in it as subqueries, each a
-    lookup by primary key. The rows are read as plain columns and become the session's objects
-    here (the ORM's loading of two entities cost several times the statement)."""
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    params = {"task_id": task_id, "actor_id": actor_id, "today": today}
-    row = session.connection().execute(_lock_task_statement(sqlite, with_state), params).first()
-    if row is None:
-        return None
-    cases = len(_case_columns(with_state))
-    values = dict(zip(TASK_KEYS, row[cases:-2], strict=True))
-    if values["id"] is None:
-        return None
-    case = _case_row(session, dict(zip(_case_columns(with_state), row[:cases], strict=True)), with_state)
-    return _task_row(session, values), case, bool(row[-2]), row[-1]
-
-
-CASES: Table = ProcessInstance.__table__  # type: ignore[assignment]
-TASK_KEYS = tuple(c.key for c in TASKS.columns)
-
-
-@cache
-def _case_columns(with_state: bool) -> tuple[str, ...]:
-    """The case's columns a lock reads (the engine state only for a step that runs the engine)."""
-    return tuple(c.key for c in CASES.columns if with_state or c.key != "state")
-
-
-@cache
-def _lock_task_statement(sqlite: bool, with_state: bool) -> Any:
-    """What `lock_task` runs, built once: the task, actor and day are parameters. Its columns: the
-    case's (`_case_columns`), the task's (`TASK_KEYS`), then the seat's two."""
-    task_id = bindparam("task_id", type_=Integer)
-    holds, deputy_for = seat_columns(
-        bindparam("actor_id", type_=Integer),
-        TASKS.c.role,
-        TASKS.c.org_unit_id,
-        bindparam("today", type_=Date),
-    )
-    case = [CASES.c[key] for key in _case_columns(with_state)]
-    if not sqlite:
-        return (
-            select(*case, *TASKS.c, holds, deputy_for)
-            .join_from(CASES, TASKS, TASKS.c.instance_id == CASES.c.id)
-            .where(TASKS.c.id == task_id)
-            .with_for_update(key_share=True, of=[CASES, TASKS])
-        )
-    case_of_task = select(TASKS.c.instance_id).where(TASKS.c.id == task_id).scalar_subquery()
-    by_id = select().select_from(TASKS).where(TASKS.c.id == task_id)
-    fields = [by_id.add_columns(c).scalar_subquery().label(f"task_{c.key}") for c in TASKS.columns]
-    seat = [select(c).where(TASKS.c.id == task_id).scalar_subquery() for c in (holds, deputy_for)]
-    return (
-        update(CASES)
-        .where(CASES.c.id == case_of_task)
-        .values(row_version=CASES.c.row_version)
-        .returning(*case, *fields, *seat)
-    )
-
-
-def _case_row(session: Session, values: dict[str, Any], with_state: bool) -> ProcessInstance:
-    """The case's row as the session's persistent object, with the values just read (as the ORM's
-    `populate_existing` would leave it); without the state, a state loaded before is read again
-    when next used."""
-    key = session.identity_key(ProcessInstance, values["id"])
-    known = session.identity_map.get(key)
-    if isinstance(known, ProcessInstance):
-        for name, value in values.items():
-            set_committed_value(known, name, value)
-        if not with_state:
-            session.expire(known, ["state"])
-        return known
-    case = ProcessInstance(**values)
-    make_transient_to_detached(case)
-    session.add(case)
-    return case
-
-
-def _task_row(session: Session, values: dict[str, Any]) -> HumanTask:
-    """The task's row as the session's persistent object, with the values just read."""
-    key = session.identity_key(HumanTask, values["id"])
-    known = session.identity_map.get(key)
-    if isinstance(known, HumanTask):
-        for name, value in values.items():
-            set_committed_value(known, name, value)
-        return known
-    task = HumanTask(**values)
-    make_transient_to_detached(task)
-    session.add(task)
-    return task
 
 
 class Step:

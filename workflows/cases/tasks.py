@@ -17,6 +17,7 @@ from workflows.calendar import LOCAL_TZ
 from workflows.cases.access import visible_task
 from workflows.cases.incidents import Failure, held_up
 from workflows.cases.input import CaseRef, attach_to_case, validate_step_data
+from workflows.cases.locking import lock_task
 from workflows.cases.models import (
     CaseStatus,
     Event,
@@ -27,7 +28,7 @@ from workflows.cases.models import (
     TaskStatus,
 )
 from workflows.cases.participants import resolve_participants
-from workflows.cases.steps import Step, lock_task
+from workflows.cases.steps import Step
 from workflows.clock import Clock
 from workflows.clock import today as local_today
 from workflows.errors import (

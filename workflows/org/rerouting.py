@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workflows.cases.locking import lock_case
 from workflows.cases.models import Event, EventKind, HumanTask, TaskStatus
-from workflows.cases.steps import lock_case
 from workflows.cases.tasks import _case_changes
 from workflows.clock import Clock
 from workflows.messaging.models import NoticeKind

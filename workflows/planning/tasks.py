@@ -13,8 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, undefer
 
 from workflows.cases.input import CaseRef
+from workflows.cases.locking import lock_case
 from workflows.cases.models import CaseStatus, EventKind, HumanTask, ProcessInstance, TaskStatus
-from workflows.cases.steps import Step, lock_case
+from workflows.cases.steps import Step
 from workflows.cases.tasks import complete_task
 from workflows.clock import Clock, SystemClock
 from workflows.errors import NotAllowedNow
