@@ -8,16 +8,21 @@ from __future__ import annotations
 
 from datetime import date
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Date, Integer, ScalarSelect, Table, bindparam, select, update
 from sqlalchemy.orm import Session, make_transient_to_detached, undefer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from workflows.cases.models import HumanTask, ProcessInstance
+from workflows.db import Base
 from workflows.org.seats import seat_columns
 
+T = TypeVar("T", bound=Base)
+
 TASKS: Table = HumanTask.__table__  # type: ignore[assignment]
+CASES: Table = ProcessInstance.__table__  # type: ignore[assignment]
+TASK_KEYS = tuple(c.key for c in TASKS.columns)
 
 
 def lock_case(
@@ -67,12 +72,12 @@ def lock_task(
     values = dict(zip(TASK_KEYS, row[cases:-2], strict=True))
     if values["id"] is None:
         return None
-    case = _case_row(session, dict(zip(_case_columns(with_state), row[:cases], strict=True)), with_state)
-    return _task_row(session, values), case, bool(row[-2]), row[-1]
-
-
-CASES: Table = ProcessInstance.__table__  # type: ignore[assignment]
-TASK_KEYS = tuple(c.key for c in TASKS.columns)
+    case = _persistent(
+        session, ProcessInstance, dict(zip(_case_columns(with_state), row[:cases], strict=True))
+    )
+    if not with_state and "state" in case.__dict__:
+        session.expire(case, ["state"])  # loaded before the lock: read again when next used
+    return _persistent(session, HumanTask, values), case, bool(row[-2]), row[-1]
 
 
 @cache
@@ -112,33 +117,15 @@ def _lock_task_statement(sqlite: bool, with_state: bool) -> Any:
     )
 
 
-def _case_row(session: Session, values: dict[str, Any], with_state: bool) -> ProcessInstance:
-    """The case's row as the session's persistent object, with the values just read (as the ORM's
-    `populate_existing` would leave it); without the state, a state loaded before is read again
-    when next used."""
-    key = session.identity_key(ProcessInstance, values["id"])
-    known = session.identity_map.get(key)
-    if isinstance(known, ProcessInstance):
-        for name, value in values.items():
-            set_committed_value(known, name, value)
-        if not with_state:
-            session.expire(known, ["state"])
-        return known
-    case = ProcessInstance(**values)
-    make_transient_to_detached(case)
-    session.add(case)
-    return case
-
-
-def _task_row(session: Session, values: dict[str, Any]) -> HumanTask:
-    """The task's row as the session's persistent object, with the values just read."""
-    key = session.identity_key(HumanTask, values["id"])
-    known = session.identity_map.get(key)
-    if isinstance(known, HumanTask):
+def _persistent(session: Session, model: type[T], values: dict[str, Any]) -> T:
+    """The row as the session's persistent object, with the values just read as its committed ones
+    (as the ORM's `populate_existing` would leave it); the columns not read load when next used."""
+    known = session.identity_map.get(session.identity_key(model, values["id"]))
+    if isinstance(known, model):
         for name, value in values.items():
             set_committed_value(known, name, value)
         return known
-    task = HumanTask(**values)
-    make_transient_to_detached(task)
-    session.add(task)
-    return task
+    row = model(**values)
+    make_transient_to_detached(row)
+    session.add(row)
+    return row
