@@ -251,12 +251,13 @@ class MailConnection:
     def send(self, mail: Mail) -> None:
         kept = self._smtp is not None
         try:
-            self._sendmail(mail)
-        except smtplib.SMTPServerDisconnected:
-            self._drop()
-            if not kept:
-                raise
-            self._sendmail(mail)  # the kept session had gone; a fresh one, once
+            try:
+                self._sendmail(mail)
+            except smtplib.SMTPServerDisconnected:
+                if not kept:
+                    raise
+                self._drop()
+                self._sendmail(mail)  # the kept session had gone; a fresh one, once
         except BaseException:
             self._drop()
             raise
@@ -277,10 +278,8 @@ class MailConnection:
             return
         try:
             self._smtp.quit()
-        except (
-            smtplib.SMTPException,
-            OSError,
-        ):  # what was accepted is sent: a failed goodbye changes nothing
+        # What was accepted is sent: a failed goodbye changes nothing.
+        except (smtplib.SMTPException, OSError):
             log.info("SMTP QUIT failed after a batch to %s", self.host, exc_info=True)
         finally:
             self._drop()
